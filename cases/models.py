@@ -1,0 +1,767 @@
+"""The case library: the paper's five case studies as structured data.
+
+Provenance is part of the schema: every row that states something taken from the paper carries
+the paper's line range, a verbatim passage from those lines, the paper's own citation where it
+gives one, and how sure the reading is. Database constraints keep the fields present; `clean()`
+checks the passage against the paper itself.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from .paper import load_paper
+
+YEAR_MIN, YEAR_MAX = 1800, 2100
+
+
+class Confidence(models.TextChoices):
+    CERTAIN = "certain", "Certain"
+    LIKELY = "likely", "Likely"
+    AMBIGUOUS = "ambiguous", "Ambiguous"
+
+
+class Cited(models.Model):
+    """Where in the paper a row comes from. Abstract: every library model inherits it."""
+
+    line_from = models.PositiveIntegerField(help_text="First line of the paper the row draws on.")
+    line_to = models.PositiveIntegerField(help_text="Last line of the paper the row draws on.")
+    passage = models.TextField(
+        help_text="Verbatim from those lines; separate excerpts with ' … '.",
+    )
+    citation = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The paper's own citation, e.g. 'Schmitz 1995a:14', where it gives one.",
+    )
+    confidence = models.CharField(
+        max_length=10, choices=Confidence.choices, default=Confidence.CERTAIN
+    )
+    note = models.TextField(
+        blank=True,
+        help_text="Required unless certain: what is ambiguous or garbled, and the other readings.",
+    )
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(line_from__gte=1) & Q(line_to__gte=models.F("line_from")),
+                name="%(app_label)s_%(class)s_line_range",
+            ),
+            models.CheckConstraint(
+                condition=~Q(passage=""), name="%(app_label)s_%(class)s_passage_present"
+            ),
+            models.CheckConstraint(
+                condition=Q(confidence="certain")
+                | (Q(confidence__in=["likely", "ambiguous"]) & ~Q(note="")),
+                name="%(app_label)s_%(class)s_uncertainty_explained",
+            ),
+        ]
+
+    @property
+    def lines_label(self) -> str:
+        if self.line_from == self.line_to:
+            return f"line {self.line_from}"
+        return f"lines {self.line_from}–{self.line_to}"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.line_from and self.line_to:
+            paper = load_paper(str(settings.PAPER_PATH))
+            if self.line_to < self.line_from:
+                errors["line_to"] = "The last line comes before the first line."
+            elif self.line_to > paper.line_count:
+                errors["line_to"] = f"The paper has only {paper.line_count} lines."
+            elif self.passage:
+                missing = paper.missing_excerpts(self.passage, self.line_from, self.line_to)
+                if missing:
+                    errors["passage"] = (
+                        f"Not found verbatim in {self.lines_label} of the paper: "
+                        + "; ".join(repr(m.strip()[:80]) for m in missing)
+                    )
+        if self.confidence != Confidence.CERTAIN and not self.note.strip():
+            errors["note"] = "Say what is uncertain when the confidence is not 'certain'."
+        if errors:
+            raise ValidationError(errors)
+
+
+class CaseStudyQuerySet(models.QuerySet):
+    def with_library(self):
+        """Everything a case page or the case API shows, in a fixed number of queries."""
+        return self.prefetch_related(
+            "clusters",
+            "size_classes",
+            models.Prefetch("actor_groups", ActorGroup.objects.select_related("size_class")),
+            models.Prefetch("firms", Firm.objects.select_related("group", "market")),
+            "institutions",
+            "markets",
+            models.Prefetch(
+                "linkages",
+                Linkage.objects.select_related(
+                    "from_group", "from_institution", "to_group", "to_institution"
+                ),
+            ),
+            "history",
+            models.Prefetch(
+                "figures",
+                Figure.objects.select_related(
+                    "actor_group", "size_class", "institution", "market", "firm"
+                ),
+            ),
+            "conclusions",
+        )
+
+    def for_cards(self):
+        """The case list: each case with its clusters and headline figures."""
+        return self.prefetch_related(
+            "clusters",
+            models.Prefetch(
+                "figures",
+                Figure.objects.filter(headline=True).select_related("cluster"),
+                to_attr="headline_figures",
+            ),
+        )
+
+
+class CaseStudyManager(models.Manager.from_queryset(CaseStudyQuerySet)):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class CaseStudy(Cited):
+    class Kind(models.TextChoices):
+        CLUSTER = "cluster", "Industrial cluster"
+        NETWORK = "network", "Industrial network"
+
+    slug = models.SlugField(unique=True)
+    position = models.PositiveSmallIntegerField(help_text="Order in the paper (1-5).")
+    title = models.CharField(max_length=200, help_text="The case study's heading in the paper.")
+    short_title = models.CharField(max_length=80)
+    country = models.CharField(max_length=80)
+    world_region = models.CharField(max_length=80)
+    sector = models.CharField(max_length=120)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    summary = models.TextField()
+    studies = models.CharField(
+        max_length=300, help_text="The primary studies the paper reviews for this case."
+    )
+
+    objects = CaseStudyManager()
+
+    class Meta(Cited.Meta):
+        ordering = ["position"]
+        verbose_name_plural = "case studies"
+
+    def __str__(self):
+        return self.short_title
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("cases:detail", args=[self.slug])
+
+
+class CaseItemManager(models.Manager):
+    def get_by_natural_key(self, case_slug, key):
+        return self.get(case__slug=case_slug, key=key)
+
+
+class CaseItem(Cited):
+    """A row belonging to one case study, named by a key unique within that case."""
+
+    key = models.SlugField(max_length=80, help_text="Unique within the case; used in URLs and API.")
+
+    objects = CaseItemManager()
+
+    class Meta(Cited.Meta):
+        abstract = True
+        ordering = ["id"]
+
+    def natural_key(self):
+        return (self.case.slug, self.key)
+
+    natural_key.dependencies = ["cases.casestudy"]
+
+    def __str__(self):
+        return f"{self.key}"
+
+    def clean(self):
+        super().clean()
+        cluster = getattr(self, "cluster", None)
+        if cluster is not None and self.case_id and cluster.case_id != self.case_id:
+            raise ValidationError({"cluster": "The cluster belongs to another case study."})
+
+
+def _unique_key(model_name: str) -> models.UniqueConstraint:
+    return models.UniqueConstraint(fields=["case", "key"], name=f"cases_{model_name}_unique_key")
+
+
+class Cluster(CaseItem):
+    """A cluster or network within a case study (Leon and Guadalajara are two in one case)."""
+
+    case = models.ForeignKey(CaseStudy, on_delete=models.CASCADE, related_name="clusters")
+    name = models.CharField(max_length=120)
+    kind = models.CharField(max_length=10, choices=CaseStudy.Kind.choices)
+    location = models.CharField(max_length=200)
+    sector = models.CharField(max_length=120)
+    products = models.TextField(blank=True)
+    description = models.TextField()
+
+    class Meta(CaseItem.Meta):
+        constraints = [*Cited.Meta.constraints, _unique_key("cluster")]
+
+    def __str__(self):
+        return self.name
+
+
+class SizeClass(CaseItem):
+    """A firm size class as the case's own source defines it (definitions differ by case)."""
+
+    case = models.ForeignKey(CaseStudy, on_delete=models.CASCADE, related_name="size_classes")
+    cluster = models.ForeignKey(
+        Cluster, on_delete=models.CASCADE, null=True, blank=True, related_name="size_classes"
+    )
+    name = models.CharField(max_length=60)
+    min_employees = models.PositiveIntegerField(null=True, blank=True)
+    max_employees = models.PositiveIntegerField(null=True, blank=True)
+    definition = models.CharField(max_length=200, help_text="The definition in the paper's words.")
+
+    class Meta(CaseItem.Meta):
+        verbose_name_plural = "size classes"
+        constraints = [
+            *Cited.Meta.constraints,
+            _unique_key("sizeclass"),
+            models.CheckConstraint(
+                condition=Q(min_employees__isnull=True)
+                | Q(max_employees__isnull=True)
+                | Q(max_employees__gte=models.F("min_employees")),
+                name="cases_sizeclass_bounds_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ActorGroup(CaseItem):
+    """A group of actors in a cluster: producers, stage units, suppliers, agents, ..."""
+
+    class Role(models.TextChoices):
+        PRODUCER = "producer", "Producers"
+        STAGE_UNIT = "stage_unit", "Stage units and subcontractors"
+        SUPPLIER = "supplier", "Input and component suppliers"
+        MACHINERY = "machinery", "Machinery makers and repairers"
+        EXPORT_AGENT = "export_agent", "Export agents and traders"
+        BUYER = "buyer", "Buyers and retailers"
+        SERVICE = "service", "Producer service providers"
+        HOMEWORKER = "homeworker", "Homeworkers"
+        OVERSEAS_BRANCH = "overseas_branch", "Overseas branches"
+        OEM = "oem", "OEM firms"
+        LEAD_FIRM = "lead_firm", "Large and lead firms"
+        TNC = "tnc", "Transnational corporations"
+
+    case = models.ForeignKey(CaseStudy, on_delete=models.CASCADE, related_name="actor_groups")
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="actor_groups")
+    name = models.CharField(max_length=160)
+    role = models.CharField(max_length=20, choices=Role.choices)
+    size_class = models.ForeignKey(
+        SizeClass, on_delete=models.PROTECT, null=True, blank=True, related_name="actor_groups"
+    )
+    description = models.TextField()
+
+    class Meta(CaseItem.Meta):
+        constraints = [*Cited.Meta.constraints, _unique_key("actorgroup")]
+
+    def __str__(self):
+        return self.name
+
+
+class Market(CaseItem):
+    class Kind(models.TextChoices):
+        DOMESTIC = "domestic", "Domestic"
+        EXPORT = "export", "Export"
+
+    case = models.ForeignKey(CaseStudy, on_delete=models.CASCADE, related_name="markets")
+    cluster = models.ForeignKey(
+        Cluster, on_delete=models.CASCADE, null=True, blank=True, related_name="markets"
+    )
+    name = models.CharField(max_length=160)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    destinations = models.CharField(max_length=300, blank=True)
+    products = models.TextField(blank=True)
+    competes_on_price = models.BooleanField(default=False)
+    competes_on_quality = models.BooleanField(default=False)
+    competes_on_fashion = models.BooleanField(default=False)
+    competes_on_delivery = models.BooleanField(default=False)
+    competition_note = models.TextField(
+        blank=True, help_text="How the paper describes the basis of competition."
+    )
+    description = models.TextField()
+
+    class Meta(CaseItem.Meta):
+        constraints = [*Cited.Meta.constraints, _unique_key("market")]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def competition_bases(self) -> list[str]:
+        flags = [
+            ("price", self.competes_on_price),
+            ("quality", self.competes_on_quality),
+            ("fashion", self.competes_on_fashion),
+            ("delivery", self.competes_on_delivery),
+        ]
+        return [name for name, on in flags if on]
+
+
+class Firm(CaseItem):
+    """A firm the paper names: a large producer, lead firm, public enterprise, TNC or buyer."""
+
+    class Role(models.TextChoices):
+        LARGE_PRODUCER = "large_producer", "Large producer"
+        LEAD_FIRM = "lead_firm", "Lead firm"
+        PUBLIC_ENTERPRISE = "public_enterprise", "Public-sector enterprise"
+        CHAEBOL = "chaebol", "Chaebol"
+        TNC = "tnc", "Transnational corporation"
+        BUYER = "buyer", "Buyer or retailer"
+        TRADER = "trader", "Trader or trading house"
+        CONSORTIUM = "consortium", "SME consortium"
+
+    class Ownership(models.TextChoices):
+        PUBLIC = "public", "Public"
+        PRIVATE = "private", "Private"
+        FOREIGN = "foreign", "Foreign"
+        UNKNOWN = "unknown", "Not stated"
+
+    case = models.ForeignKey(CaseStudy, on_delete=models.CASCADE, related_name="firms")
+    cluster = models.ForeignKey(
+        Cluster, on_delete=models.CASCADE, null=True, blank=True, related_name="firms"
+    )
+    group = models.ForeignKey(
+        ActorGroup, on_delete=models.SET_NULL, null=True, blank=True, related_name="firms"
+    )
+    market = models.ForeignKey(
+        Market, on_delete=models.SET_NULL, null=True, blank=True, related_name="buyers"
+    )
+    name = models.CharField(max_length=160)
+    role = models.CharField(max_length=20, choices=Role.choices)
+    ownership = models.CharField(
+        max_length=10, choices=Ownership.choices, default=Ownership.UNKNOWN
+    )
+    description = models.TextField()
+
+    class Meta(CaseItem.Meta):
+        constraints = [*Cited.Meta.constraints, _unique_key("firm")]
+
+    def __str__(self):
+        return self.name
+
+
+class Institution(CaseItem):
+    class Kind(models.TextChoices):
+        TRADE_ASSOCIATION = "trade_association", "Trade association"
+        BUSINESS_ASSOCIATION = "business_association", "Business association"
+        TRADE_FAIR = "trade_fair", "Trade fair organisation"
+        TRAINING = "training", "Training school or institute"
+        TECHNOLOGY_CENTRE = "technology_centre", "Technology centre"
+        STANDARDS = "standards", "Standards and testing body"
+        CREDIT_UNION = "credit_union", "Credit union"
+        EXPORT_PROMOTION = "export_promotion", "Export promotion council"
+        RESEARCH = "research", "Research association or university"
+        BUSINESS_CLUB = "business_club", "Business club"
+        GOVERNMENT = "government", "Government agency or programme"
+        JOINT_ACTION = "joint_action", "Joint action group or consortium"
+        CHAEBOL_ASSOCIATION = "chaebol_association", "Chaebol co-operation association"
+        INFORMATION_NETWORK = "information_network", "Information network"
+
+    class Ownership(models.TextChoices):
+        PUBLIC = "public", "Public"
+        PRIVATE = "private", "Private"
+        MIXED = "mixed", "Public-private"
+        UNKNOWN = "unknown", "Not stated"
+
+    class Level(models.TextChoices):
+        LOCAL = "local", "Local"
+        REGIONAL = "regional", "Regional"
+        NATIONAL = "national", "National"
+        UNKNOWN = "unknown", "Not stated"
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        PROPOSED = "proposed", "Proposed"
+
+    class Reach(models.TextChoices):
+        WIDE = "wide", "Reaches small firms widely"
+        PARTIAL = "partial", "Reaches some small firms"
+        LIMITED = "limited", "Reaches few small firms"
+        UNKNOWN = "unknown", "Not reported"
+
+    case = models.ForeignKey(CaseStudy, on_delete=models.CASCADE, related_name="institutions")
+    cluster = models.ForeignKey(
+        Cluster,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="institutions",
+        help_text="Empty when the institution serves the whole case.",
+    )
+    name = models.CharField(max_length=200)
+    acronym = models.CharField(max_length=30, blank=True)
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    ownership = models.CharField(
+        max_length=10, choices=Ownership.choices, default=Ownership.UNKNOWN
+    )
+    level = models.CharField(max_length=10, choices=Level.choices, default=Level.UNKNOWN)
+    founded = models.PositiveSmallIntegerField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    services = models.TextField(blank=True)
+    small_firm_reach = models.CharField(
+        max_length=10, choices=Reach.choices, default=Reach.UNKNOWN
+    )
+    reach_note = models.TextField(blank=True, help_text="What the paper says about the reach.")
+
+    class Meta(CaseItem.Meta):
+        constraints = [
+            *Cited.Meta.constraints,
+            _unique_key("institution"),
+            models.CheckConstraint(
+                condition=Q(founded__isnull=True) | Q(founded__gte=YEAR_MIN, founded__lte=YEAR_MAX),
+                name="cases_institution_founded_plausible",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    @property
+    def label(self) -> str:
+        return self.acronym or self.name
+
+
+class Linkage(CaseItem):
+    """A tie between two actor groups or institutions, as the paper judges it."""
+
+    class Direction(models.TextChoices):
+        BACKWARD = "backward", "Backward"
+        FORWARD = "forward", "Forward"
+        HORIZONTAL = "horizontal", "Horizontal"
+        INSTITUTIONAL = "institutional", "Institutional"
+
+    class Nature(models.TextChoices):
+        SUBCONTRACTING = "subcontracting", "Subcontracting"
+        JOB_WORKING = "job_working", "Job-working"
+        IN_CONTRACTING = "in_contracting", "In-contracting"
+        OUT_CONTRACTING = "out_contracting", "Out-contracting"
+        CAPACITY_CONTRACTING = "capacity_contracting", "Capacity contracting"
+        OEM = "oem", "OEM production"
+        SUPPLY = "supply", "Supply of inputs or components"
+        SALES = "sales", "Sales and marketing"
+        TECHNICAL_ASSISTANCE = "technical_assistance", "Technical assistance"
+        INFORMATION_EXCHANGE = "information_exchange", "Information exchange"
+        JOINT_PURCHASING = "joint_purchasing", "Joint purchasing"
+        JOINT_MARKETING = "joint_marketing", "Joint marketing"
+        CONSORTIUM = "consortium", "Consortium"
+        CREDIT = "credit", "Credit and finance"
+        TRAINING = "training", "Training"
+        EQUIPMENT_SHARING = "equipment_sharing", "Lending or sharing equipment"
+        SERVICES = "services", "Producer services"
+        REGULATION = "regulation", "Regulation"
+
+    class Strength(models.TextChoices):
+        WEAK = "weak", "Weak"
+        MODERATE = "moderate", "Moderate"
+        STRONG = "strong", "Strong"
+        UNKNOWN = "unknown", "Not judged"
+
+    class Trend(models.TextChoices):
+        WEAKENING = "weakening", "Weakening"
+        STABLE = "stable", "Stable"
+        STRENGTHENING = "strengthening", "Strengthening"
+        UNKNOWN = "unknown", "Not judged"
+
+    case = models.ForeignKey(CaseStudy, on_delete=models.CASCADE, related_name="linkages")
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="linkages")
+    direction = models.CharField(max_length=14, choices=Direction.choices)
+    nature = models.CharField(max_length=24, choices=Nature.choices)
+    from_group = models.ForeignKey(
+        ActorGroup, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    from_institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    to_group = models.ForeignKey(
+        ActorGroup, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    to_institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    strength = models.CharField(max_length=10, choices=Strength.choices, default=Strength.UNKNOWN)
+    trend = models.CharField(max_length=14, choices=Trend.choices, default=Trend.UNKNOWN)
+    description = models.TextField()
+
+    class Meta(CaseItem.Meta):
+        constraints = [
+            *Cited.Meta.constraints,
+            _unique_key("linkage"),
+            models.CheckConstraint(
+                condition=Q(from_group__isnull=True, from_institution__isnull=False)
+                | Q(from_group__isnull=False, from_institution__isnull=True),
+                name="cases_linkage_one_origin",
+            ),
+            models.CheckConstraint(
+                condition=Q(to_group__isnull=True, to_institution__isnull=False)
+                | Q(to_group__isnull=False, to_institution__isnull=True),
+                name="cases_linkage_one_destination",
+            ),
+        ]
+
+    @property
+    def origin(self):
+        return self.from_group or self.from_institution
+
+    @property
+    def destination(self):
+        return self.to_group or self.to_institution
+
+    def __str__(self):
+        return f"{self.origin} → {self.destination} ({self.get_nature_display()})"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if bool(self.from_group_id) == bool(self.from_institution_id):
+            errors["from_group"] = "Give exactly one origin: an actor group or an institution."
+        if bool(self.to_group_id) == bool(self.to_institution_id):
+            errors["to_group"] = "Give exactly one destination: an actor group or an institution."
+        for field in ("from_group", "from_institution", "to_group", "to_institution"):
+            end = getattr(self, field)
+            if end is not None and end.case_id != self.case_id:
+                errors[field] = "This end belongs to another case study."
+        if errors:
+            raise ValidationError(errors)
+
+
+class HistoryEvent(CaseItem):
+    class Kind(models.TextChoices):
+        PHASE = "phase", "Phase"
+        TURNING_POINT = "turning_point", "Turning point"
+        EVENT = "event", "Event"
+
+    case = models.ForeignKey(CaseStudy, on_delete=models.CASCADE, related_name="history")
+    cluster = models.ForeignKey(
+        Cluster, on_delete=models.CASCADE, null=True, blank=True, related_name="history"
+    )
+    kind = models.CharField(max_length=14, choices=Kind.choices)
+    year_from = models.PositiveSmallIntegerField()
+    year_to = models.PositiveSmallIntegerField(null=True, blank=True)
+    title = models.CharField(max_length=200)
+    description = models.TextField()
+
+    class Meta(CaseItem.Meta):
+        ordering = ["year_from", "id"]
+        constraints = [
+            *Cited.Meta.constraints,
+            _unique_key("historyevent"),
+            models.CheckConstraint(
+                condition=Q(year_from__gte=YEAR_MIN, year_from__lte=YEAR_MAX)
+                & (Q(year_to__isnull=True) | Q(year_to__gte=models.F("year_from"))),
+                name="cases_historyevent_years_plausible",
+            ),
+        ]
+
+    @property
+    def period(self) -> str:
+        return f"{self.year_from}–{self.year_to}" if self.year_to else str(self.year_from)
+
+    def __str__(self):
+        return f"{self.period}: {self.title}"
+
+
+class Figure(CaseItem):
+    """Any number the paper gives: counts, shares, employment, exports, survey results."""
+
+    class Scope(models.TextChoices):
+        CLUSTER = "cluster", "Cluster or network"
+        REGION = "region", "Region or state"
+        NATIONAL = "national", "National"
+        WORLD = "world", "World"
+
+    class Metric(models.TextChoices):
+        COUNT = "count", "Count"
+        SHARE = "share", "Share"
+        EMPLOYMENT = "employment", "Employment"
+        EMPLOYMENT_SHARE = "employment_share", "Employment share"
+        VALUE_ADDED_SHARE = "value_added_share", "Value-added share"
+        PRODUCTION_SHARE = "production_share", "Production share"
+        EXPORT_SHARE = "export_share", "Export share"
+        EXPORT_VALUE = "export_value", "Export value"
+        EXPORT_VOLUME = "export_volume", "Export volume"
+        IMPORT_VOLUME = "import_volume", "Import volume"
+        MARKET_SHARE = "market_share", "Market share"
+        GROWTH = "growth", "Growth"
+        SURVEY = "survey", "Survey result"
+        MEMBERS = "members", "Members"
+        SAMPLE = "sample", "Sample size"
+        POPULATION = "population", "Population"
+        TARIFF = "tariff", "Tariff"
+        OTHER = "other", "Other"
+
+    class Unit(models.TextChoices):
+        PERCENT = "percent", "%"
+        FIRMS = "firms", "firms"
+        UNITS = "units", "units"
+        PERSONS = "persons", "persons"
+        MEMBERS = "members", "members"
+        USD_MILLION = "usd_million", "US$ million"
+        INR_MILLION = "inr_million", "Rs million"
+        PAIRS_MILLION = "pairs_million", "million pairs"
+        HEADS_MILLION = "heads_million", "million head"
+        KM = "km", "km"
+        YEARS = "years", "years"
+        TIMES = "times", "×"
+        ITEMS = "items", "items"
+
+    class Qualifier(models.TextChoices):
+        EXACT = "exact", ""
+        ABOUT = "about", "about"
+        OVER = "over", "over"
+        UNDER = "under", "under"
+        UP_TO = "up_to", "up to"
+        NEARLY = "nearly", "nearly"
+
+    case = models.ForeignKey(CaseStudy, on_delete=models.CASCADE, related_name="figures")
+    cluster = models.ForeignKey(
+        Cluster, on_delete=models.CASCADE, null=True, blank=True, related_name="figures"
+    )
+    scope = models.CharField(max_length=10, choices=Scope.choices, default=Scope.CLUSTER)
+    metric = models.CharField(max_length=20, choices=Metric.choices)
+    label = models.CharField(max_length=200, help_text="What the number measures, in a phrase.")
+    value = models.DecimalField(max_digits=14, decimal_places=3)
+    value_max = models.DecimalField(
+        max_digits=14, decimal_places=3, null=True, blank=True, help_text="Upper end of a range."
+    )
+    unit = models.CharField(max_length=16, choices=Unit.choices)
+    qualifier = models.CharField(max_length=8, choices=Qualifier.choices, default=Qualifier.EXACT)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    year_to = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="End of the period for growth rates and changes."
+    )
+    basis = models.CharField(
+        max_length=300, blank=True, help_text="Of what: the sample, population or denominator."
+    )
+    series = models.SlugField(
+        max_length=80, blank=True, help_text="Figures sharing a series form a time series."
+    )
+    headline = models.BooleanField(default=False, help_text="Shown on the case's card.")
+    actor_group = models.ForeignKey(
+        ActorGroup, on_delete=models.SET_NULL, null=True, blank=True, related_name="figures"
+    )
+    size_class = models.ForeignKey(
+        SizeClass, on_delete=models.SET_NULL, null=True, blank=True, related_name="figures"
+    )
+    institution = models.ForeignKey(
+        Institution, on_delete=models.SET_NULL, null=True, blank=True, related_name="figures"
+    )
+    market = models.ForeignKey(
+        Market, on_delete=models.SET_NULL, null=True, blank=True, related_name="figures"
+    )
+    firm = models.ForeignKey(
+        Firm, on_delete=models.SET_NULL, null=True, blank=True, related_name="figures"
+    )
+
+    class Meta(CaseItem.Meta):
+        constraints = [
+            *Cited.Meta.constraints,
+            _unique_key("figure"),
+            models.CheckConstraint(
+                condition=Q(value_max__isnull=True) | Q(value_max__gte=models.F("value")),
+                name="cases_figure_range_ordered",
+            ),
+            models.CheckConstraint(
+                condition=(Q(year__isnull=True) | Q(year__gte=YEAR_MIN, year__lte=YEAR_MAX))
+                & (Q(year_to__isnull=True) | Q(year_to__gte=models.F("year"))),
+                name="cases_figure_years_plausible",
+            ),
+            models.CheckConstraint(
+                condition=~Q(unit="percent") | Q(value__gte=0, value__lte=100) | Q(metric="growth"),
+                name="cases_figure_percent_in_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.label}: {self.display_value}"
+
+    @property
+    def display_value(self) -> str:
+        def fmt(number) -> str:
+            text = f"{number:,.3f}".rstrip("0").rstrip(".")
+            return text
+
+        number = fmt(self.value)
+        if self.value_max is not None:
+            number = f"{number}–{fmt(self.value_max)}"
+        unit = self.get_unit_display()
+        amount = f"{number}%" if self.unit == self.Unit.PERCENT else f"{number} {unit}"
+        if self.unit in (self.Unit.USD_MILLION,):
+            amount = f"US$ {number} million"
+        elif self.unit == self.Unit.INR_MILLION:
+            amount = f"Rs {number} million"
+        qualifier = self.get_qualifier_display()
+        return f"{qualifier} {amount}".strip()
+
+    @property
+    def period(self) -> str:
+        if self.year and self.year_to:
+            return f"{self.year}–{self.year_to}"
+        return str(self.year) if self.year else ""
+
+    def clean(self):
+        super().clean()
+        links = ("cluster", "actor_group", "size_class", "institution", "market", "firm")
+        errors = {}
+        for field in links:
+            linked = getattr(self, field)
+            if linked is not None and linked.case_id != self.case_id:
+                errors[field] = "This belongs to another case study."
+        if errors:
+            raise ValidationError(errors)
+
+
+class Conclusion(CaseItem):
+    """A cell of the paper's Key Features and Conclusions table (lines 2313-2369)."""
+
+    class Row(models.TextChoices):
+        SME_GROWTH = "sme-growth", "Evidence of SMEs growing and technically advancing"
+        MARKETS = "markets", "Nature of markets"
+        KEY_PLAYERS = "key-players", "Key players"
+        LARGE_FIRMS = "large-firms", "Are large firms important?"
+        STATE = "state", "Role of the State"
+        LOCAL_INSTITUTIONS = "local-institutions", "Role of local support institutions"
+        CONSTRAINTS = "constraints", "Key constraints"
+
+    case = models.ForeignKey(CaseStudy, on_delete=models.CASCADE, related_name="conclusions")
+    row = models.CharField(max_length=20, choices=Row.choices)
+    value = models.CharField(
+        max_length=120, blank=True, help_text="As printed; empty where the text has no value."
+    )
+
+    class Meta(CaseItem.Meta):
+        constraints = [
+            *Cited.Meta.constraints,
+            _unique_key("conclusion"),
+            models.UniqueConstraint(fields=["case", "row"], name="cases_conclusion_one_per_row"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_row_display()}: {self.value or '—'}"
+
+    @property
+    def row_order(self) -> int:
+        return list(self.Row.values).index(self.row)
