@@ -1,3 +1,154 @@
+"""Admin for correcting the case library: find one datum fast, edit it, keep its provenance.
+
+Saving runs the models' validation, including the check that the passage is in the paper.
+"""
+
 from django.contrib import admin
 
-# Register your models here.
+from .models import (
+    ActorGroup,
+    CaseStudy,
+    Cluster,
+    Conclusion,
+    Figure,
+    Firm,
+    HistoryEvent,
+    Institution,
+    Linkage,
+    Market,
+    SizeClass,
+)
+
+PROVENANCE_FIELDSET = (
+    "Provenance",
+    {
+        "fields": (("line_from", "line_to"), "passage", "citation", ("confidence", "note")),
+        "description": "Lines of fixtures/paper.txt; the passage must appear verbatim in them.",
+    },
+)
+PROVENANCE_FIELDS = {"line_from", "line_to", "passage", "citation", "confidence", "note"}
+
+
+class CitedAdmin(admin.ModelAdmin):
+    """Shared layout: the row's own fields first, then its provenance."""
+
+    list_filter = ["case", "confidence"]
+    search_fields = ["key", "passage", "citation", "note"]
+    list_select_related = ["case"]
+    list_per_page = 50
+
+    def get_fieldsets(self, request, obj=None):
+        form_fields = [
+            name for name in self.get_fields(request, obj) if name not in PROVENANCE_FIELDS
+        ]
+        return [(None, {"fields": form_fields}), PROVENANCE_FIELDSET]
+
+    @admin.display(description="Lines", ordering="line_from")
+    def lines(self, obj):
+        return obj.lines_label
+
+
+@admin.register(CaseStudy)
+class CaseStudyAdmin(CitedAdmin):
+    list_display = ["short_title", "slug", "country", "sector", "kind", "position"]
+    list_filter = ["kind", "world_region"]
+    list_select_related = []
+    search_fields = ["slug", "title", "short_title", "country", "sector", "studies"]
+
+
+@admin.register(Cluster)
+class ClusterAdmin(CitedAdmin):
+    list_display = ["name", "case", "kind", "location", "lines"]
+    search_fields = [*CitedAdmin.search_fields, "name", "location", "description"]
+
+
+@admin.register(SizeClass)
+class SizeClassAdmin(CitedAdmin):
+    list_display = ["name", "case", "cluster", "min_employees", "max_employees", "confidence"]
+    list_select_related = ["case", "cluster"]
+    search_fields = [*CitedAdmin.search_fields, "name", "definition"]
+
+
+@admin.register(ActorGroup)
+class ActorGroupAdmin(CitedAdmin):
+    list_display = ["name", "role", "cluster", "case", "lines"]
+    list_filter = ["case", "role", "confidence"]
+    list_select_related = ["case", "cluster"]
+    search_fields = [*CitedAdmin.search_fields, "name", "description"]
+    autocomplete_fields = ["size_class"]
+
+
+@admin.register(Market)
+class MarketAdmin(CitedAdmin):
+    list_display = ["name", "kind", "cluster", "case", "competition_bases_display", "lines"]
+    list_filter = ["case", "kind", "competes_on_price", "competes_on_quality"]
+    list_select_related = ["case", "cluster"]
+    search_fields = [*CitedAdmin.search_fields, "name", "destinations", "products"]
+
+    @admin.display(description="Competes on")
+    def competition_bases_display(self, obj):
+        return ", ".join(obj.competition_bases) or "—"
+
+
+@admin.register(Firm)
+class FirmAdmin(CitedAdmin):
+    list_display = ["name", "role", "ownership", "cluster", "case", "lines"]
+    list_filter = ["case", "role", "ownership"]
+    list_select_related = ["case", "cluster"]
+    search_fields = [*CitedAdmin.search_fields, "name", "description"]
+    autocomplete_fields = ["group", "market"]
+
+
+@admin.register(Institution)
+class InstitutionAdmin(CitedAdmin):
+    list_display = [
+        "name",
+        "acronym",
+        "kind",
+        "ownership",
+        "level",
+        "founded",
+        "status",
+        "small_firm_reach",
+        "case",
+    ]
+    list_filter = ["case", "kind", "ownership", "level", "status", "small_firm_reach"]
+    search_fields = [*CitedAdmin.search_fields, "name", "acronym", "services"]
+
+
+@admin.register(Linkage)
+class LinkageAdmin(CitedAdmin):
+    list_display = ["__str__", "direction", "nature", "strength", "trend", "case", "lines"]
+    list_filter = ["case", "direction", "nature", "strength", "trend"]
+    list_select_related = [
+        "case",
+        "from_group",
+        "from_institution",
+        "to_group",
+        "to_institution",
+    ]
+    search_fields = [*CitedAdmin.search_fields, "description"]
+    autocomplete_fields = ["from_group", "from_institution", "to_group", "to_institution"]
+
+
+@admin.register(HistoryEvent)
+class HistoryEventAdmin(CitedAdmin):
+    list_display = ["title", "period", "kind", "case", "lines"]
+    list_filter = ["case", "kind"]
+    search_fields = [*CitedAdmin.search_fields, "title", "description"]
+
+
+@admin.register(Figure)
+class FigureAdmin(CitedAdmin):
+    list_display = ["label", "display_value", "period", "scope", "metric", "case", "lines"]
+    list_filter = ["case", "metric", "scope", "unit", "headline", "confidence"]
+    list_select_related = ["case", "cluster"]
+    search_fields = [*CitedAdmin.search_fields, "label", "basis", "series"]
+    autocomplete_fields = ["actor_group", "size_class", "institution", "market", "firm"]
+
+
+@admin.register(Conclusion)
+class ConclusionAdmin(CitedAdmin):
+    list_display = ["row", "value", "case", "confidence"]
+    list_filter = ["case", "row", "confidence"]
+    search_fields = [*CitedAdmin.search_fields, "value"]

@@ -31,7 +31,9 @@ class LoadError:
 
     def __str__(self) -> str:
         where = self.file if self.index is None else f"{self.file}, object #{self.index}"
-        return f"{where} ({self.label}): {self.message}" if self.label else f"{where}: {self.message}"
+        return (
+            f"{where} ({self.label}): {self.message}" if self.label else f"{where}: {self.message}"
+        )
 
 
 @dataclass
@@ -95,7 +97,10 @@ def _load_file(path: Path, report: LoadReport) -> bool:
     except json.JSONDecodeError as exc:
         report.errors.append(
             LoadError(
-                name, None, "", f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+                name,
+                None,
+                "",
+                f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
             )
         )
         return True

@@ -6,6 +6,8 @@ gives one, and how sure the reading is. Database constraints keep the fields pre
 checks the passage against the paper itself.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -93,22 +95,24 @@ class CaseStudyQuerySet(models.QuerySet):
         """Everything a case page or the case API shows, in a fixed number of queries."""
         return self.prefetch_related(
             "clusters",
-            "size_classes",
-            models.Prefetch("actor_groups", ActorGroup.objects.select_related("size_class")),
-            models.Prefetch("firms", Firm.objects.select_related("group", "market")),
-            "institutions",
-            "markets",
+            models.Prefetch("size_classes", SizeClass.objects.select_related("cluster")),
+            models.Prefetch(
+                "actor_groups", ActorGroup.objects.select_related("cluster", "size_class")
+            ),
+            models.Prefetch("firms", Firm.objects.select_related("cluster", "group", "market")),
+            models.Prefetch("institutions", Institution.objects.select_related("cluster")),
+            models.Prefetch("markets", Market.objects.select_related("cluster")),
             models.Prefetch(
                 "linkages",
                 Linkage.objects.select_related(
-                    "from_group", "from_institution", "to_group", "to_institution"
+                    "cluster", "from_group", "from_institution", "to_group", "to_institution"
                 ),
             ),
-            "history",
+            models.Prefetch("history", HistoryEvent.objects.select_related("cluster")),
             models.Prefetch(
                 "figures",
                 Figure.objects.select_related(
-                    "actor_group", "size_class", "institution", "market", "firm"
+                    "cluster", "actor_group", "size_class", "institution", "market", "firm"
                 ),
             ),
             "conclusions",
@@ -158,13 +162,13 @@ class CaseStudy(Cited):
     def __str__(self):
         return self.short_title
 
-    def natural_key(self):
-        return (self.slug,)
-
     def get_absolute_url(self):
         from django.urls import reverse
 
         return reverse("cases:detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
 
 
 class CaseItemManager(models.Manager):
@@ -183,13 +187,13 @@ class CaseItem(Cited):
         abstract = True
         ordering = ["id"]
 
+    def __str__(self):
+        return f"{self.key}"
+
     def natural_key(self):
         return (self.case.slug, self.key)
 
     natural_key.dependencies = ["cases.casestudy"]
-
-    def __str__(self):
-        return f"{self.key}"
 
     def clean(self):
         super().clean()
@@ -422,9 +426,7 @@ class Institution(CaseItem):
     founded = models.PositiveSmallIntegerField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     services = models.TextField(blank=True)
-    small_firm_reach = models.CharField(
-        max_length=10, choices=Reach.choices, default=Reach.UNKNOWN
-    )
+    small_firm_reach = models.CharField(max_length=10, choices=Reach.choices, default=Reach.UNKNOWN)
     reach_note = models.TextField(blank=True, help_text="What the paper says about the reach.")
 
     class Meta(CaseItem.Meta):
@@ -522,6 +524,9 @@ class Linkage(CaseItem):
             ),
         ]
 
+    def __str__(self):
+        return f"{self.origin} → {self.destination} ({self.get_nature_display()})"
+
     @property
     def origin(self):
         return self.from_group or self.from_institution
@@ -529,9 +534,6 @@ class Linkage(CaseItem):
     @property
     def destination(self):
         return self.to_group or self.to_institution
-
-    def __str__(self):
-        return f"{self.origin} → {self.destination} ({self.get_nature_display()})"
 
     def clean(self):
         super().clean()
@@ -576,12 +578,12 @@ class HistoryEvent(CaseItem):
             ),
         ]
 
+    def __str__(self):
+        return f"{self.period}: {self.title}"
+
     @property
     def period(self) -> str:
         return f"{self.year_from}–{self.year_to}" if self.year_to else str(self.year_from)
-
-    def __str__(self):
-        return f"{self.period}: {self.title}"
 
 
 class Figure(CaseItem):
@@ -701,8 +703,7 @@ class Figure(CaseItem):
     @property
     def display_value(self) -> str:
         def fmt(number) -> str:
-            text = f"{number:,.3f}".rstrip("0").rstrip(".")
-            return text
+            return f"{Decimal(str(number)):,.3f}".rstrip("0").rstrip(".")
 
         number = fmt(self.value)
         if self.value_max is not None:

@@ -1,3 +1,95 @@
-from django.shortcuts import render
+from collections import defaultdict
 
-# Create your views here.
+from django.conf import settings
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from . import payloads
+from .models import CaseStudy, Conclusion
+from .paper import load_paper
+
+
+@require_GET
+def case_list(request):
+    cases = CaseStudy.objects.for_cards()
+    return render(request, "cases/case_list.html", {"cases": cases})
+
+
+@require_GET
+def case_detail(request, slug):
+    case = get_object_or_404(CaseStudy.objects.with_library(), slug=slug)
+    figures = list(case.figures.all())
+    figures_by_group = defaultdict(list)
+    figures_by_institution = defaultdict(list)
+    figures_by_market = defaultdict(list)
+    for figure in figures:
+        if figure.actor_group_id:
+            figures_by_group[figure.actor_group_id].append(figure)
+        if figure.institution_id:
+            figures_by_institution[figure.institution_id].append(figure)
+        if figure.market_id:
+            figures_by_market[figure.market_id].append(figure)
+    groups = [(g, figures_by_group[g.id]) for g in case.actor_groups.all()]
+    institutions = [(i, figures_by_institution[i.id]) for i in case.institutions.all()]
+    firms = list(case.firms.all())
+    buyers_by_market = defaultdict(list)
+    for firm in firms:
+        if firm.market_id:
+            buyers_by_market[firm.market_id].append(firm)
+    markets = [(m, figures_by_market[m.id], buyers_by_market[m.id]) for m in case.markets.all()]
+    conclusions = sorted(case.conclusions.all(), key=lambda c: c.row_order)
+    context = {
+        "case": case,
+        "clusters": list(case.clusters.all()),
+        "headline_figures": [f for f in figures if f.headline],
+        "figures": figures,
+        "size_classes": list(case.size_classes.all()),
+        "groups": groups,
+        "firms": firms,
+        "linkages": list(case.linkages.all()),
+        "institutions": institutions,
+        "markets": markets,
+        "history": list(case.history.all()),
+        "conclusions": conclusions,
+        "conclusion_rows": Conclusion.Row,
+        "uncertain_count": sum(
+            1
+            for obj in [case, *figures, *conclusions, *case.institutions.all()]
+            if obj.confidence != "certain"
+        ),
+    }
+    return render(request, "cases/case_detail.html", context)
+
+
+@require_GET
+def paper(request):
+    """The paper itself, line-numbered, with the cited range highlighted."""
+    text = load_paper(str(settings.PAPER_PATH))
+    try:
+        first = int(request.GET.get("from", 0))
+        last = int(request.GET.get("to", first))
+    except ValueError:
+        raise Http404("Line numbers must be whole numbers.") from None
+    if first and not (1 <= first <= last <= text.line_count):
+        raise Http404(f"The paper has lines 1 to {text.line_count}.")
+    lines = [(number, line, first <= number <= last) for number, line in enumerate(text.lines, 1)]
+    return render(
+        request,
+        "cases/paper.html",
+        {"lines": lines, "first": first, "last": last, "line_count": text.line_count},
+    )
+
+
+@require_GET
+def api_case_list(request):
+    cases = CaseStudy.objects.prefetch_related("clusters")
+    return JsonResponse({"cases": [payloads.case_summary(c, request) for c in cases]})
+
+
+@require_GET
+def api_case_detail(request, slug):
+    case = CaseStudy.objects.with_library().filter(slug=slug).first()
+    if case is None:
+        return JsonResponse({"error": f"No case study with slug '{slug}'."}, status=404)
+    return JsonResponse(payloads.case_detail(case), json_dumps_params={"ensure_ascii": False})

@@ -2,5 +2,5 @@ from django.apps import AppConfig
 
 
 class ChecklistConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'checklist'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "checklist"

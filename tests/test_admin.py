@@ -1,0 +1,64 @@
+"""Admins find and correct one datum quickly; a correction must still match the paper."""
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from cases.models import Figure
+
+pytestmark = pytest.mark.django_db
+
+MODELS = [model for model in admin.site._registry if model._meta.app_label == "cases"]
+
+
+def test_every_library_model_is_in_the_admin():
+    names = {model._meta.model_name for model in MODELS}
+    assert names == {
+        "casestudy",
+        "cluster",
+        "sizeclass",
+        "actorgroup",
+        "market",
+        "firm",
+        "institution",
+        "linkage",
+        "historyevent",
+        "figure",
+        "conclusion",
+    }
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.model_name)
+def test_changelist_search_and_change_page_open(admin_client, model):
+    url = reverse(f"admin:cases_{model._meta.model_name}_changelist")
+    assert admin_client.get(url).status_code == 200
+    assert admin_client.get(url, {"q": "Schmitz"}).status_code == 200
+    obj = model.objects.first()
+    if obj is not None:
+        change = reverse(f"admin:cases_{model._meta.model_name}_change", args=[obj.pk])
+        assert admin_client.get(change).status_code == 200
+
+
+def test_figure_search_finds_by_label(admin_client):
+    figure = Figure.objects.get(case__slug="sinos-valley", value="48.2")
+    url = reverse("admin:cases_figure_changelist")
+    html = admin_client.get(url, {"q": figure.label}).content.decode()
+    assert figure.label in html
+
+
+def test_correction_with_a_passage_not_in_the_paper_is_refused(admin_client):
+    figure = Figure.objects.get(case__slug="sinos-valley", value="48.2")
+    url = reverse("admin:cases_figure_change", args=[figure.pk])
+    form = admin_client.get(url).context["adminform"].form
+    data = {
+        name: ("" if value is None else value)
+        for name, value in form.initial.items()
+        if name in form.fields
+    }
+    data.update({"case": figure.case_id, "cluster": figure.cluster_id or ""})
+    data["passage"] = "Of these, in 1991, 58.2% were small firms"
+    response = admin_client.post(url, data)
+    assert response.status_code == 200  # the form comes back with the error
+    assert "Not found verbatim" in response.content.decode()
+    figure.refresh_from_db()
+    assert "48.2%" in figure.passage

@@ -1,0 +1,103 @@
+"""What a researcher reads: the case list, a case page, and the paper behind every figure."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from cases.models import CaseStudy, Figure
+
+from .conftest import make_full_case
+
+pytestmark = pytest.mark.django_db
+
+SLUGS = ["sinos-valley", "leon-guadalajara", "tiruppur", "bangalore", "korea-chaebol-networks"]
+
+
+def loaded_slugs():
+    return list(CaseStudy.objects.values_list("slug", flat=True))
+
+
+def test_case_list_shows_a_card_per_case_with_country_and_sector(client):
+    response = client.get(reverse("cases:list"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    for case in CaseStudy.objects.all():
+        assert f'data-case="{case.slug}"' in html
+        assert case.country in html
+        assert reverse("cases:detail", args=[case.slug]) in html
+
+
+def test_case_list_headline_figures_link_to_their_lines(client):
+    html = client.get(reverse("cases:list")).content.decode()
+    for figure in Figure.objects.filter(headline=True):
+        assert f"?from={figure.line_from}&amp;to={figure.line_to}" in html
+
+
+def test_case_list_queries_do_not_grow_with_cases(client, django_assert_num_queries):
+    # 1: the cases; 2: their clusters; 3: their headline figures with clusters.
+    with django_assert_num_queries(3):
+        client.get(reverse("cases:list"))
+    for n in range(3):
+        make_full_case(f"extra-{n}", rows=5)
+    with django_assert_num_queries(3):
+        response = client.get(reverse("cases:list"))
+    assert response.content.decode().count("data-case=") == len(loaded_slugs())
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_case_page_shows_every_section_and_every_figure_with_its_citation(client, slug):
+    case = CaseStudy.objects.filter(slug=slug).first()
+    if case is None:
+        pytest.skip(f"{slug} is not in the fixtures")
+    response = client.get(reverse("cases:detail", args=[slug]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    for section in (
+        "profile",
+        "key-figures",
+        "firms",
+        "linkages",
+        "institutions",
+        "markets",
+        "timeline",
+        "figures",
+        "conclusions",
+    ):
+        assert f'id="{section}"' in html
+    for figure in case.figures.all():
+        row = re.search(rf'<tr id="figure-{re.escape(figure.key)}">(.*?)</tr>', html, re.S)
+        assert row, figure.key
+        assert f"?from={figure.line_from}&amp;to={figure.line_to}" in row.group(1)
+    for institution in case.institutions.all():
+        assert (institution.acronym or institution.name).replace("&", "&amp;") in html
+
+
+def test_case_page_queries_do_not_grow_with_the_data(client, django_assert_num_queries):
+    small = make_full_case("small-case", rows=1)
+    large = make_full_case("large-case", rows=40)
+    # 1: the case; then one prefetch each for clusters, size classes, actor groups, firms,
+    # institutions, markets, linkages, history, figures and conclusions.
+    with django_assert_num_queries(11):
+        client.get(small.get_absolute_url())
+    with django_assert_num_queries(11):
+        response = client.get(large.get_absolute_url())
+    assert response.content.decode().count('<tr id="figure-') == 40
+
+
+def test_unknown_case_is_a_404(client):
+    assert client.get(reverse("cases:detail", args=["atlantis"])).status_code == 404
+
+
+def test_citation_opens_the_paper_with_the_cited_lines_highlighted(client):
+    response = client.get(reverse("cases:paper"), {"from": 208, "to": 209})
+    assert response.status_code == 200
+    html = response.content.decode()
+    highlighted = re.findall(r'<div class="paper-line hl" id="L(\d+)">', html)
+    assert highlighted == ["208", "209"]
+    assert "480 shoe producers" in html
+
+
+@pytest.mark.parametrize("query", [{"from": "x"}, {"from": 5, "to": 3}, {"from": 1, "to": 99999}])
+def test_paper_rejects_line_ranges_that_do_not_exist(client, query):
+    assert client.get(reverse("cases:paper"), query).status_code == 404
