@@ -384,6 +384,7 @@ class Institution(CaseItem):
         JOINT_ACTION = "joint_action", "Joint action group or consortium"
         CHAEBOL_ASSOCIATION = "chaebol_association", "Chaebol co-operation association"
         INFORMATION_NETWORK = "information_network", "Information network"
+        INTERNATIONAL = "international", "International organisation"
 
     class Ownership(models.TextChoices):
         PUBLIC = "public", "Public"
@@ -395,6 +396,7 @@ class Institution(CaseItem):
         LOCAL = "local", "Local"
         REGIONAL = "regional", "Regional"
         NATIONAL = "national", "National"
+        INTERNATIONAL = "international", "International"
         UNKNOWN = "unknown", "Not stated"
 
     class Status(models.TextChoices):
@@ -422,7 +424,7 @@ class Institution(CaseItem):
     ownership = models.CharField(
         max_length=10, choices=Ownership.choices, default=Ownership.UNKNOWN
     )
-    level = models.CharField(max_length=10, choices=Level.choices, default=Level.UNKNOWN)
+    level = models.CharField(max_length=14, choices=Level.choices, default=Level.UNKNOWN)
     founded = models.PositiveSmallIntegerField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     services = models.TextField(blank=True)
@@ -475,6 +477,7 @@ class Linkage(CaseItem):
         EQUIPMENT_SHARING = "equipment_sharing", "Lending or sharing equipment"
         SERVICES = "services", "Producer services"
         REGULATION = "regulation", "Regulation"
+        MEMBERSHIP = "membership", "Membership"
 
     class Strength(models.TextChoices):
         WEAK = "weak", "Weak"
@@ -621,6 +624,7 @@ class Figure(CaseItem):
         UNITS = "units", "units"
         PERSONS = "persons", "persons"
         MEMBERS = "members", "members"
+        USD = "usd", "US$"
         USD_MILLION = "usd_million", "US$ million"
         INR_MILLION = "inr_million", "Rs million"
         PAIRS_MILLION = "pairs_million", "million pairs"
@@ -629,6 +633,7 @@ class Figure(CaseItem):
         YEARS = "years", "years"
         TIMES = "times", "×"
         ITEMS = "items", "items"
+        RANK = "rank", "rank"
 
     class Qualifier(models.TextChoices):
         EXACT = "exact", ""
@@ -710,8 +715,12 @@ class Figure(CaseItem):
             number = f"{number}–{fmt(self.value_max)}"
         unit = self.get_unit_display()
         amount = f"{number}%" if self.unit == self.Unit.PERCENT else f"{number} {unit}"
-        if self.unit in (self.Unit.USD_MILLION,):
+        if self.unit == self.Unit.USD_MILLION:
             amount = f"US$ {number} million"
+        elif self.unit == self.Unit.USD:
+            amount = f"US$ {number}"
+        elif self.unit == self.Unit.RANK:
+            amount = f"rank {number}"
         elif self.unit == self.Unit.INR_MILLION:
             amount = f"Rs {number} million"
         qualifier = self.get_qualifier_display()

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from . import payloads
-from .models import CaseStudy, Conclusion
+from .models import CaseStudy, Conclusion, Confidence
 from .paper import load_paper
 
 
@@ -55,8 +55,20 @@ def case_detail(request, slug):
         "conclusion_rows": Conclusion.Row,
         "uncertain_count": sum(
             1
-            for obj in [case, *figures, *conclusions, *case.institutions.all()]
-            if obj.confidence != "certain"
+            for obj in [
+                case,
+                *case.clusters.all(),
+                *case.size_classes.all(),
+                *case.actor_groups.all(),
+                *firms,
+                *case.institutions.all(),
+                *case.markets.all(),
+                *case.linkages.all(),
+                *case.history.all(),
+                *figures,
+                *conclusions,
+            ]
+            if obj.confidence != Confidence.CERTAIN
         ),
     }
     return render(request, "cases/case_detail.html", context)

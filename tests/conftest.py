@@ -148,3 +148,31 @@ def make_full_case(slug: str, rows: int) -> CaseStudy:
     for row in Conclusion.Row.values:
         Conclusion.objects.create(case=case, key=row, row=row, value="Yes", **CITED)
     return case
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Playwright drives Debian's chromium; its own browser download does not work here."""
+    import os
+
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CLUSTERDX_REQUIRE_BROWSER"):
+            pytest.fail(f"{CHROMIUM} is missing and CLUSTERDX_REQUIRE_BROWSER is set")
+        pytest.skip(f"browser tests need {CHROMIUM} (apt-get install chromium)")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }

@@ -34,4 +34,5 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{len(report.errors)} error(s) in the fixtures; nothing was written."
             )
-        self.stdout.write(self.style.SUCCESS(report.summary() + f" from {len(files)} file(s)."))
+        if verbosity >= 1:
+            self.stdout.write(self.style.SUCCESS(f"{report.summary()} from {len(files)} file(s)."))
