@@ -10,7 +10,7 @@ import pytest
 from django.apps import apps
 from django.db.models import Q
 
-from cases.models import CaseStudy, Conclusion, Figure, Firm, Institution
+from cases.models import CaseStudy, Conclusion, Figure, Firm, Institution, Linkage
 
 pytestmark = pytest.mark.django_db
 
@@ -278,3 +278,39 @@ def test_tiruppur_export_share_is_a_time_series():
     )
     assert sorted(p.year for p in points) == [1986, 1992]
     assert len({p.series for p in points}) == 1 and points[0].series
+
+
+CONTRACTING = {
+    "subcontracting",
+    "job_working",
+    "in_contracting",
+    "out_contracting",
+    "capacity_contracting",
+    "oem",
+}
+# Who puts work out to whom: a higher tier gives work to the same or a lower tier.
+TIER = {
+    "tnc": 4,
+    "lead_firm": 3,
+    "producer": 2,
+    "export_agent": 2,
+    "buyer": 2,
+    "service": 2,
+    "stage_unit": 1,
+    "oem": 1,
+    "overseas_branch": 1,
+    "supplier": 1,
+    "machinery": 1,
+    "homeworker": 0,
+}
+
+
+def test_contracting_ties_run_from_the_firm_that_puts_work_out():
+    reversed_ties = [
+        f"{link.case.slug}/{link.key}: {link.from_group.role} -> {link.to_group.role}"
+        for link in Linkage.objects.filter(
+            nature__in=CONTRACTING, from_group__isnull=False, to_group__isnull=False
+        ).select_related("case", "from_group", "to_group")
+        if TIER[link.from_group.role] < TIER[link.to_group.role]
+    ]
+    assert reversed_ties == []
