@@ -16,6 +16,7 @@ from .models import (
     Institution,
     Linkage,
     Market,
+    PolicySetting,
     SizeClass,
 )
 
@@ -145,6 +146,13 @@ class FigureAdmin(CitedAdmin):
     list_select_related = ["case", "cluster"]
     search_fields = [*CitedAdmin.search_fields, "label", "basis", "series"]
     autocomplete_fields = ["actor_group", "size_class", "institution", "market", "firm"]
+
+
+@admin.register(PolicySetting)
+class PolicySettingAdmin(CitedAdmin):
+    list_display = ["aspect", "value", "case", "confidence", "lines"]
+    list_filter = ["case", "aspect", "confidence"]
+    search_fields = [*CitedAdmin.search_fields, "value", "description"]
 
 
 @admin.register(Conclusion)

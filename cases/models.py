@@ -116,6 +116,7 @@ class CaseStudyQuerySet(models.QuerySet):
                 ),
             ),
             "conclusions",
+            "policy",
         )
 
     def for_cards(self):
@@ -606,6 +607,7 @@ class Figure(CaseItem):
         VALUE_ADDED_SHARE = "value_added_share", "Value-added share"
         PRODUCTION_SHARE = "production_share", "Production share"
         EXPORT_SHARE = "export_share", "Export share"
+        OUTPUT_EXPORTED = "output_exported", "Share of output exported"
         EXPORT_VALUE = "export_value", "Export value"
         EXPORT_VOLUME = "export_volume", "Export volume"
         IMPORT_VOLUME = "import_volume", "Import volume"
@@ -742,6 +744,50 @@ class Figure(CaseItem):
                 errors[field] = "This belongs to another case study."
         if errors:
             raise ValidationError(errors)
+
+
+class PolicySetting(CaseItem):
+    """The policy environment as the paper describes it: one cited reading per aspect.
+
+    These are the inputs the checklist's point 1 and points 7-8 need that the rest of the
+    library does not hold; they are the paper's descriptions, not scores.
+    """
+
+    class Aspect(models.TextChoices):
+        STATE_CREATED = "state_created", "Started by an administrative decision"
+        TRADE_REGIME = "trade_regime", "Trade regime"
+        SME_INCENTIVES = "sme_incentives", "Size-based incentives for SMEs"
+        CONTRACT_RULES = "contract_rules", "Rules on large-firm/SME contracts"
+        INTERVENTION_STYLE = "intervention_style", "How interventions are run"
+
+    VALUES = {
+        Aspect.STATE_CREATED: ("yes", "no"),
+        Aspect.TRADE_REGIME: ("protected", "liberalising", "open"),
+        Aspect.SME_INCENTIVES: ("none", "fair", "distorting"),
+        Aspect.CONTRACT_RULES: ("yes", "no"),
+        Aspect.INTERVENTION_STYLE: ("facilitator", "director", "absent"),
+    }
+
+    case = models.ForeignKey(CaseStudy, on_delete=models.CASCADE, related_name="policy")
+    aspect = models.CharField(max_length=20, choices=Aspect.choices)
+    value = models.CharField(max_length=20)
+    description = models.TextField()
+
+    class Meta(CaseItem.Meta):
+        constraints = [
+            *Cited.Meta.constraints,
+            _unique_key("policysetting"),
+            models.UniqueConstraint(fields=["case", "aspect"], name="cases_policy_one_per_aspect"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_aspect_display()}: {self.value}"
+
+    def clean(self):
+        super().clean()
+        allowed = self.VALUES.get(self.aspect, ())
+        if self.value not in allowed:
+            raise ValidationError({"value": f"Choose one of: {', '.join(allowed)}."})
 
 
 class Conclusion(CaseItem):

@@ -209,6 +209,16 @@ def case_detail(case: CaseStudy) -> dict:
             }
             for f in case.figures.all()
         ],
+        "policy": [
+            {
+                "aspect": s.aspect,
+                "label": s.get_aspect_display(),
+                "value": s.value,
+                "description": s.description,
+                "provenance": provenance(s),
+            }
+            for s in case.policy.all()
+        ],
         "conclusions": [
             {
                 "row": c.row,

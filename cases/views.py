@@ -51,6 +51,7 @@ def case_detail(request, slug):
         "institutions": institutions,
         "markets": markets,
         "history": list(case.history.all()),
+        "policy": list(case.policy.all()),
         "conclusions": conclusions,
         "conclusion_rows": Conclusion.Row,
         "uncertain_count": sum(
@@ -65,6 +66,7 @@ def case_detail(request, slug):
                 *case.markets.all(),
                 *case.linkages.all(),
                 *case.history.all(),
+                *case.policy.all(),
                 *figures,
                 *conclusions,
             ]

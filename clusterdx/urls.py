@@ -5,6 +5,7 @@ from django.views.generic import TemplateView
 urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("", include("cases.urls")),
+    path("", include("checklist.urls")),
     path("api/", include("cases.api_urls")),
     path("admin/", admin.site.urls),
 ]

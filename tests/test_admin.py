@@ -25,6 +25,7 @@ def test_every_library_model_is_in_the_admin():
         "historyevent",
         "figure",
         "conclusion",
+        "policysetting",
     }
 
 

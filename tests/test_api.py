@@ -19,6 +19,7 @@ SECTIONS = [
     "history",
     "figures",
     "conclusions",
+    "policy",
 ]
 
 
@@ -76,10 +77,10 @@ def test_unknown_slug_is_a_json_404(client):
 def test_case_detail_queries_do_not_grow_with_the_data(client, django_assert_num_queries):
     small = make_full_case("small-case", rows=1)
     large = make_full_case("large-case", rows=30)
-    # 1: the case; then one prefetch each for its ten kinds of rows.
-    with django_assert_num_queries(11):
+    # 1: the case; then one prefetch each for its eleven kinds of rows.
+    with django_assert_num_queries(12):
         client.get(reverse("api:case-detail", args=[small.slug]))
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         data = client.get(reverse("api:case-detail", args=[large.slug])).json()
     assert len(data["figures"]) == 30
 

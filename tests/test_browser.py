@@ -68,3 +68,15 @@ def test_every_case_page_fits_a_phone_screen(library, live_server, watched_page)
     assert not menu.get_by_role("link", name="Cases").is_visible()  # folded away on a phone
     menu.get_by_role("button", name="Toggle navigation").click()
     menu.get_by_role("link", name="Cases").wait_for(state="visible")
+
+
+def test_case_scorecard_draws_its_radar_from_local_plotly(library, live_server, watched_page):
+    page = watched_page
+    page.goto(f"{live_server.url}/cases/korea-chaebol-networks/scorecard/")
+    page.locator("#radar .main-svg").first.wait_for(state="visible")
+    traces = page.evaluate("document.getElementById('radar').data.map(t => t.name)")
+    assert "Korean chaebol networks" in traces and len(traces) == 5
+    assert page.locator("#points tbody tr").count() == 8
+    page.get_by_role("link", name="How scoring works").click()
+    page.wait_for_url("**/method/")
+    assert page.locator("#point-8").is_visible()

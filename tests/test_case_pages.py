@@ -62,6 +62,7 @@ def test_case_page_shows_every_section_and_every_figure_with_its_citation(client
         "timeline",
         "figures",
         "conclusions",
+        "policy",
     ):
         assert f'id="{section}"' in html
     for figure in case.figures.all():
@@ -75,11 +76,11 @@ def test_case_page_shows_every_section_and_every_figure_with_its_citation(client
 def test_case_page_queries_do_not_grow_with_the_data(client, django_assert_num_queries):
     small = make_full_case("small-case", rows=1)
     large = make_full_case("large-case", rows=40)
-    # 1: the case; then one prefetch each for clusters, size classes, actor groups, firms,
+    # 1: the case; then one prefetch each for clusters, size classes, actor groups, firms, policy,
     # institutions, markets, linkages, history, figures and conclusions.
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         client.get(small.get_absolute_url())
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get(large.get_absolute_url())
     assert response.content.decode().count('<tr id="figure-') == 40
 

@@ -1,0 +1,739 @@
+"""The Eight Point Programme & Policy Checklist and the indicators that score it, as data.
+
+Point texts are verbatim from the paper (lines 2644-2698, split into points as the reading
+guide explains). Indicators are the observable signs the case studies themselves use as
+evidence for each point; each cites the lines that justify it. Weights live here and only
+here. Standard library only: the engine and its tests run without Django.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ENGINE_VERSION = "1.0.0"
+
+HEADING = (
+    "Eight Point Programme & Policy Checklist for Supporting SMEs in Industrial Clusters "
+    "and Networks"
+)
+HEADING_LINES = (2644, 2646)
+
+
+@dataclass(frozen=True)
+class Point:
+    number: int
+    title: str
+    text: str  # verbatim
+    lines: tuple[int, int]
+    short: str = ""  # axis label on charts
+
+
+@dataclass(frozen=True)
+class CaseExample:
+    """How one of the library's cases dealt with the same matter, as the paper reports it."""
+
+    case: str  # case slug
+    text: str
+    lines: tuple[int, int]
+    citation: str = ""
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str  # "4a": point number and letter
+    name: str
+    question: str  # what an officer is asked, in plain words
+    rationale: str  # why it belongs to its point, citing the paper
+    lines: tuple[int, int]
+    action: str  # what to do when it is weak or unknown, from the paper's lessons
+    examples: tuple[CaseExample, ...] = ()
+
+    @property
+    def point(self) -> int:
+        return int(self.code[0])
+
+
+POINTS: tuple[Point, ...] = (
+    Point(
+        1,
+        "Identify existing clusters and networks",
+        "Identify existing clusters and networks of SMEs, however nascent. Such forms of "
+        "production organisation generate significant economies for small producers, encourage "
+        "backward and forward linkages and raise prospects for collective action. Attempting to "
+        "set up clusters and networks by administrative fiat, it should be noted, rarely succeed.",
+        (2648, 2654),
+        "Clusters",
+    ),
+    Point(
+        2,
+        "Target groups of producers, sector by sector",
+        "Policy must concentrate on groups of producers and not individual small firms. "
+        "Furthermore, intervention needs to be targeted, sector specific and strategic. "
+        "Generalist support programmes tend to have limited impact.",
+        (2656, 2660),
+        "Groups",
+    ),
+    Point(
+        3,
+        "Focus on demand-led markets",
+        "Focus on demand led product markets and the imperatives that they engender: namely "
+        "achieving competitiveness on the basis of quality consciousness, fashion sensitivity, "
+        "reliability, rapid delivery and not price alone.",
+        (2662, 2666),
+        "Markets",
+    ),
+    Point(
+        4,
+        "Institutions at the producer-market interface",
+        "Concentrate on institutions and instruments that facilitate the inter-face between "
+        "producers and the market, such as trade fairs, export visits and external buyers, for "
+        "accessing marketing information, product development, fashion trends and for acquiring "
+        "technical know-how.",
+        (2668, 2674),
+        "Interface",
+    ),
+    Point(
+        5,
+        "Local and sectoral producer-service institutions",
+        "Support local and sectoral institutions that provide producer services such as "
+        "technical training, technology support and market information. Use local levels of "
+        "government for such support intervention and collaborate closely with representative "
+        "business organisations and local self-help institutions.",
+        (2676, 2682),
+        "Services",
+    ),
+    Point(
+        6,
+        "Large firms as agents of change",
+        "Use large firms as important agents of change by promoting supplier upgradation "
+        "programmes, also as part of industrial restructuring strategies of large producers.",
+        (2684, 2686),
+        "Large firms",
+    ),
+    Point(
+        7,
+        "A level playing field for SMEs",
+        "Work towards a macro-economic framework that provides for a levelled playing field and "
+        "an incentive structure that allows SMEs to operate on fair terms.",
+        (2688, 2690),
+        "Level field",
+    ),
+    Point(
+        8,
+        "Do not smother: facilitate and enable",
+        "Finally, do not smother. Intervention appears to be far more effective in cases where "
+        "policy agents have acted as facilitators and enablers. This gives scope for private "
+        "initiatives and entrepreneurial energies to come to the fore and to strengthen the "
+        "development of clusters and networks.",
+        (2692, 2698),
+        "Enable",
+    ),
+)
+
+INDICATORS: tuple[Indicator, ...] = (
+    # Point 1 ---------------------------------------------------------------------------------
+    Indicator(
+        "1a",
+        "A concentration of producers",
+        "How many producing firms are in the cluster or network?",
+        "Point 1 starts from clusters that already exist; the cases' economies of agglomeration "
+        "rest on many producers in one place (Sinos Valley's 1,800 firms, lines 171-173; "
+        "Leon's 2,700, line 655).",
+        (2648, 2652),
+        "Map the producers that are already there before designing any programme: point 1 "
+        "asks policy to identify existing clusters, however nascent.",
+        (
+            CaseExample(
+                "tiruppur",
+                "Tiruppur grew from one knitting machine in 1925 to 438 "
+                "units by 1961 before any export support existed.",
+                (1120, 1123),
+            ),
+        ),
+    ),
+    Indicator(
+        "1b",
+        "Deep local backward linkages",
+        "Which supplier groups are present locally (stage units and subcontractors, input and "
+        "component suppliers, machinery makers, producer services), and how strong are the ties?",
+        "The checklist says clusters 'encourage backward and forward linkages' (2650-2652); "
+        "Sinos Valley's depth of local suppliers is its first success factor (229-231, "
+        "245-249), Mexico's weak supply base its handicap (689-695).",
+        (2650, 2652),
+        "Strengthen local supply: work with component and machinery suppliers on quality and "
+        "a common technical language, as the Mexican Camaras began to do with their suppliers' "
+        "associations.",
+        (
+            CaseExample(
+                "leon-guadalajara",
+                "The Camaras held technical meetings with the "
+                "component suppliers' associations ANPIC and APICEJ to standardise the "
+                "measurement system.",
+                (869, 875),
+                "Rabellotti 1995b: 139",
+            ),
+            CaseExample(
+                "sinos-valley",
+                "Most inputs and machines are made locally: 'for every "
+                "job in shoe manufacturing there is a job in the local supply "
+                "industry'.",
+                (245, 252),
+                "Schmitz 1995a:11-12",
+            ),
+        ),
+    ),
+    Indicator(
+        "1c",
+        "Vehicles for collective action",
+        "Which trade associations, producer groups, consortia or credit unions exist?",
+        "Clusters 'raise prospects for collective action' (2652); every case has such "
+        "vehicles (Sinos' six associations, 271-277; Mexico's Camaras, 816-835; Tiruppur's TEA, "
+        "1400-1411; Bangalore's consortia, 1809-1825; Korea's Hyupryukhoe, 2072-2073).",
+        (2650, 2652),
+        "Work through the associations and groups producers have formed themselves, and help "
+        "small producers form groups where none exist.",
+        (
+            CaseExample(
+                "leon-guadalajara",
+                "Guadalajara's Camara formed 'agrupamentos "
+                "industriales': seven groups of 120 firms in seven years.",
+                (843, 854),
+            ),
+        ),
+    ),
+    Indicator(
+        "1d",
+        "Grown, not created by fiat",
+        "Did the cluster grow from producers' own initiative, or was it set up by an "
+        "administrative decision?",
+        "'Attempting to set up clusters and networks by administrative fiat … rarely succeed' "
+        "(2652-2654); 'state intervention can at best only serve to aid clusters and networks "
+        "that already exist in a nascent form' (2505-2507).",
+        (2652, 2654),
+        "Do not try to create a cluster by decree; support what exists. Where the state did "
+        "seed a cluster (Bangalore), it took decades of investment in firms and institutions.",
+        (
+            CaseExample(
+                "bangalore",
+                "Bangalore's base came from a central-government location "
+                "decision followed by three decades of public investment.",
+                (1894, 1903),
+            ),
+        ),
+    ),
+    # Point 2 ---------------------------------------------------------------------------------
+    Indicator(
+        "2a",
+        "Sector-specific support bodies",
+        "Which support bodies serve this sector specifically (technology centres, training "
+        "schools, testing, export promotion, trade fairs, research)?",
+        "Intervention must be 'targeted, sector specific and strategic' (2658-2660); the cases' "
+        "effective bodies are sectoral: SENAI's tanning school and CTCCA (509-513), ITC and "
+        "CIATEG (892-901), AEPC (1376-1387), CMTI (1857-1867).",
+        (2656, 2660),
+        "Prefer sector-specific institutions over generalist SME schemes, which 'tend to have "
+        "limited impact'.",
+        (
+            CaseExample(
+                "bangalore",
+                "CMTI, set up in 1961, played a pivotal role in the "
+                "machine-tools sector: testing, design, CNC research, CAD-CAM.",
+                (1857, 1863),
+            ),
+        ),
+    ),
+    Indicator(
+        "2b",
+        "Support reaches groups, not single firms",
+        "Do programmes work with groups of producers (producer groups, consortia, credit "
+        "unions, joint purchasing or marketing)?",
+        "'Policy must concentrate on groups of producers and not individual small firms' "
+        "(2656); Guadalajara's agrupamentos and credit union are the paper's group-level tools "
+        "(843-854, 877-890).",
+        (2656, 2658),
+        "Organise support around groups of firms: joint purchasing and marketing, producer "
+        "groups with factory visits and shared diagnostics, and self-help credit.",
+        (
+            CaseExample(
+                "leon-guadalajara",
+                "Guadalajara's agrupamentos used a UNIDO method of "
+                "factory visits and independent diagnostic audits.",
+                (843, 854),
+            ),
+            CaseExample(
+                "leon-guadalajara",
+                "Guadalajara's credit union (235 members in 1993, "
+                "60% very small firms) financed working capital.",
+                (877, 890),
+            ),
+            CaseExample(
+                "bangalore",
+                "Five machine-tool SMEs formed a sales and service "
+                "consortium with six offices and 70 staff.",
+                (1809, 1813),
+            ),
+        ),
+    ),
+    Indicator(
+        "2c",
+        "Strategic upgrading tools",
+        "Is there a technology, testing or standards facility (working, or only proposed)?",
+        "Strategic intervention provides what individual producers 'would be unlikely to be "
+        "able to finance themselves', such as testing facilities (1424-1427); CMTI's CAD-CAM "
+        "and CIM (1859-1863).",
+        (1424, 1427),
+        "Set up shared testing, design and technology services with the sector's own bodies, "
+        "as AEPC and SITRA planned for Tiruppur.",
+        (
+            CaseExample(
+                "tiruppur",
+                "AEPC and SITRA collaborated on 'a research and development "
+                "cum testing laboratory and training institute'.",
+                (1422, 1429),
+            ),
+        ),
+    ),
+    # Point 3 ---------------------------------------------------------------------------------
+    Indicator(
+        "3a",
+        "Output sold on demanding markets",
+        "What share of the cluster's output is exported?",
+        "Growth in every case was 'brought about by demand-led market conditions' (2375-2377); "
+        "Sinos exports about 70% (176), GSA three-quarters (2086-2087), Mexico 7% (603).",
+        (2375, 2377),
+        "Help firms reach demanding markets at home and abroad; in Mexico, trade opening and "
+        "NAFTA pushed a previously supply-driven industry towards quality.",
+        (
+            CaseExample(
+                "sinos-valley",
+                "About 70% of the cluster's production is exported, largely to the United States.",
+                (176, 178),
+            ),
+        ),
+    ),
+    Indicator(
+        "3b",
+        "Competition beyond price",
+        "On what do firms compete: price, quality, fashion, delivery?",
+        "Point 3 asks for competitiveness on 'quality consciousness, fashion sensitivity, "
+        "reliability, rapid delivery and not price alone' (2662-2666); in Mexico 63% of firms "
+        "named price as the main basis of competition (781).",
+        (2662, 2666),
+        "Shift support from cost cutting to quality, design and delivery: quality control, "
+        "smaller batches, faster delivery.",
+        (
+            CaseExample(
+                "sinos-valley",
+                "After the 'Chinese shock' buyers moved to 'smaller "
+                "orders, shorter delivery times and higher quality'; firms cut stocks "
+                "and adopted cellular production.",
+                (449, 453),
+            ),
+        ),
+    ),
+    Indicator(
+        "3c",
+        "Demanding foreign buyers",
+        "Do firms sell to demanding foreign buyers or retailers?",
+        "Foreign buyers are the 'critical players' of the interface (2386-2392, 2598-2599).",
+        (2386, 2392),
+        "Connect producers to demanding buyers; their quality and design requirements drive "
+        "upgrading.",
+        (
+            CaseExample(
+                "tiruppur",
+                "Tiruppur forged direct ties with Western retailers such as "
+                "C & A and French Connection.",
+                (1169, 1171),
+            ),
+        ),
+    ),
+    Indicator(
+        "3d",
+        "Strong forward ties",
+        "How strong are ties with buyers and marketing agents?",
+        "In Mexico 'forward ties with buyers … remain weak', one of the main reasons it did not "
+        "gain competitiveness (944-947).",
+        (944, 947),
+        "Help firms build regular, contractual ties with buyers who share design and quality "
+        "information.",
+        (),
+    ),
+    # Point 4 ---------------------------------------------------------------------------------
+    Indicator(
+        "4a",
+        "Trade fairs",
+        "Is there a trade fair organisation or are there regular fairs?",
+        "Point 4 names trade fairs first (2668-2670); Sinos' FENAC 'helped to forge the link "
+        "with the market' (2389-2392); fairs were the top information source for over 70% of "
+        "Sinos firms (525-527).",
+        (2668, 2670),
+        "Support a local trade fair organisation run with producers, and bring foreign buyers "
+        "to it.",
+        (
+            CaseExample(
+                "sinos-valley",
+                "FENAC, set up in 1963 by producers with the "
+                "municipality, brought foreign buyers to the Valley and took firms to "
+                "fairs abroad.",
+                (506, 508),
+            ),
+            CaseExample(
+                "leon-guadalajara",
+                "The Camaras' regular trade fairs were often the "
+                "leading sources of information in the clusters.",
+                (823, 826),
+            ),
+        ),
+    ),
+    Indicator(
+        "4b",
+        "External buyers and export agents",
+        "Are export agents, traders, foreign buyers or TNC clients active in the cluster?",
+        "Point 4 names 'external buyers' (2670); Sinos has 70 local export agents (256-258), "
+        "Tiruppur five kinds of marketing agents (1306-1312).",
+        (2668, 2672),
+        "Attract and work with export agents and buyers' representatives; they carry market "
+        "and technical know-how.",
+        (
+            CaseExample(
+                "sinos-valley",
+                "Export agents set up model shops in the Valley, "
+                "inspected quality on site and gave technical help.",
+                (436, 442),
+                "Schmitz 1995a:14",
+            ),
+        ),
+    ),
+    Indicator(
+        "4c",
+        "Buyers pass on know-how",
+        "Do buyers or agents give producers technical help, design or market information?",
+        "The interface is for 'accessing marketing information, product development, fashion "
+        "trends and for acquiring technical know-how' (2670-2674).",
+        (2670, 2674),
+        "Encourage buyers' technical assistance and information sharing with producers, "
+        "including smaller ones.",
+        (
+            CaseExample(
+                "tiruppur",
+                "Agents' local offices oversee production, check samples "
+                "and test colour-fastness before shipment.",
+                (1326, 1332),
+            ),
+        ),
+    ),
+    Indicator(
+        "4d",
+        "Export promotion and visits",
+        "Is there an export promotion body organising delegations, sales tours or market surveys?",
+        "Point 4 names 'export visits' (2670); AEPC sponsors buyer/seller meetings, delegations "
+        "and subsidised sales tours for smaller units (1393-1395).",
+        (2668, 2670),
+        "Organise export visits, trade delegations and market intelligence, with subsidies "
+        "targeted at smaller firms.",
+        (
+            CaseExample(
+                "tiruppur",
+                "AEPC organises trade delegations and sales tours, often "
+                "subsidised for smaller units.",
+                (1393, 1398),
+                "Cawthorne 1990: 160",
+            ),
+        ),
+    ),
+    # Point 5 ---------------------------------------------------------------------------------
+    Indicator(
+        "5a",
+        "Technology or testing centre",
+        "Is there a technology, testing or standards centre serving the cluster?",
+        "Point 5 names 'technology support' (2676-2678): CTCCA (512-513), ITC (892-898), CMTI "
+        "(1857-1863); Tiruppur's buyers still test in Bombay (1428-1429).",
+        (2676, 2678),
+        "Create or strengthen a local technology and testing centre, run with producers.",
+        (
+            CaseExample(
+                "sinos-valley",
+                "CTCCA, the privately set up technology centre run by local shoe producers, "
+                "opened in 1972.",
+                (512, 513),
+            ),
+        ),
+    ),
+    Indicator(
+        "5b",
+        "Training institutions",
+        "Is there technical or vocational training for the sector?",
+        "Point 5 names 'technical training' (2676-2678): SENAI schools (509-510), ITC (894), "
+        "SISI and NTTF (1877-1891).",
+        (2676, 2678),
+        "Support sector-specific training for workers, supervisors and entrepreneurs.",
+        (
+            CaseExample(
+                "sinos-valley",
+                "SENAI vocational schools in tanning (1965) and shoe "
+                "design and manufacturing (1968).",
+                (509, 510),
+            ),
+        ),
+    ),
+    Indicator(
+        "5c",
+        "Representative business organisations",
+        "Are there trade or business associations that provide services to members?",
+        "Point 5: 'collaborate closely with representative business organisations' "
+        "(2680-2682); the Camaras provide fiscal, legal and technical advice (816-821).",
+        (2680, 2682),
+        "Channel support through representative associations and help them offer services, "
+        "not only lobbying.",
+        (
+            CaseExample(
+                "tiruppur",
+                "TEA, 'the most important and aggressive' institution, "
+                "built a self-financed complex for 157 units.",
+                (1406, 1418),
+            ),
+        ),
+    ),
+    Indicator(
+        "5d",
+        "Local or regional government involved",
+        "Is local or regional government involved in the cluster's support bodies?",
+        "Point 5: 'Use local levels of government for such support intervention' (2678-2680); "
+        "the paper's examples are FENAC with Novo Hamburgo (506-508), Ludhiana (2521-2533) and "
+        "Ceara (2535-2551).",
+        (2678, 2680),
+        "Involve municipal and regional government in partnership with producers' bodies.",
+        (
+            CaseExample(
+                "sinos-valley",
+                "FENAC was set up with Novo Hamburgo's municipal authorities.",
+                (506, 508),
+            ),
+        ),
+    ),
+    Indicator(
+        "5e",
+        "Self-help institutions",
+        "Are there self-help institutions such as producers' credit unions?",
+        "Point 5 names 'local self-help institutions' (2682); Guadalajara's credit union "
+        "lowered SMEs' transaction costs for credit (877-890).",
+        (2680, 2682),
+        "Help producers set up self-help finance tied to their association, with caps that "
+        "keep any one firm from dominating.",
+        (
+            CaseExample(
+                "leon-guadalajara",
+                "Guadalajara's credit union, tied to the Camara, "
+                "capped shares at 500 per member; 80% of its credit was working "
+                "capital.",
+                (877, 890),
+            ),
+        ),
+    ),
+    Indicator(
+        "5f",
+        "Institutions reach small firms",
+        "Do the support institutions reach small firms, or mainly larger ones?",
+        "In Sinos 'the outreach of local technical support institutions towards smaller firms "
+        "was limited' (547-548); AEPC's quotas favoured larger firms (1389-1393).",
+        (539, 548),
+        "Check who actually uses each institution and design outreach for small firms.",
+        (
+            CaseExample(
+                "leon-guadalajara",
+                "Guadalajara's Camara, with more active SME "
+                "participation, was more active in collaborative initiatives than "
+                "Leon's.",
+                (832, 835),
+            ),
+        ),
+    ),
+    # Point 6 ---------------------------------------------------------------------------------
+    Indicator(
+        "6a",
+        "Large firms present",
+        "Are there large or lead firms (or TNCs) in or linked to the cluster?",
+        "'large firms are a significant element in most Southern industrial clusters' "
+        "(2427-2429); the conclusions table says large firms are important in every case "
+        "(2342-2349).",
+        (2427, 2431),
+        "Map the large firms and their supply chains; include them in the SME programme.",
+        (),
+    ),
+    Indicator(
+        "6b",
+        "Supplier upgrading by large firms",
+        "Do large firms give suppliers and subcontractors technical help, training, equipment "
+        "or finance?",
+        "Point 6: 'promoting supplier upgradation programmes' (2684-2686); upgrading small "
+        "suppliers is a key policy conclusion (2443-2450).",
+        (2684, 2686),
+        "Promote supplier development programmes with large firms: technical assistance, "
+        "training, shared equipment and stable contracts.",
+        (
+            CaseExample(
+                "korea-chaebol-networks",
+                "Gold Star Audio provides machines, "
+                "technicians, designs, moulds, on-site service and subsidies to its "
+                "subcontractors.",
+                (2145, 2157),
+                "Cho 1994",
+            ),
+            CaseExample(
+                "sinos-valley",
+                "A large producer began a collaborative strategy with "
+                "60 suppliers; others followed.",
+                (371, 374),
+                "Schmitz 1995a:25-26",
+            ),
+        ),
+    ),
+    Indicator(
+        "6c",
+        "Large firms put work out to SMEs",
+        "Do large firms subcontract work to SMEs (how many contracting ties)?",
+        "Point 6 links upgrading to 'industrial restructuring strategies of large producers' "
+        "(2686); GSA put out 21 of 37 lines (2108-2110); Bangalore's large firms turned to "
+        "specialised SMEs (1679-1683).",
+        (2684, 2686),
+        "Use large firms' restructuring (downsizing, outsourcing) as an opening for local SMEs.",
+        (),
+    ),
+    Indicator(
+        "6d",
+        "Supplier associations and shared information",
+        "Are there supplier associations, shared information networks or SME consortia around "
+        "large firms?",
+        "GSA's Sungruckhoe and GISVAN (2176-2185) and Korea's Hyupryukhoe (2047-2049) "
+        "institutionalise collaboration with large firms.",
+        (2176, 2185),
+        "Support supplier associations and information networks that link large firms and "
+        "their SMEs.",
+        (
+            CaseExample(
+                "bangalore",
+                "When ITI stopped using ancillaries, 40 of them formed the "
+                "ANCO consortium to design new equipment and win back work.",
+                (1817, 1825),
+            ),
+        ),
+    ),
+    # Point 7 ---------------------------------------------------------------------------------
+    Indicator(
+        "7a",
+        "Open, competitive trade regime",
+        "Is the trade regime protected, liberalising or open?",
+        "Liberalisation forced the pace of upgrading (2404-2411); Mexico's 'long closure of "
+        "the domestic market' stunted its suppliers (928-929). The paper leaves the role of "
+        "past protection open (2606-2611).",
+        (2404, 2411),
+        "Work towards a competitive framework; where markets are opening, help SMEs prepare "
+        "rather than shelter them.",
+        (
+            CaseExample(
+                "leon-guadalajara",
+                "In 1988 tariffs fell from 35% to 17% and import "
+                "licences were scrapped; imports rose from 2.2 to 38.2 million pairs.",
+                (607, 610),
+                "Rabellotti 1993:27",
+            ),
+        ),
+    ),
+    Indicator(
+        "7b",
+        "Fair incentives for SMEs",
+        "Do size-based incentives exist, and do they work fairly or invite gaming?",
+        "Point 7 asks for 'an incentive structure that allows SMEs to operate on fair terms' "
+        "(2688-2690); Tiruppur's firms split to stay 'small' (1217-1223); Korea's 'mini-chaebol' "
+        "keep companies small for cheap credit (2100-2103).",
+        (2688, 2690),
+        "Design incentives that do not reward firms for staying small or splitting up.",
+        (),
+    ),
+    Indicator(
+        "7c",
+        "Fair terms in large-firm contracts",
+        "Are there rules for fair contracts between large firms and SMEs?",
+        "Korea legislated minimum contract duration, no arbitrary changes to unit costs and "
+        "fair payment terms, with a Fair Deal Supervision Committee (2068-2075); the paper "
+        "notes no evidence of their effect (2099).",
+        (2068, 2075),
+        "Consider rules that protect SMEs in contracts with large firms, and monitor whether "
+        "they work.",
+        (
+            CaseExample(
+                "korea-chaebol-networks",
+                "SMEs can take unfair deals to a Fair Deal "
+                "Supervision Committee under the Prime Minister.",
+                (2068, 2075),
+                "Cho 1994: 14",
+            ),
+        ),
+    ),
+    # Point 8 ---------------------------------------------------------------------------------
+    Indicator(
+        "8a",
+        "Institutions from private initiative",
+        "Are the cluster's institutions private or public-private, rather than wholly public?",
+        "'This gives scope for private initiatives' (2694-2698); Sinos' institutions came from "
+        "'collective campaigning and pressure from local producers' (502-503).",
+        (2692, 2698),
+        "Leave room for producers' own institutions; co-finance rather than replace them.",
+        (
+            CaseExample(
+                "sinos-valley",
+                "CTCCA was set up privately and is run by local producers.",
+                (512, 513),
+            ),
+        ),
+    ),
+    Indicator(
+        "8b",
+        "Government as facilitator",
+        "Does government act as facilitator and enabler, or does it direct?",
+        "'Intervention appears to be far more effective in cases where policy agents have "
+        "acted as facilitators and enablers' (2692-2694); Levy's 'light touch' (2618-2619).",
+        (2692, 2694),
+        "Act as a facilitator: fund collective resources such as infrastructure and leave the "
+        "lead to private initiative.",
+        (),
+    ),
+    Indicator(
+        "8c",
+        "Producers' own joint initiatives",
+        "Have producers formed their own groups, consortia, joint ventures or privately run "
+        "associations?",
+        "Private 'entrepreneurial energies' (2694-2698): Bangalore's SME consortia (1809-1825), "
+        "Leon's very small firms sharing a brand (862-864).",
+        (2694, 2698),
+        "Encourage producer-led joint initiatives among firms with complementary, not "
+        "competing, products.",
+        (
+            CaseExample(
+                "bangalore",
+                "Consortia work best when members make complementary "
+                "goods; rivalry has broken others apart.",
+                (1937, 1941),
+            ),
+        ),
+    ),
+)
+
+# Every indicator counts once within its point unless reweighted here. Changing a weight is a
+# change of method: bump ENGINE_VERSION with it.
+DEFAULT_WEIGHTS: dict[str, float] = {indicator.code: 1.0 for indicator in INDICATORS}
+DEFAULT_WEIGHTS.update({"1d": 0.5, "3a": 1.5, "3b": 1.5, "5c": 1.5, "5e": 0.5, "6a": 0.5})
+
+# Score bands for a point's level, and the evidence needed before any level is given.
+LEVELS: tuple[tuple[float, str], ...] = ((70.0, "strong"), (40.0, "developing"), (0.0, "weak"))
+UNKNOWN_LEVEL = "not yet known"
+MIN_COMPLETENESS = 0.5  # share of a point's indicator weight that must be known
+
+
+def point(number: int) -> Point:
+    return POINTS[number - 1]
+
+
+def indicators_for(number: int) -> tuple[Indicator, ...]:
+    return tuple(i for i in INDICATORS if i.point == number)

@@ -1,0 +1,522 @@
+"""The scoring engine: a cluster profile in, a scorecard out. Deterministic; no I/O; no Django.
+
+Each indicator is measured on a 0-1 scale from the profile, or is *unknown* when the profile
+does not say. A point's score is the weighted mean of its known indicators (0-100); its
+completeness is the known share of its indicator weight. Unknown is never counted as zero:
+a point whose evidence is under half known gets the level "not yet known" and is left out of
+the overall score.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+from . import criteria
+from .profile import Body, ClusterProfile, Fact, Group, Tie
+
+STRENGTH_VALUE = {"weak": 0.2, "moderate": 0.6, "strong": 1.0}
+REACH_VALUE = {"wide": 1.0, "partial": 0.6, "limited": 0.2}
+LARGE_ROLES = {"lead_firm", "tnc"}
+SUPPLIER_ROLES = {"stage_unit", "supplier", "machinery", "service"}
+SMALL_PARTNER_ROLES = {"stage_unit", "supplier", "oem", "homeworker", "overseas_branch"}
+CONTRACTING = {
+    "subcontracting",
+    "job_working",
+    "in_contracting",
+    "out_contracting",
+    "capacity_contracting",
+    "oem",
+}
+UPGRADING = {"technical_assistance", "training", "credit", "equipment_sharing"}
+KNOW_HOW = {"technical_assistance", "information_exchange", "training"}
+JOINT = {"consortium", "joint_purchasing", "joint_marketing"}
+
+
+@dataclass(frozen=True)
+class Measurement:
+    value: float | None  # 0..1, or None when unknown
+    basis: tuple[str, ...]  # the data the value rests on, each with its source
+
+    @property
+    def known(self) -> bool:
+        return self.value is not None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    indicator: str  # code, e.g. "4a"
+    name: str
+    value: float | None  # 0..1; None = unknown
+    weight: float
+    effect: str  # "raises", "lowers", "unknown"
+    basis: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    indicator: str | None  # the weak or unknown indicator it answers; None for the point
+    text: str
+    lines: tuple[int, int]
+    examples: tuple[criteria.CaseExample, ...] = ()
+
+
+@dataclass(frozen=True)
+class PointScore:
+    number: int
+    title: str
+    score: float | None  # 0..100; None when nothing is known
+    level: str
+    completeness: float  # 0..1
+    evidence: tuple[Evidence, ...]
+    missing: tuple[str, ...]  # names of the unknown indicators
+    recommendations: tuple[Recommendation, ...]
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    subject: str
+    engine_version: str
+    overall: float | None
+    completeness: float
+    points: tuple[PointScore, ...]
+
+    def point(self, number: int) -> PointScore:
+        return self.points[number - 1]
+
+
+# Measures --------------------------------------------------------------------------------------
+
+UNKNOWN = Measurement(None, ())
+
+
+def _found(items: Iterable, value: float, empty: str) -> Measurement:
+    items = list(items)
+    if not items:
+        return Measurement(value, (empty,))
+    return Measurement(value, tuple(str(item.source) for item in items))
+
+
+def _bodies(profile: ClusterProfile, kinds: set[str], *, active_only=True) -> list[Body] | None:
+    if profile.institutions is None:
+        return None
+    return [
+        b
+        for b in profile.institutions
+        if b.kind in kinds and (b.status == "active" or not active_only)
+    ]
+
+
+def _presence(profile: ClusterProfile, kinds: set[str], label: str, enough: int = 1):
+    bodies = _bodies(profile, kinds)
+    if bodies is None:
+        return UNKNOWN
+    return _found(bodies, min(1.0, len(bodies) / enough), f"no {label} recorded")
+
+
+def _active_or_proposed(profile: ClusterProfile, kinds: set[str], label: str) -> Measurement:
+    bodies = _bodies(profile, kinds, active_only=False)
+    if bodies is None:
+        return UNKNOWN
+    active = [b for b in bodies if b.status == "active"]
+    if active:
+        return _found(active, 1.0, "")
+    if bodies:
+        return Measurement(0.3, tuple(f"only proposed: {b.source}" for b in bodies))
+    return Measurement(0.0, (f"no {label} recorded",))
+
+
+def _groups(profile: ClusterProfile, roles: set[str]) -> list[Group] | None:
+    if profile.groups is None:
+        return None
+    return [g for g in profile.groups if g.role in roles]
+
+
+def _ties(profile: ClusterProfile, test: Callable[[Tie], bool]) -> list[Tie] | None:
+    if profile.ties is None:
+        return None
+    return [t for t in profile.ties if test(t)]
+
+
+def _tie_quality(ties: list[Tie] | None, empty: str, unjudged: float = 0.6) -> Measurement:
+    """Mean strength of the ties; a tie whose strength is not judged counts as `unjudged`."""
+    if ties is None:
+        return UNKNOWN
+    if not ties:
+        return Measurement(0.0, (empty,))
+    values = [STRENGTH_VALUE.get(t.strength, unjudged) for t in ties]
+    basis = tuple(f"{t.strength} {t.nature.replace('_', ' ')}: {t.source}" for t in ties)
+    return Measurement(sum(values) / len(values), basis)
+
+
+def _fact(fact: Fact | None, scale: Callable[[object], float | None]) -> Measurement:
+    if fact is None:
+        return UNKNOWN
+    value = scale(fact.value)
+    if value is None:
+        return UNKNOWN
+    return Measurement(value, (f"{_describe(fact.value)}: {fact.source}",))
+
+
+def _describe(value: object) -> str:
+    if isinstance(value, frozenset | set):
+        return ", ".join(sorted(value)) or "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def m_producers(p: ClusterProfile) -> Measurement:
+    # Log scale: 500 or more producers is a full-scale cluster; 50 scores about 0.6.
+    def scale(n):
+        return min(1.0, math.log10(max(n, 1)) / math.log10(500))
+
+    return _fact(p.producer_count, scale)
+
+
+def m_backward_depth(p: ClusterProfile) -> Measurement:
+    groups = _groups(p, SUPPLIER_ROLES)
+    ties = _ties(p, lambda t: t.direction == "backward")
+    if groups is None and ties is None:
+        return UNKNOWN
+    parts, basis = [], []
+    if groups is not None:
+        roles = sorted({g.role for g in groups})
+        parts.append(len(roles) / len(SUPPLIER_ROLES))
+        basis.append(f"supplier groups present: {', '.join(roles) or 'none'}")
+        basis.extend(str(g.source) for g in groups)
+    quality = _tie_quality(ties, "no backward ties recorded")
+    if quality.known:
+        parts.append(quality.value)
+        basis.extend(quality.basis)
+    return Measurement(sum(parts) / len(parts), tuple(basis))
+
+
+def m_collective_vehicles(p: ClusterProfile) -> Measurement:
+    kinds = {
+        "trade_association",
+        "business_association",
+        "joint_action",
+        "credit_union",
+        "chaebol_association",
+    }
+    return _presence(p, kinds, "association, producer group or credit union", enough=2)
+
+
+def m_not_by_fiat(p: ClusterProfile) -> Measurement:
+    return _fact(p.state_created, lambda created: 0.4 if created else 1.0)
+
+
+def m_sector_bodies(p: ClusterProfile) -> Measurement:
+    kinds = {"technology_centre", "training", "standards", "export_promotion", "research"}
+    return _presence(p, kinds, "sector-specific support body", enough=2)
+
+
+def m_group_support(p: ClusterProfile) -> Measurement:
+    bodies = _bodies(p, {"joint_action", "credit_union", "chaebol_association"})
+    ties = _ties(p, lambda t: t.nature in JOINT)
+    if bodies is None and ties is None:
+        return UNKNOWN
+    found = (bodies or []) + (ties or [])
+    return _found(found, min(1.0, len(found) / 2), "no group-level support recorded")
+
+
+def m_upgrading_tools(p: ClusterProfile) -> Measurement:
+    return _active_or_proposed(p, {"technology_centre", "standards"}, "technology or testing body")
+
+
+def m_export_share(p: ClusterProfile) -> Measurement:
+    # Half of output exported or more counts fully: the cases' exporters sit at 70-75%.
+    return _fact(p.export_share, lambda share: min(1.0, float(share) / 50.0))
+
+
+def m_beyond_price(p: ClusterProfile) -> Measurement:
+    """Share of quality, fashion and delivery among the bases of competition, per market.
+
+    Markets are weighted by the share of output they take where the export share is known
+    (Mexico's export market, 7% of output, counts for 7%); otherwise equally.
+    """
+    if not p.competition:
+        return UNKNOWN
+    exported = None if p.export_share is None else float(p.export_share.value) / 100
+    kinds = {m.kind for m in p.competition}
+    total = weighted = 0.0
+    for market in p.competition:
+        weight = 1.0
+        if exported is not None and kinds == {"domestic", "export"}:
+            share = exported if market.kind == "export" else 1 - exported
+            weight = share / sum(1 for m in p.competition if m.kind == market.kind)
+        total += weight
+        weighted += weight * len(market.bases & {"quality", "fashion", "delivery"}) / 3
+    basis = tuple(f"{', '.join(sorted(m.bases))}: {m.source}" for m in p.competition)
+    if exported is not None and kinds == {"domestic", "export"}:
+        basis += (f"markets weighted by the share exported: {p.export_share.source}",)
+    return Measurement(weighted / total if total else 0.0, basis)
+
+
+def m_foreign_buyers(p: ClusterProfile) -> Measurement:
+    return _fact(p.foreign_buyers, lambda present: 1.0 if present else 0.0)
+
+
+def m_forward_ties(p: ClusterProfile) -> Measurement:
+    return _tie_quality(_ties(p, lambda t: t.direction == "forward"), "no forward ties recorded")
+
+
+def m_trade_fairs(p: ClusterProfile) -> Measurement:
+    return _presence(p, {"trade_fair"}, "trade fair organisation")
+
+
+def m_external_buyers(p: ClusterProfile) -> Measurement:
+    groups = _groups(p, {"export_agent", "buyer", "tnc"})
+    if groups is None:
+        return UNKNOWN
+    return _found(groups, min(1.0, len(groups) / 2), "no export agents or buyers recorded")
+
+
+def m_buyer_know_how(p: ClusterProfile) -> Measurement:
+    ties = _ties(
+        p, lambda t: t.from_role in {"export_agent", "buyer", "tnc"} and t.nature in KNOW_HOW
+    )
+    return _tie_quality(ties, "no technical help or information from buyers recorded")
+
+
+def m_export_promotion(p: ClusterProfile) -> Measurement:
+    return _presence(p, {"export_promotion"}, "export promotion body")
+
+
+def m_technology_centre(p: ClusterProfile) -> Measurement:
+    return _active_or_proposed(p, {"technology_centre", "standards"}, "technology centre")
+
+
+def m_training(p: ClusterProfile) -> Measurement:
+    return _active_or_proposed(p, {"training"}, "training institution")
+
+
+def m_associations(p: ClusterProfile) -> Measurement:
+    return _presence(p, {"trade_association", "business_association"}, "trade association")
+
+
+def m_local_government(p: ClusterProfile) -> Measurement:
+    if p.institutions is None:
+        return UNKNOWN
+    bodies = [
+        b
+        for b in p.institutions
+        if b.level in {"local", "regional"} and b.ownership in {"public", "mixed"}
+    ]
+    return _found(bodies, 1.0 if bodies else 0.0, "no local or regional public body recorded")
+
+
+def m_self_help(p: ClusterProfile) -> Measurement:
+    return _presence(p, {"credit_union"}, "self-help financial institution")
+
+
+def m_reach(p: ClusterProfile) -> Measurement:
+    if p.institutions is None:
+        return UNKNOWN
+    judged = [b for b in p.institutions if b.reach in REACH_VALUE]
+    if not judged:
+        return UNKNOWN
+    values = [REACH_VALUE[b.reach] for b in judged]
+    basis = tuple(f"reach {b.reach}: {b.source}" for b in judged)
+    return Measurement(sum(values) / len(values), basis)
+
+
+def m_large_firms(p: ClusterProfile) -> Measurement:
+    groups = _groups(p, LARGE_ROLES)
+    if groups is None:
+        return UNKNOWN
+    return _found(groups, 1.0 if groups else 0.0, "no large or lead firms recorded")
+
+
+def m_supplier_upgrading(p: ClusterProfile) -> Measurement:
+    ties = _ties(
+        p,
+        lambda t: (
+            t.from_role in LARGE_ROLES | {"producer"}
+            and t.to_role in SMALL_PARTNER_ROLES
+            and t.nature in UPGRADING
+        ),
+    )
+    return _tie_quality(ties, "no supplier upgrading by larger firms recorded")
+
+
+def m_putting_out(p: ClusterProfile) -> Measurement:
+    ties = _ties(
+        p,
+        lambda t: (
+            t.from_role in LARGE_ROLES | {"producer"}
+            and t.to_role in SMALL_PARTNER_ROLES
+            and t.nature in CONTRACTING
+        ),
+    )
+    if ties is None:
+        return UNKNOWN
+    return _found(ties, min(1.0, len(ties) / 3), "no work put out to smaller firms recorded")
+
+
+def m_supplier_associations(p: ClusterProfile) -> Measurement:
+    bodies = _bodies(p, {"chaebol_association", "information_network"})
+    ties = _ties(p, lambda t: t.nature == "consortium")
+    if bodies is None and ties is None:
+        return UNKNOWN
+    found = (bodies or []) + (ties or [])
+    return _found(found, 1.0 if found else 0.0, "no supplier association or consortium recorded")
+
+
+def m_trade_regime(p: ClusterProfile) -> Measurement:
+    return _fact(p.trade_regime, {"open": 1.0, "liberalising": 0.7, "protected": 0.2}.get)
+
+
+def m_incentives(p: ClusterProfile) -> Measurement:
+    return _fact(p.sme_incentives, {"fair": 1.0, "none": 0.5, "distorting": 0.3}.get)
+
+
+def m_contract_rules(p: ClusterProfile) -> Measurement:
+    return _fact(p.contract_rules, lambda present: 1.0 if present else 0.3)
+
+
+def m_private_initiative(p: ClusterProfile) -> Measurement:
+    if p.institutions is None:
+        return UNKNOWN
+    known = [b for b in p.institutions if b.ownership in {"private", "mixed", "public"}]
+    if not known:
+        return UNKNOWN
+    private = [b for b in known if b.ownership in {"private", "mixed"}]
+    basis = tuple(f"{b.ownership}: {b.source}" for b in known)
+    return Measurement(len(private) / len(known), basis)
+
+
+def m_facilitator(p: ClusterProfile) -> Measurement:
+    return _fact(p.intervention_style, {"facilitator": 1.0, "absent": 0.6, "director": 0.3}.get)
+
+
+def m_own_initiatives(p: ClusterProfile) -> Measurement:
+    """Producer-led collective bodies: producer groups, private associations, consortia."""
+    bodies = None
+    if p.institutions is not None:
+        bodies = [
+            b
+            for b in p.institutions
+            if b.kind == "joint_action"
+            or (
+                b.kind in {"trade_association", "business_association"} and b.ownership == "private"
+            )
+        ]
+    ties = _ties(p, lambda t: t.nature in JOINT)
+    if bodies is None and ties is None:
+        return UNKNOWN
+    found = (bodies or []) + (ties or [])
+    return _found(found, min(1.0, len(found) / 2), "no producer-led joint initiative recorded")
+
+
+MEASURES: Mapping[str, Callable[[ClusterProfile], Measurement]] = {
+    "1a": m_producers,
+    "1b": m_backward_depth,
+    "1c": m_collective_vehicles,
+    "1d": m_not_by_fiat,
+    "2a": m_sector_bodies,
+    "2b": m_group_support,
+    "2c": m_upgrading_tools,
+    "3a": m_export_share,
+    "3b": m_beyond_price,
+    "3c": m_foreign_buyers,
+    "3d": m_forward_ties,
+    "4a": m_trade_fairs,
+    "4b": m_external_buyers,
+    "4c": m_buyer_know_how,
+    "4d": m_export_promotion,
+    "5a": m_technology_centre,
+    "5b": m_training,
+    "5c": m_associations,
+    "5d": m_local_government,
+    "5e": m_self_help,
+    "5f": m_reach,
+    "6a": m_large_firms,
+    "6b": m_supplier_upgrading,
+    "6c": m_putting_out,
+    "6d": m_supplier_associations,
+    "7a": m_trade_regime,
+    "7b": m_incentives,
+    "7c": m_contract_rules,
+    "8a": m_private_initiative,
+    "8b": m_facilitator,
+    "8c": m_own_initiatives,
+}
+
+
+# Scoring ---------------------------------------------------------------------------------------
+
+
+def level_for(score: float | None, completeness: float) -> str:
+    if score is None or completeness < criteria.MIN_COMPLETENESS:
+        return criteria.UNKNOWN_LEVEL
+    for threshold, name in criteria.LEVELS:
+        if score >= threshold:
+            return name
+    return criteria.LEVELS[-1][1]
+
+
+def _score_point(profile: ClusterProfile, number: int, weights: Mapping[str, float]) -> PointScore:
+    evidence, missing, recommendations = [], [], []
+    total = known_weight = weighted = 0.0
+    for indicator in criteria.indicators_for(number):
+        weight = weights[indicator.code]
+        measurement = MEASURES[indicator.code](profile)
+        total += weight
+        if measurement.known:
+            known_weight += weight
+            weighted += weight * measurement.value
+            effect = "raises" if measurement.value >= 0.5 else "lowers"
+        else:
+            missing.append(indicator.name)
+            effect = "unknown"
+        evidence.append(
+            Evidence(
+                indicator.code,
+                indicator.name,
+                None if measurement.value is None else round(measurement.value, 3),
+                weight,
+                effect,
+                measurement.basis,
+            )
+        )
+        if effect != "raises":
+            recommendations.append(
+                Recommendation(
+                    indicator.code, indicator.action, indicator.lines, indicator.examples
+                )
+            )
+    score = round(100 * weighted / known_weight, 1) if known_weight else None
+    completeness = round(known_weight / total, 3) if total else 0.0
+    level = level_for(score, completeness)
+    if level != "strong":
+        point = criteria.point(number)
+        recommendations.insert(0, Recommendation(None, point.text, point.lines))
+    return PointScore(
+        number=number,
+        title=criteria.point(number).title,
+        score=score,
+        level=level,
+        completeness=completeness,
+        evidence=tuple(evidence),
+        missing=tuple(missing),
+        recommendations=tuple(recommendations),
+    )
+
+
+def score(
+    profile: ClusterProfile, weights: Mapping[str, float] = criteria.DEFAULT_WEIGHTS
+) -> Scorecard:
+    """Score one cluster against the eight points. Deterministic; no I/O."""
+    missing = set(criteria.DEFAULT_WEIGHTS) - set(weights)
+    if missing:
+        raise ValueError(f"weights missing for indicators: {', '.join(sorted(missing))}")
+    points = tuple(_score_point(profile, p.number, weights) for p in criteria.POINTS)
+    # The overall score averages the points whose evidence is at least half known, so a point
+    # resting on one answer cannot lift or sink it.
+    rated = [p.score for p in points if p.level != criteria.UNKNOWN_LEVEL]
+    overall = round(sum(rated) / len(rated), 1) if rated else None
+    completeness = round(sum(p.completeness for p in points) / len(points), 3)
+    return Scorecard(profile.subject, criteria.ENGINE_VERSION, overall, completeness, points)

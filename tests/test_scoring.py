@@ -1,0 +1,270 @@
+"""The scoring engine on plain profiles: no database (an accidental query would fail)."""
+
+import subprocess
+import sys
+from dataclasses import replace
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from checklist import criteria
+from checklist.profile import Body, ClusterProfile, Fact, Group, MarketBasis, Source, Tie
+from checklist.scoring import MEASURES, score
+
+SRC = Source("test", (1, 1))
+ROLES = [
+    "producer",
+    "stage_unit",
+    "supplier",
+    "machinery",
+    "export_agent",
+    "buyer",
+    "service",
+    "homeworker",
+    "overseas_branch",
+    "oem",
+    "lead_firm",
+    "tnc",
+]
+KINDS = [
+    "trade_association",
+    "business_association",
+    "trade_fair",
+    "training",
+    "technology_centre",
+    "standards",
+    "credit_union",
+    "export_promotion",
+    "research",
+    "business_club",
+    "government",
+    "joint_action",
+    "chaebol_association",
+    "information_network",
+    "international",
+]
+NATURES = [
+    "subcontracting",
+    "job_working",
+    "oem",
+    "supply",
+    "sales",
+    "technical_assistance",
+    "information_exchange",
+    "joint_purchasing",
+    "joint_marketing",
+    "consortium",
+    "credit",
+    "training",
+    "equipment_sharing",
+    "services",
+    "regulation",
+    "membership",
+]
+
+groups = st.builds(Group, role=st.sampled_from(ROLES), name=st.just("g"), source=st.just(SRC))
+ties = st.builds(
+    Tie,
+    direction=st.sampled_from(["backward", "forward", "horizontal", "institutional"]),
+    nature=st.sampled_from(NATURES),
+    source=st.just(SRC),
+    strength=st.sampled_from(["unknown", "weak", "moderate", "strong"]),
+    from_role=st.one_of(st.none(), st.sampled_from(ROLES)),
+    to_role=st.one_of(st.none(), st.sampled_from(ROLES)),
+)
+bodies = st.builds(
+    Body,
+    kind=st.sampled_from(KINDS),
+    name=st.just("b"),
+    source=st.just(SRC),
+    ownership=st.sampled_from(["public", "private", "mixed", "unknown"]),
+    level=st.sampled_from(["local", "regional", "national", "unknown"]),
+    status=st.sampled_from(["active", "proposed"]),
+    reach=st.sampled_from(["wide", "partial", "limited", "unknown"]),
+)
+
+
+def fact(values):
+    return st.one_of(st.none(), st.builds(Fact, value=values, source=st.just(SRC)))
+
+
+profiles = st.builds(
+    ClusterProfile,
+    subject=st.just("generated"),
+    groups=st.one_of(st.none(), st.lists(groups, max_size=6).map(tuple)),
+    ties=st.one_of(st.none(), st.lists(ties, max_size=8).map(tuple)),
+    institutions=st.one_of(st.none(), st.lists(bodies, max_size=8).map(tuple)),
+    producer_count=fact(st.integers(min_value=0, max_value=10_000)),
+    state_created=fact(st.booleans()),
+    export_share=fact(st.floats(min_value=0, max_value=100)),
+    competition=st.one_of(
+        st.none(),
+        st.lists(
+            st.builds(
+                MarketBasis,
+                kind=st.sampled_from(["domestic", "export"]),
+                bases=st.frozensets(st.sampled_from(["price", "quality", "fashion", "delivery"])),
+                source=st.just(SRC),
+            ),
+            max_size=3,
+        ).map(tuple),
+    ),
+    foreign_buyers=fact(st.booleans()),
+    trade_regime=fact(st.sampled_from(["protected", "liberalising", "open"])),
+    sme_incentives=fact(st.sampled_from(["none", "fair", "distorting"])),
+    contract_rules=fact(st.booleans()),
+    intervention_style=fact(st.sampled_from(["facilitator", "director", "absent"])),
+)
+
+
+@given(profiles)
+@settings(max_examples=150, deadline=None)
+def test_scores_stay_within_0_to_100_and_levels_are_named(profile):
+    card = score(profile)
+    named_levels = {name for _, name in criteria.LEVELS} | {criteria.UNKNOWN_LEVEL}
+    for point in card.points:
+        assert point.score is None or 0 <= point.score <= 100
+        assert 0 <= point.completeness <= 1
+        assert point.level in named_levels
+        for evidence in point.evidence:
+            assert evidence.value is None or 0 <= evidence.value <= 1
+    assert card.overall is None or 0 <= card.overall <= 100
+
+
+@given(profiles)
+@settings(max_examples=60, deadline=None)
+def test_scoring_is_deterministic(profile):
+    assert score(profile) == score(profile)
+
+
+def _never_lower(before, after):
+    return before is None or (after is not None and after >= before - 1e-9)
+
+
+@given(profiles)
+@settings(max_examples=150, deadline=None)
+def test_adding_a_trade_fair_organisation_never_lowers_point_4(profile):
+    # Institutions are a list: once recorded, kinds not in it count as absent. So the
+    # property is about a cluster whose institutions are recorded (possibly none yet); going
+    # from "not answered" to "answered" is new evidence in both directions.
+    recorded = replace(profile, institutions=profile.institutions or ())
+    fair = Body("trade_fair", "New fair", SRC, ownership="mixed", level="local")
+    with_fair = replace(recorded, institutions=(*recorded.institutions, fair))
+    assert _never_lower(score(recorded).point(4).score, score(with_fair).point(4).score)
+
+
+@given(profiles, bodies)
+@settings(max_examples=150, deadline=None)
+def test_adding_an_active_institution_never_lowers_points_that_count_institutions(profile, body):
+    # Points 1, 2 and 4 count presence. (Point 5's reach and point 8's private share are
+    # averages: a new public body with limited reach may rightly lower them.)
+    body = replace(body, status="active")
+    if profile.institutions is None:
+        return  # from unknown to known is new evidence either way
+    more = replace(profile, institutions=(*profile.institutions, body))
+    for number in (1, 2, 4):
+        assert _never_lower(score(profile).point(number).score, score(more).point(number).score)
+
+
+@given(profiles)
+@settings(max_examples=100, deadline=None)
+def test_a_stronger_tie_never_lowers_any_point(profile):
+    if not profile.ties:
+        return
+    first = profile.ties[0]
+    stronger = replace(profile, ties=(replace(first, strength="strong"), *profile.ties[1:]))
+    for number in range(1, 9):
+        assert _never_lower(score(profile).point(number).score, score(stronger).point(number).score)
+
+
+def test_nothing_known_is_not_zero_but_not_yet_known():
+    card = score(ClusterProfile("blank"))
+    assert card.overall is None
+    assert card.completeness == 0
+    for point in card.points:
+        assert point.score is None
+        assert point.level == criteria.UNKNOWN_LEVEL
+        assert len(point.missing) == len(criteria.indicators_for(point.number))
+
+
+def test_one_good_answer_is_not_enough_to_call_a_point_strong():
+    profile = ClusterProfile("exporter", export_share=Fact(80.0, SRC))
+    point3 = score(profile).point(3)
+    assert point3.score == 100.0  # 3a: most output exported
+    assert point3.completeness < criteria.MIN_COMPLETENESS
+    assert point3.level == criteria.UNKNOWN_LEVEL
+    assert "Competition beyond price" in point3.missing
+
+
+def test_known_absence_scores_weak_with_full_evidence():
+    profile = ClusterProfile(
+        "closed",
+        trade_regime=Fact("protected", SRC),
+        sme_incentives=Fact("distorting", SRC),
+        contract_rules=Fact(False, SRC),
+    )
+    point7 = score(profile).point(7)
+    assert point7.completeness == 1.0
+    assert point7.score == pytest.approx(100 * (0.2 + 0.3 + 0.3) / 3, abs=0.1)
+    assert point7.level == "weak"
+
+
+def test_weak_point_recommends_the_papers_text_and_the_cases_answers():
+    profile = ClusterProfile("isolated firms", institutions=(), ties=(), groups=())
+    point2 = score(profile).point(2)
+    assert point2.level == "weak"
+    first = point2.recommendations[0]
+    assert first.indicator is None and first.text == criteria.point(2).text
+    group_help = next(r for r in point2.recommendations if r.indicator == "2b")
+    assert any("agrupamentos" in x.text for x in group_help.examples)
+    assert all(x.lines[0] <= x.lines[1] for x in group_help.examples)
+
+
+def test_evidence_names_its_source_lines():
+    body = Body("trade_fair", "FENAC", Source("Institution: FENAC", (506, 508)))
+    point4 = score(ClusterProfile("s", institutions=(body,))).point(4)
+    assert point4.evidence[0].basis == ("Institution: FENAC [L506–508]",)
+
+
+def test_price_only_home_market_outweighs_a_small_export_market():
+    markets = (
+        MarketBasis("domestic", frozenset({"price"}), SRC),
+        MarketBasis("export", frozenset({"quality", "fashion"}), SRC),
+    )
+    small_exports = ClusterProfile("m", competition=markets, export_share=Fact(7.0, SRC))
+    big_exports = ClusterProfile("s", competition=markets, export_share=Fact(70.0, SRC))
+    beyond_price = {c: score(c).point(3).evidence[1].value for c in (small_exports, big_exports)}
+    assert beyond_price[small_exports] == pytest.approx(0.07 * 2 / 3, abs=0.001)
+    assert beyond_price[big_exports] > beyond_price[small_exports]
+
+
+def test_weights_change_the_result_and_must_cover_every_indicator():
+    profile = ClusterProfile(
+        "w", trade_regime=Fact("open", SRC), sme_incentives=Fact("distorting", SRC)
+    )
+    heavier = {**criteria.DEFAULT_WEIGHTS, "7b": 3.0}
+    assert score(profile, heavier).point(7).score < score(profile).point(7).score
+    incomplete = {k: v for k, v in criteria.DEFAULT_WEIGHTS.items() if k != "7b"}
+    with pytest.raises(ValueError, match="7b"):
+        score(profile, incomplete)
+
+
+def test_scorecard_records_the_engine_version():
+    assert score(ClusterProfile("v")).engine_version == criteria.ENGINE_VERSION
+
+
+def test_every_indicator_has_a_measure_and_a_weight():
+    codes = [i.code for i in criteria.INDICATORS]
+    assert len(codes) == len(set(codes))
+    assert set(codes) == set(MEASURES) == set(criteria.DEFAULT_WEIGHTS)
+    assert {i.point for i in criteria.INDICATORS} == set(range(1, 9))
+
+
+def test_engine_imports_nothing_from_django():
+    code = (
+        "import sys; import checklist.scoring, checklist.criteria, checklist.profile; "
+        "print(any(m == 'django' or m.startswith('django.') for m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "False", result.stderr
