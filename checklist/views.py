@@ -1,14 +1,22 @@
 import pandas as pd
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
 
 from cases.models import CaseStudy
 
 from . import criteria
 from .charts import checklist_radar
+from .forms import STEP_FORMS, STEP_TITLES, ProfileForm
 from .library import case_scorecard
+from .models import OFFICERS, STEPS, Assessment
 from .payloads import scorecard_payload
+from .services import assessment_scorecard as assessment_scorecard_of
+from .services import create_assessment, save_step, submit_assessment
+from .similarity import resemblances
 
 
 @require_GET
@@ -57,3 +65,123 @@ def api_case_scorecard(request, slug):
     if case is None:
         return JsonResponse({"error": f"No case study with slug '{slug}'."}, status=404)
     return JsonResponse(scorecard_payload(case_scorecard(case)))
+
+
+# Assessments -----------------------------------------------------------------------------------
+
+
+def _case_cards() -> dict:
+    return {case.slug: case_scorecard(case) for case in CaseStudy.objects.with_library()}
+
+
+def _radar_html(card, case_cards) -> str:
+    rows = [
+        {"cluster": c.subject, "point": p.number, "score": p.score}
+        for c in [card, *case_cards.values()]
+        for p in c.points
+    ]
+    figure = checklist_radar(pd.DataFrame(rows), highlight=card.subject)
+    return figure.to_html(full_html=False, include_plotlyjs=False, div_id="radar")
+
+
+def _next_step(step: str) -> str | None:
+    index = STEPS.index(step)
+    return STEPS[index + 1] if index + 1 < len(STEPS) else None
+
+
+@login_required
+def assessment_list(request):
+    assessments = Assessment.objects.for_user(request.user).select_related("owner")
+    can_create = request.user.is_staff or request.user.groups.filter(name=OFFICERS).exists()
+    return render(
+        request,
+        "checklist/assessment_list.html",
+        {"assessments": assessments, "can_create": can_create},
+    )
+
+
+@login_required
+def assessment_new(request):
+    if not (request.user.is_staff or request.user.groups.filter(name=OFFICERS).exists()):
+        raise PermissionDenied("Only policy officers create assessments.")
+    form = ProfileForm(request.POST or None, prefix="main")
+    if request.method == "POST" and form.is_valid():
+        assessment = create_assessment(owner=request.user, form=form)
+        messages.success(request, "Profile saved. Your draft is kept: you can stop at any step.")
+        return redirect("checklist:step", pk=assessment.pk, step="firms")
+    return render(
+        request,
+        "checklist/assessment_step.html",
+        {"form": form, "formset": None, "step": "profile", **_step_context(None, "profile")},
+    )
+
+
+def _step_context(assessment, step):
+    return {
+        "assessment": assessment,
+        "steps": [(s, STEP_TITLES[s]) for s in STEPS],
+        "step_title": STEP_TITLES[step],
+        "next_step": _next_step(step),
+    }
+
+
+@login_required
+def assessment_step(request, pk, step):
+    if step not in STEPS:
+        raise Http404("No such step.")
+    assessment = get_object_or_404(Assessment.objects.editable_by(request.user), pk=pk)
+    form_class, formset_class = STEP_FORMS[step]
+    data = request.POST or None
+    form = form_class(data, instance=assessment, prefix="main") if form_class else None
+    formset = formset_class(data, instance=assessment, prefix=step) if formset_class else None
+    parts = [part for part in (form, formset) if part is not None]
+    if request.method == "POST" and all(part.is_valid() for part in parts):
+        save_step(assessment=assessment, step=step, form=form, formset=formset)
+        if "save_draft" in request.POST:
+            messages.success(request, f"{STEP_TITLES[step]} saved as a draft.")
+            return redirect("checklist:step", pk=pk, step=step)
+        following = _next_step(step)
+        if following:
+            return redirect("checklist:step", pk=pk, step=following)
+        return redirect("checklist:scorecard", pk=pk)
+    if request.method == "POST":
+        messages.error(request, "Some answers need correcting; nothing on this step was saved.")
+    context = {"form": form, "formset": formset, "step": step, **_step_context(assessment, step)}
+    return render(request, "checklist/assessment_step.html", context)
+
+
+@login_required
+def assessment_scorecard(request, pk):
+    assessment = get_object_or_404(
+        Assessment.objects.for_user(request.user).select_related("owner"), pk=pk
+    )
+    card = assessment_scorecard_of(assessment)
+    case_cards = _case_cards()
+    editable = Assessment.objects.editable_by(request.user).filter(pk=pk).exists()
+    context = {
+        "assessment": assessment,
+        "card": card,
+        "radar": _radar_html(card, case_cards),
+        "resemblances": resemblances(card, case_cards),
+        "history": list(assessment.scores.all()[:20]),
+        "editable": editable,
+        "steps": [(s, STEP_TITLES[s], assessment.step_done(s)) for s in STEPS],
+    }
+    return render(request, "checklist/assessment_scorecard.html", context)
+
+
+@login_required
+@require_POST
+def assessment_submit(request, pk):
+    assessment = get_object_or_404(Assessment.objects.editable_by(request.user), pk=pk)
+    submit_assessment(assessment=assessment)
+    messages.success(request, "Assessment submitted and scored.")
+    return redirect("checklist:scorecard", pk=pk)
+
+
+@require_GET
+def api_assessment_scorecard(request, pk):
+    assessment = Assessment.objects.for_user(request.user).filter(pk=pk).first()
+    if assessment is None:
+        return JsonResponse({"error": f"No assessment {pk} that you may see."}, status=404)
+    return JsonResponse(scorecard_payload(assessment_scorecard_of(assessment)))

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("cases.urls")),
     path("", include("checklist.urls")),
     path("api/", include("cases.api_urls")),
+    path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -80,3 +80,63 @@ def test_case_scorecard_draws_its_radar_from_local_plotly(library, live_server, 
     page.get_by_role("link", name="How scoring works").click()
     page.wait_for_url("**/method/")
     assert page.locator("#point-8").is_visible()
+
+
+def test_officer_fills_every_step_and_reads_the_scorecard(library, live_server, watched_page):
+    from django.contrib.auth.models import Group, User
+
+    officer = User.objects.create_user("olga", password="officer-pass-1")
+    officer.groups.add(Group.objects.get(name="Policy officers"))
+    page = watched_page
+    page.goto(f"{live_server.url}/assess/")
+    page.get_by_label("Username").fill("olga")
+    page.get_by_label("Password").fill("officer-pass-1")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("link", name="New assessment").click()
+
+    page.get_by_label("Cluster or network name").fill("Agra shoe cluster")
+    page.get_by_label("Country").fill("India")
+    page.get_by_label("Sector").fill("Shoes")
+    page.get_by_label("Year of the evidence").fill("1995")
+    page.get_by_role("button", name="Save and continue").click()
+
+    page.get_by_label("Producing firms in the cluster").fill("5000")
+    page.locator("#id_firms-0-role").select_option("producer")
+    page.locator("#id_firms-0-name").fill("Shoe producers")
+    page.locator("#id_firms-0-share_of_firms").fill("80")
+    page.locator("#id_firms-1-role").select_option("export_agent")
+    page.locator("#id_firms-1-name").fill("Export agents")
+    page.get_by_role("button", name="Save draft").click()
+    assert page.get_by_text("Firms saved as a draft.").is_visible()
+    page.get_by_role("button", name="Save and continue").click()
+
+    page.locator("#id_linkages-0-direction").select_option("forward")
+    page.locator("#id_linkages-0-nature").select_option("technical_assistance")
+    page.locator("#id_linkages-0-from_role").select_option("export_agent")
+    page.locator("#id_linkages-0-to_role").select_option("producer")
+    page.locator("#id_linkages-0-strength").select_option("moderate")
+    page.get_by_role("button", name="Save and continue").click()
+
+    page.locator("#id_institutions-0-name").fill("Agra Footwear Fair")
+    page.locator("#id_institutions-0-kind").select_option("trade_fair")
+    page.locator("#id_institutions-0-ownership").select_option("private")
+    page.get_by_role("button", name="Save and continue").click()
+
+    page.get_by_label("Share of output exported (%)").fill("130")
+    page.get_by_role("button", name="Save and continue").click()
+    assert page.get_by_text("Ensure this value is less than or equal to 100").is_visible()
+    page.get_by_label("Share of output exported (%)").fill("30")
+    page.get_by_label("Quality").check()
+    page.get_by_role("button", name="Save and continue").click()
+
+    page.get_by_label("Trade regime").select_option("liberalising")
+    page.get_by_role("button", name="Save and see the scorecard").click()
+
+    page.wait_for_url("**/assess/*/")
+    page.locator("#radar .main-svg").first.wait_for(state="visible")
+    traces = page.evaluate("document.getElementById('radar').data.map(t => t.name)")
+    assert traces[0] == "Agra shoe cluster" and len(traces) == 6
+    assert page.locator("#resemblance").is_visible()
+    page.get_by_role("button", name="Submit and record this scorecard").click()
+    assert page.get_by_text("Assessment submitted and scored.").is_visible()
+    assert page.locator("#history tbody tr").count() == 1

@@ -1,0 +1,183 @@
+"""The assessment's steps as forms. Help texts come from the paper, so each question is clear."""
+
+import datetime
+from decimal import Decimal
+
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+
+from .models import Assessment, AssessmentGroup, AssessmentInstitution, AssessmentTie
+
+PERCENT = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
+COMPETITION = [
+    ("price", "Price"),
+    ("quality", "Quality"),
+    ("fashion", "Fashion and design"),
+    ("delivery", "Reliable, rapid delivery"),
+]
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = Assessment
+        fields = [
+            "name",
+            "country",
+            "region",
+            "sector",
+            "kind",
+            "evidence_year",
+            "share_with_researchers",
+        ]
+        help_texts = {
+            "name": "The cluster or network you work with, e.g. 'Sinos Valley shoe cluster'.",
+            "kind": "A cluster is geographically concentrated and sectorally specialised; a "
+            "network links geographically dispersed producers and other agents (paper, "
+            "lines 22-25).",
+            "evidence_year": "The year your answers describe. The paper stresses 'the need for a "
+            "dynamic and continuous analysis' (line 61): assess again later to see change.",
+            "share_with_researchers": "Researchers may read it (they cannot change it).",
+        }
+
+    def clean_evidence_year(self):
+        year = self.cleaned_data["evidence_year"]
+        this_year = datetime.date.today().year
+        if not 1900 <= year <= this_year + 1:
+            raise forms.ValidationError(f"Give a year between 1900 and {this_year + 1}.")
+        return year
+
+
+class FirmsForm(forms.ModelForm):
+    class Meta:
+        model = Assessment
+        fields = ["producer_count", "employment", "large_firms"]
+        labels = {
+            "producer_count": "Producing firms in the cluster",
+            "employment": "People employed in the cluster",
+            "large_firms": "Large firms present (one per line)",
+        }
+        help_texts = {
+            "producer_count": "Leave empty if not known. Sinos Valley had some 500 shoe producers "
+            "among 1,800 firms (lines 171, 204-205).",
+            "large_firms": "'large firms are a significant element in most Southern industrial "
+            "clusters' (lines 2427-2429).",
+        }
+
+
+class GroupForm(forms.ModelForm):
+    share_of_firms = forms.DecimalField(
+        label="Share of firms (%)", required=False, validators=PERCENT, max_digits=5
+    )
+
+    class Meta:
+        model = AssessmentGroup
+        fields = ["role", "name", "count", "share_of_firms", "employment"]
+
+
+class BaseGroupFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        total = sum(
+            (form.cleaned_data.get("share_of_firms") or 0)
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        )
+        if total > 100:
+            raise forms.ValidationError(
+                f"The groups' shares of firms add up to {total}%: together they cannot be "
+                "above 100%."
+            )
+
+
+GroupFormSet = forms.inlineformset_factory(
+    Assessment, AssessmentGroup, form=GroupForm, formset=BaseGroupFormSet, extra=3
+)
+TieFormSet = forms.inlineformset_factory(
+    Assessment,
+    AssessmentTie,
+    fields=["direction", "nature", "from_role", "to_role", "strength", "trend", "description"],
+    extra=3,
+)
+InstitutionFormSet = forms.inlineformset_factory(
+    Assessment,
+    AssessmentInstitution,
+    fields=["name", "kind", "ownership", "level", "status", "reach", "services"],
+    extra=3,
+)
+
+
+class MarketsForm(forms.ModelForm):
+    export_share = forms.DecimalField(
+        label="Share of output exported (%)",
+        required=False,
+        validators=PERCENT,
+        max_digits=5,
+        decimal_places=2,
+        help_text="Sinos Valley exported about 70% (line 176); Mexico's shoe industry 7% (603).",
+    )
+    competes_on = forms.MultipleChoiceField(
+        label="Firms compete mainly on",
+        choices=COMPETITION,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Point 3 asks for competitiveness on 'quality consciousness, fashion "
+        "sensitivity, reliability, rapid delivery and not price alone' (lines 2662-2666). "
+        "Leave all unticked if not known.",
+    )
+
+    class Meta:
+        model = Assessment
+        fields = ["export_share", "destinations", "competes_on", "foreign_buyers", "key_buyers"]
+        labels = {"foreign_buyers": "Do firms sell to demanding foreign buyers?"}
+        help_texts = {
+            "foreign_buyers": "Leave empty if not known.",
+            "key_buyers": "Named buyers, agents or retailers, one per line.",
+        }
+
+
+class PolicyForm(forms.ModelForm):
+    class Meta:
+        model = Assessment
+        fields = [
+            "state_created",
+            "trade_regime",
+            "sme_incentives",
+            "contract_rules",
+            "intervention_style",
+            "policy_notes",
+        ]
+        labels = {
+            "state_created": "Was the cluster started by an administrative decision?",
+            "sme_incentives": "Size-based incentives for SMEs",
+            "contract_rules": "Are there rules for fair contracts between large firms and SMEs?",
+            "intervention_style": "How are interventions run?",
+        }
+        help_texts = {
+            "state_created": "Clusters set up 'by administrative fiat … rarely succeed' "
+            "(lines 2652-2654).",
+            "trade_regime": "Liberalisation pushed firms towards quality (lines 2404-2411).",
+            "sme_incentives": "In Tiruppur firms split to stay 'small' and keep tax and credit "
+            "benefits (lines 1217-1223).",
+            "contract_rules": "Korea set minimum contract duration and fair payment terms "
+            "(lines 2068-2075).",
+            "intervention_style": "'Intervention appears to be far more effective in cases "
+            "where policy agents have acted as facilitators and enablers' (2692-2694).",
+        }
+
+
+STEP_FORMS = {
+    "profile": (ProfileForm, None),
+    "firms": (FirmsForm, GroupFormSet),
+    "linkages": (None, TieFormSet),
+    "institutions": (None, InstitutionFormSet),
+    "markets": (MarketsForm, None),
+    "policy": (PolicyForm, None),
+}
+STEP_TITLES = {
+    "profile": "Profile",
+    "firms": "Firms",
+    "linkages": "Linkages",
+    "institutions": "Institutions",
+    "markets": "Markets",
+    "policy": "Policy environment",
+}

@@ -1,0 +1,214 @@
+"""Assessments: a policy officer's description of a cluster, step by step, and its scores.
+
+The answers mirror the case library (firms, linkages, institutions, markets, policy), so the
+same engine scores both. A step that has not been saved yet is *unknown*, not empty.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from cases.models import ActorGroup, CaseStudy, Institution, Linkage
+
+STEPS = ("profile", "firms", "linkages", "institutions", "markets", "policy")
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+class AssessmentQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """What a user may see: admins all; officers their own and those shared with them;
+        researchers those shared with researchers or with them."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_staff:
+            return self.all()
+        visible = Q(owner=user) | Q(shared_with=user)
+        if user.groups.filter(name=RESEARCHERS).exists():
+            visible |= Q(share_with_researchers=True)
+        return self.filter(visible).distinct()
+
+    def editable_by(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.all() if user.is_staff else self.filter(owner=user)
+
+
+OFFICERS = "Policy officers"
+RESEARCHERS = "Researchers"
+
+
+class Assessment(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assessments"
+    )
+    shared_with = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="shared_assessments"
+    )
+    share_with_researchers = models.BooleanField(default=False)
+    previous = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reassessments",
+        help_text="The earlier assessment of the same cluster this one updates.",
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    steps_done = models.JSONField(default=list, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    # Profile
+    name = models.CharField("cluster or network name", max_length=160)
+    country = models.CharField(max_length=80)
+    region = models.CharField(max_length=120, blank=True)
+    sector = models.CharField(max_length=120)
+    kind = models.CharField(max_length=10, choices=CaseStudy.Kind.choices, default="cluster")
+    evidence_year = models.PositiveSmallIntegerField("year of the evidence")
+
+    # Firms (besides the groups)
+    producer_count = models.PositiveIntegerField(null=True, blank=True)
+    employment = models.PositiveIntegerField(null=True, blank=True)
+    large_firms = models.TextField(blank=True)
+
+    # Markets
+    export_share = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    destinations = models.CharField(max_length=300, blank=True)
+    competes_on = models.JSONField(default=list, blank=True)
+    foreign_buyers = models.CharField(max_length=3, choices=YES_NO, blank=True)
+    key_buyers = models.TextField(blank=True)
+
+    # Policy environment
+    state_created = models.CharField(max_length=3, choices=YES_NO, blank=True)
+    trade_regime = models.CharField(
+        max_length=14,
+        blank=True,
+        choices=[("protected", "Protected"), ("liberalising", "Liberalising"), ("open", "Open")],
+    )
+    sme_incentives = models.CharField(
+        max_length=10,
+        blank=True,
+        choices=[
+            ("none", "None"),
+            ("fair", "Fair: used as intended"),
+            ("distorting", "Distorting: firms split or stay small to keep them"),
+        ],
+    )
+    contract_rules = models.CharField(max_length=3, choices=YES_NO, blank=True)
+    intervention_style = models.CharField(
+        max_length=12,
+        blank=True,
+        choices=[
+            ("facilitator", "Facilitator and enabler"),
+            ("director", "Directs and runs programmes"),
+            ("absent", "Little or no intervention"),
+        ],
+    )
+    policy_notes = models.TextField(blank=True)
+
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(export_share__isnull=True)
+                | Q(export_share__gte=0, export_share__lte=100),
+                name="checklist_assessment_export_share_0_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(evidence_year__gte=1900, evidence_year__lte=2100),
+                name="checklist_assessment_year_plausible",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.evidence_year})"
+
+    def get_absolute_url(self):
+        return reverse("checklist:scorecard", args=[self.pk])
+
+    def step_done(self, step: str) -> bool:
+        return step in self.steps_done
+
+
+class AssessmentGroup(models.Model):
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="groups")
+    role = models.CharField(max_length=20, choices=ActorGroup.Role.choices)
+    name = models.CharField(max_length=160)
+    count = models.PositiveIntegerField("number of firms", null=True, blank=True)
+    share_of_firms = models.DecimalField(
+        "share of the cluster's firms (%)", max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    employment = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.name
+
+
+class AssessmentInstitution(models.Model):
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="institutions"
+    )
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=24, choices=Institution.Kind.choices)
+    ownership = models.CharField(
+        max_length=10, choices=Institution.Ownership.choices, default="unknown"
+    )
+    level = models.CharField(max_length=14, choices=Institution.Level.choices, default="unknown")
+    status = models.CharField(max_length=10, choices=Institution.Status.choices, default="active")
+    reach = models.CharField(
+        "reach to small firms", max_length=10, choices=Institution.Reach.choices, default="unknown"
+    )
+    services = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.name
+
+
+ROLE_OR_INSTITUTION = [("", "an institution"), *ActorGroup.Role.choices]
+
+
+class AssessmentTie(models.Model):
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="ties")
+    direction = models.CharField(max_length=14, choices=Linkage.Direction.choices)
+    nature = models.CharField(max_length=24, choices=Linkage.Nature.choices)
+    from_role = models.CharField("from", max_length=20, choices=ROLE_OR_INSTITUTION, blank=True)
+    to_role = models.CharField("to", max_length=20, choices=ROLE_OR_INSTITUTION, blank=True)
+    strength = models.CharField(max_length=10, choices=Linkage.Strength.choices, default="unknown")
+    trend = models.CharField(max_length=14, choices=Linkage.Trend.choices, default="unknown")
+    description = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.get_from_role_display()} → {self.get_to_role_display()}: {self.nature}"
+
+
+class ScoreRecord(models.Model):
+    """A scorecard as computed when answers were saved, kept to show change over time."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="scores")
+    engine_version = models.CharField(max_length=20)
+    overall = models.FloatField(null=True)
+    payload = models.JSONField()
+    answers = models.JSONField(help_text="The answers the scores were computed from.")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+
+    def __str__(self):
+        return f"{self.assessment} · {self.engine_version} · {self.overall}"

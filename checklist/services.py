@@ -1,0 +1,194 @@
+"""Writes for assessments, and the assessment → profile → scorecard path the views share."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import transaction
+
+from .forms import STEP_FORMS
+from .models import STEPS, Assessment, ScoreRecord
+from .payloads import scorecard_payload
+from .profile import Body, ClusterProfile, Fact, Group, MarketBasis, Source, Tie
+from .scoring import Scorecard, score
+
+YES_NO = {"yes": True, "no": False}
+
+
+def _answer(step: str, question: str) -> Source:
+    return Source(f"Answer ({step}): {question}")
+
+
+def build_assessment_profile(assessment: Assessment) -> ClusterProfile:
+    """The engine's view of an assessment. A step not yet saved is unknown, not empty."""
+    done = set(assessment.steps_done)
+    groups = ties = bodies = None
+    if "firms" in done:
+        groups = tuple(
+            Group(g.role, g.name, _answer("firms", f"{g.get_role_display()}: {g.name}"), g.count)
+            for g in assessment.groups.all()
+        )
+    if "linkages" in done:
+        ties = tuple(
+            Tie(
+                direction=t.direction,
+                nature=t.nature,
+                strength=t.strength,
+                trend=t.trend,
+                from_role=t.from_role or None,
+                to_role=t.to_role or None,
+                source=_answer(
+                    "linkages",
+                    f"{t.get_from_role_display()} → {t.get_to_role_display()}, "
+                    f"{t.get_nature_display().lower()}",
+                ),
+            )
+            for t in assessment.ties.all()
+        )
+    if "institutions" in done:
+        bodies = tuple(
+            Body(
+                kind=i.kind,
+                name=i.name,
+                ownership=i.ownership,
+                level=i.level,
+                status=i.status,
+                reach=i.reach,
+                source=_answer("institutions", i.name),
+            )
+            for i in assessment.institutions.all()
+        )
+
+    def fact(step, value, question):
+        if step not in done or value in (None, ""):
+            return None
+        return Fact(value, _answer(step, question))
+
+    competition = None
+    if "markets" in done and assessment.competes_on:
+        competition = (
+            MarketBasis(
+                "export" if (assessment.export_share or 0) >= 50 else "domestic",
+                frozenset(assessment.competes_on),
+                _answer("markets", "firms compete mainly on"),
+            ),
+        )
+    return ClusterProfile(
+        subject=assessment.name,
+        groups=groups,
+        ties=ties,
+        institutions=bodies,
+        producer_count=fact("firms", assessment.producer_count, "producing firms"),
+        state_created=fact(
+            "policy", YES_NO.get(assessment.state_created), "started by administrative decision"
+        ),
+        export_share=fact(
+            "markets",
+            None if assessment.export_share is None else float(assessment.export_share),
+            "share of output exported",
+        ),
+        competition=competition,
+        foreign_buyers=fact("markets", YES_NO.get(assessment.foreign_buyers), "foreign buyers"),
+        trade_regime=fact("policy", assessment.trade_regime, "trade regime"),
+        sme_incentives=fact("policy", assessment.sme_incentives, "size-based incentives"),
+        contract_rules=fact(
+            "policy", YES_NO.get(assessment.contract_rules), "rules on large-firm contracts"
+        ),
+        intervention_style=fact("policy", assessment.intervention_style, "intervention style"),
+    )
+
+
+def assessment_scorecard(assessment: Assessment) -> Scorecard:
+    return score(build_assessment_profile(assessment))
+
+
+def answers_snapshot(assessment: Assessment) -> dict:
+    """The answers as plain data, kept with each score so changes can be explained later."""
+
+    def plain(value):
+        return str(value) if isinstance(value, Decimal) else value
+
+    fields = [
+        "name", "country", "region", "sector", "kind", "evidence_year", "producer_count",
+        "employment", "large_firms", "export_share", "destinations", "competes_on",
+        "foreign_buyers", "key_buyers", "state_created", "trade_regime", "sme_incentives",
+        "contract_rules", "intervention_style",
+    ]  # fmt: skip
+    return {
+        "steps_done": sorted(assessment.steps_done),
+        **{name: plain(getattr(assessment, name)) for name in fields},
+        "groups": [
+            {"role": g.role, "name": g.name, "count": g.count, "share": plain(g.share_of_firms)}
+            for g in assessment.groups.all()
+        ],
+        "ties": [
+            {
+                "direction": t.direction,
+                "nature": t.nature,
+                "from": t.from_role,
+                "to": t.to_role,
+                "strength": t.strength,
+                "trend": t.trend,
+            }
+            for t in assessment.ties.all()
+        ],
+        "institutions": [
+            {
+                "name": i.name,
+                "kind": i.kind,
+                "ownership": i.ownership,
+                "level": i.level,
+                "status": i.status,
+                "reach": i.reach,
+            }
+            for i in assessment.institutions.all()
+        ],  # fmt: skip
+    }
+
+
+def record_score(*, assessment: Assessment) -> ScoreRecord:
+    """Score the assessment as it now stands and keep the result with its answers."""
+    card = assessment_scorecard(assessment)
+    return ScoreRecord.objects.create(
+        assessment=assessment,
+        engine_version=card.engine_version,
+        overall=card.overall,
+        payload=scorecard_payload(card),
+        answers=answers_snapshot(assessment),
+    )
+
+
+def save_step(*, assessment: Assessment, step: str, form=None, formset=None) -> Assessment:
+    """Save one step's validated form and formset together, and mark the step as answered."""
+    if step not in STEPS:
+        raise ValueError(f"Unknown step: {step}")
+    with transaction.atomic():
+        if form is not None:
+            assessment = form.save(commit=False)
+        if step not in assessment.steps_done:
+            assessment.steps_done = [s for s in STEPS if s in {*assessment.steps_done, step}]
+        assessment.full_clean()
+        assessment.save()
+        if formset is not None:
+            formset.instance = assessment
+            formset.save()
+        if assessment.status == Assessment.Status.SUBMITTED:
+            record_score(assessment=assessment)  # editing a submitted assessment rescores it
+    return assessment
+
+
+def create_assessment(*, owner, form) -> Assessment:
+    assessment = form.save(commit=False)
+    assessment.owner = owner
+    return save_step(assessment=assessment, step="profile", form=None)
+
+
+def submit_assessment(*, assessment: Assessment) -> ScoreRecord:
+    with transaction.atomic():
+        assessment.status = Assessment.Status.SUBMITTED
+        assessment.save(update_fields=["status", "updated"])
+        return record_score(assessment=assessment)
+
+
+def step_forms(step: str):
+    return STEP_FORMS[step]

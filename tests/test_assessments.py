@@ -1,0 +1,280 @@
+"""What an officer does: fill the steps, keep drafts, fix mistakes, read and submit the scorecard.
+And who may see what: a forbidden assessment is a 404, never a leak."""
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.urls import reverse
+
+from checklist.models import OFFICERS, RESEARCHERS, Assessment, ScoreRecord
+
+pytestmark = pytest.mark.django_db
+
+PROFILE = {
+    "main-name": "Agra shoe cluster",
+    "main-country": "India",
+    "main-region": "Uttar Pradesh",
+    "main-sector": "Shoes",
+    "main-kind": "cluster",
+    "main-evidence_year": "1995",
+}
+
+
+def make_user(username, role=None, **extra) -> User:
+    user = User.objects.create_user(username, password="pw-" + username, **extra)
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def officer(client):
+    user = make_user("olga", OFFICERS)
+    client.force_login(user)
+    return user
+
+
+def formset_data(prefix, rows, extra_total=None):
+    data = {
+        f"{prefix}-TOTAL_FORMS": str(extra_total or len(rows)),
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+    for index, row in enumerate(rows):
+        data.update({f"{prefix}-{index}-{key}": value for key, value in row.items()})
+    return data
+
+
+def start(client) -> Assessment:
+    response = client.post(reverse("checklist:new"), PROFILE)
+    assessment = Assessment.objects.get(name="Agra shoe cluster")
+    assert response.url == reverse("checklist:step", args=[assessment.pk, "firms"])
+    return assessment
+
+
+def step_url(assessment, step):
+    return reverse("checklist:step", args=[assessment.pk, step])
+
+
+def test_signing_in_is_needed_to_assess(client):
+    response = client.get(reverse("checklist:assessments"))
+    assert response.status_code == 302 and "/accounts/login/" in response.url
+
+
+def test_researchers_cannot_create_assessments(client):
+    client.force_login(make_user("rita", RESEARCHERS))
+    assert client.get(reverse("checklist:new")).status_code == 403
+
+
+def test_profile_step_creates_a_draft_owned_by_the_officer(client, officer):
+    assessment = start(client)
+    assert assessment.owner == officer
+    assert assessment.status == "draft"
+    assert assessment.steps_done == ["profile"]
+
+
+def test_implausible_year_is_refused_in_the_field_and_typed_answers_stay(client, officer):
+    response = client.post(reverse("checklist:new"), {**PROFILE, "main-evidence_year": "1066"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Give a year between 1900" in html
+    assert 'value="Agra shoe cluster"' in html and 'value="Uttar Pradesh"' in html
+    assert not Assessment.objects.exists()
+
+
+def test_group_shares_above_100_together_are_refused_and_nothing_is_saved(client, officer):
+    assessment = start(client)
+    rows = [
+        {"role": "producer", "name": "Small producers", "share_of_firms": "70"},
+        {"role": "producer", "name": "Large producers", "share_of_firms": "40"},
+    ]
+    data = {"main-producer_count": "5000", **formset_data("firms", rows)}
+    response = client.post(step_url(assessment, "firms"), data)
+    html = response.content.decode()
+    assert "add up to 110" in html and "cannot be above 100%" in html
+    assert 'value="Large producers"' in html  # nothing typed is lost
+    assessment.refresh_from_db()
+    assert assessment.producer_count is None and not assessment.groups.exists()
+    assert assessment.steps_done == ["profile"]
+
+
+def test_negative_count_and_share_over_100_are_refused_in_their_fields(client, officer):
+    assessment = start(client)
+    rows = [{"role": "producer", "name": "Producers", "count": "-3", "share_of_firms": "150"}]
+    data = {"main-producer_count": "-1", **formset_data("firms", rows)}
+    html = client.post(step_url(assessment, "firms"), data).content.decode()
+    assert html.count("Ensure this value is greater than or equal to 0") >= 2
+    assert "Ensure this value is less than or equal to 100" in html
+
+
+def test_draft_is_saved_and_resumed_at_any_step(client, officer):
+    assessment = start(client)
+    rows = [{"role": "export_agent", "name": "Bombay traders"}]
+    data = {"main-producer_count": "", **formset_data("firms", rows), "save_draft": "1"}
+    response = client.post(step_url(assessment, "firms"), data)
+    assert response.url == step_url(assessment, "firms")
+    html = client.get(step_url(assessment, "firms")).content.decode()
+    assert 'value="Bombay traders"' in html
+    assert client.get(step_url(assessment, "policy")).status_code == 200  # jump ahead
+    assert client.get(step_url(assessment, "profile")).status_code == 200  # go back
+
+
+def fill_everything(client, assessment):
+    firms = [
+        {"role": "producer", "name": "Shoe producers", "count": "5000", "share_of_firms": "80"},
+        {"role": "stage_unit", "name": "Stage units", "count": "900", "share_of_firms": "15"},
+        {"role": "export_agent", "name": "Export agents"},
+    ]
+    client.post(
+        step_url(assessment, "firms"),
+        {"main-producer_count": "5000", **formset_data("firms", firms)},
+    )
+    ties = [
+        {
+            "direction": "backward",
+            "nature": "subcontracting",
+            "from_role": "producer",
+            "to_role": "stage_unit",
+            "strength": "moderate",
+            "trend": "strengthening",
+        },
+        {
+            "direction": "forward",
+            "nature": "technical_assistance",
+            "from_role": "export_agent",
+            "to_role": "producer",
+            "strength": "weak",
+            "trend": "unknown",
+        },
+    ]
+    client.post(step_url(assessment, "linkages"), formset_data("linkages", ties))
+    institutions = [
+        {
+            "name": "Agra Footwear Fair",
+            "kind": "trade_fair",
+            "ownership": "private",
+            "level": "local",
+            "status": "active",
+            "reach": "partial",
+        },
+    ]
+    client.post(step_url(assessment, "institutions"), formset_data("institutions", institutions))
+    client.post(
+        step_url(assessment, "markets"),
+        {
+            "main-export_share": "30",
+            "main-competes_on": ["price", "quality"],
+            "main-foreign_buyers": "yes",
+        },
+    )
+    response = client.post(
+        step_url(assessment, "policy"),
+        {"main-trade_regime": "liberalising", "main-intervention_style": "absent"},
+    )
+    return response
+
+
+def test_completed_steps_lead_to_a_scorecard_of_the_answers(client, officer):
+    assessment = start(client)
+    response = fill_everything(client, assessment)
+    assert response.url == reverse("checklist:scorecard", args=[assessment.pk])
+    assessment.refresh_from_db()
+    assert assessment.steps_done == list(
+        ("profile", "firms", "linkages", "institutions", "markets", "policy")
+    )
+    html = client.get(response.url).content.decode()
+    assert 'id="radar"' in html and 'id="resemblance"' in html
+    assert "Agra Footwear Fair" in html  # evidence names the answer it rests on
+    assert "What to do next" in html
+
+
+def test_unanswered_steps_are_unknown_not_zero(client, officer):
+    assessment = start(client)
+    data = client.get(reverse("checklist:api-assessment-scorecard", args=[assessment.pk])).json()
+    assert data["overall"] is None
+    assert all(p["level"] == "not yet known" and p["score"] is None for p in data["points"])
+
+
+def test_submitting_records_the_scorecard_and_editing_rescored(client, officer):
+    assessment = start(client)
+    fill_everything(client, assessment)
+    client.post(reverse("checklist:submit", args=[assessment.pk]))
+    assessment.refresh_from_db()
+    assert assessment.status == "submitted"
+    first = ScoreRecord.objects.get(assessment=assessment)
+    assert first.engine_version and first.answers["export_share"] == "30.00"
+    client.post(
+        step_url(assessment, "markets"),
+        {
+            "main-export_share": "80",
+            "main-competes_on": ["quality", "fashion"],
+            "main-foreign_buyers": "yes",
+        },
+    )
+    records = list(assessment.scores.all())
+    assert len(records) == 2
+    point3 = {r.pk: r.payload["points"][2]["score"] for r in records}
+    assert point3[records[0].pk] > point3[first.pk]
+    html = client.get(reverse("checklist:scorecard", args=[assessment.pk])).content.decode()
+    assert 'id="history"' in html
+
+
+def test_api_returns_the_documented_shape(client, officer):
+    assessment = start(client)
+    fill_everything(client, assessment)
+    data = client.get(reverse("checklist:api-assessment-scorecard", args=[assessment.pk])).json()
+    assert data["subject"] == "Agra shoe cluster"
+    assert [p["number"] for p in data["points"]] == list(range(1, 9))
+    assert 0 <= data["overall"] <= 100
+
+
+def test_officer_cannot_see_or_change_another_officers_assessment(client, officer):
+    assessment = start(client)
+    client.force_login(make_user("boris", OFFICERS))
+    for url in (
+        reverse("checklist:scorecard", args=[assessment.pk]),
+        step_url(assessment, "firms"),
+        reverse("checklist:api-assessment-scorecard", args=[assessment.pk]),
+    ):
+        assert client.get(url).status_code == 404
+    assert client.post(reverse("checklist:submit", args=[assessment.pk])).status_code == 404
+    assert "Agra" not in client.get(reverse("checklist:assessments")).content.decode()
+
+
+def test_shared_assessment_is_readable_but_not_editable(client, officer):
+    assessment = start(client)
+    colleague = make_user("boris", OFFICERS)
+    assessment.shared_with.add(colleague)
+    client.force_login(colleague)
+    assert client.get(reverse("checklist:scorecard", args=[assessment.pk])).status_code == 200
+    assert client.get(step_url(assessment, "firms")).status_code == 404
+
+
+def test_researchers_see_only_assessments_shared_with_researchers(client, officer):
+    hidden = start(client)
+    client.post(
+        reverse("checklist:new"),
+        {**PROFILE, "main-name": "Ludhiana hosiery", "main-share_with_researchers": "on"},
+    )
+    shared = Assessment.objects.get(name="Ludhiana hosiery")
+    client.force_login(make_user("rita", RESEARCHERS))
+    assert client.get(reverse("checklist:scorecard", args=[shared.pk])).status_code == 200
+    assert client.get(reverse("checklist:scorecard", args=[hidden.pk])).status_code == 404
+    assert client.get(step_url(shared, "firms")).status_code == 404
+
+
+def test_staff_see_everything(client, officer):
+    assessment = start(client)
+    client.force_login(make_user("ada", is_staff=True))
+    assert client.get(reverse("checklist:scorecard", args=[assessment.pk])).status_code == 200
+
+
+def test_assessment_list_queries_do_not_grow(client, officer, django_assert_max_num_queries):
+    for n in range(8):
+        Assessment.objects.create(
+            owner=officer, name=f"C{n}", country="X", sector="Y", evidence_year=1995
+        )
+    # session, user, officer-group check, the list with owners
+    with django_assert_max_num_queries(5):
+        response = client.get(reverse("checklist:assessments"))
+    assert response.content.decode().count("/assess/") >= 8
