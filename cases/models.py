@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from .paper import load_paper
+from .paper import load_paper, stated_numbers
 
 YEAR_MIN, YEAR_MAX = 1800, 2100
 
@@ -638,7 +638,7 @@ class Figure(CaseItem):
         RANK = "rank", "rank"
 
     class Qualifier(models.TextChoices):
-        EXACT = "exact", ""
+        EXACT = "exact", "exact"
         ABOUT = "about", "about"
         OVER = "over", "over"
         UNDER = "under", "under"
@@ -725,8 +725,9 @@ class Figure(CaseItem):
             amount = f"rank {number}"
         elif self.unit == self.Unit.INR_MILLION:
             amount = f"Rs {number} million"
-        qualifier = self.get_qualifier_display()
-        return f"{qualifier} {amount}".strip()
+        if self.qualifier == self.Qualifier.EXACT:
+            return amount
+        return f"{self.get_qualifier_display()} {amount}"
 
     @property
     def period(self) -> str:
@@ -738,6 +739,26 @@ class Figure(CaseItem):
         super().clean()
         links = ("cluster", "actor_group", "size_class", "institution", "market", "firm")
         errors = {}
+        if self.passage:
+            # A figure must say what its passage says. A derived or converted value is marked
+            # likely or ambiguous, and its note gives the value and how it was derived.
+            stated = stated_numbers(self.passage) | (
+                set() if self.confidence == Confidence.CERTAIN else stated_numbers(self.note)
+            )
+            if self.value is not None and abs(Decimal(self.value)) not in stated:
+                errors["value"] = (
+                    f"{self.value} is not stated in the passage. Quote the words that give it, "
+                    "or mark the figure likely and give the value and its derivation in the note."
+                )
+            for field in ("year", "year_to"):
+                year = getattr(self, field)
+                # str() as well: a footnote mark glued to a year ("in 1993.10") reads as 1993.1.
+                in_text = str(year) in self.passage or str(year) in self.note
+                if year and Decimal(year) not in stated and not in_text:
+                    errors[field] = (
+                        f"{year} is not in the passage. Widen the passage to the words that "
+                        "date the figure, or mark it likely and explain in the note."
+                    )
         for field in links:
             linked = getattr(self, field)
             if linked is not None and linked.case_id != self.case_id:

@@ -1,8 +1,11 @@
 from django.contrib import admin
+from django.http import HttpResponse
 from django.urls import include, path
 from django.views.generic import TemplateView
 
 urlpatterns = [
+    # No icon: answer browsers' automatic request without a 404 in the console (admin pages).
+    path("favicon.ico", lambda request: HttpResponse(status=204)),
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("", include("cases.urls")),
     path("", include("checklist.urls")),

@@ -1,5 +1,7 @@
 """Admins find and correct one datum quickly; a correction must still match the paper."""
 
+from decimal import Decimal
+
 import pytest
 from django.contrib import admin
 from django.urls import reverse
@@ -63,3 +65,19 @@ def test_correction_with_a_passage_not_in_the_paper_is_refused(admin_client):
     assert "Not found verbatim" in response.content.decode()
     figure.refresh_from_db()
     assert "48.2%" in figure.passage
+
+
+def test_correction_whose_value_contradicts_the_passage_is_refused(admin_client):
+    figure = Figure.objects.get(case__slug="sinos-valley", value="48.2")
+    url = reverse("admin:cases_figure_change", args=[figure.pk])
+    form = admin_client.get(url).context["adminform"].form
+    data = {
+        name: ("" if value is None else value)
+        for name, value in form.initial.items()
+        if name in form.fields
+    }
+    data.update({"case": figure.case_id, "cluster": figure.cluster_id or "", "value": "84.2"})
+    response = admin_client.post(url, data)
+    assert "84.2 is not stated in the passage" in response.content.decode()
+    figure.refresh_from_db()
+    assert figure.value == Decimal("48.2")

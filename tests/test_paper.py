@@ -41,3 +41,15 @@ def test_altered_number_is_not_found():
     assert paper().missing_excerpts("48.3% were small firms", 208, 209) == [
         "48.3% were small firms"
     ]
+
+
+def test_stated_numbers_reads_digits_words_fractions_and_scales():
+    from decimal import Decimal
+
+    from cases.paper import stated_numbers
+
+    found = stated_numbers("The 1,800 odd firms export close to US$ 1 billion; 48.2% were small")
+    assert {Decimal("1800"), Decimal("1000"), Decimal("48.2")} <= found
+    assert Decimal("84.2") not in found
+    words = stated_numbers("six trade associations; half the firms; roughly one-third")
+    assert {Decimal(6), Decimal(50), Decimal("33.3")} <= words
