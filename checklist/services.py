@@ -192,3 +192,43 @@ def submit_assessment(*, assessment: Assessment) -> ScoreRecord:
 
 def step_forms(step: str):
     return STEP_FORMS[step]
+
+
+def reassess(*, assessment: Assessment, owner) -> Assessment:
+    """Start a new assessment of the same cluster from the previous answers."""
+    with transaction.atomic():
+        groups = list(assessment.groups.all())
+        ties = list(assessment.ties.all())
+        institutions = list(assessment.institutions.all())
+        previous_pk = assessment.pk
+        copy = Assessment.objects.get(pk=previous_pk)
+        copy.pk = None
+        copy.owner = owner
+        copy.previous_id = previous_pk
+        copy.status = Assessment.Status.DRAFT
+        copy.share_with_researchers = False
+        copy.save()
+        for rows in (groups, ties, institutions):
+            for row in rows:
+                row.pk = None
+                row.assessment = copy
+                row.save()
+    return copy
+
+
+def lineage(assessment: Assessment) -> list[Assessment]:
+    """The assessments of the same cluster, oldest first, following `previous` links."""
+    chain = [assessment]
+    seen = {assessment.pk}
+    while chain[0].previous_id and chain[0].previous_id not in seen:
+        earlier = Assessment.objects.filter(pk=chain[0].previous_id).first()
+        if earlier is None:
+            break
+        seen.add(earlier.pk)
+        chain.insert(0, earlier)
+    later = Assessment.objects.filter(previous=chain[-1]).order_by("created").first()
+    while later is not None and later.pk not in seen:
+        seen.add(later.pk)
+        chain.append(later)
+        later = Assessment.objects.filter(previous=later).order_by("created").first()
+    return chain

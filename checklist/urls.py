@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
@@ -11,6 +11,13 @@ urlpatterns = [
     path("assess/new/", views.assessment_new, name="new"),
     path("assess/<int:pk>/", views.assessment_scorecard, name="scorecard"),
     path("assess/<int:pk>/submit/", views.assessment_submit, name="submit"),
+    re_path(
+        r"^assess/(?P<pk>\d+)/scorecard\.(?P<fmt>csv|xlsx)$",
+        views.assessment_download,
+        name="download",
+    ),
+    path("assess/<int:pk>/reassess/", views.assessment_reassess, name="reassess"),
+    path("assess/<int:pk>/compare/<int:other>/", views.assessment_compare, name="compare"),
     path("assess/<int:pk>/<str:step>/", views.assessment_step, name="step"),
     path(
         "api/assessments/<int:pk>/scorecard/",

@@ -2,20 +2,30 @@ import pandas as pd
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
 from cases.models import CaseStudy
 
 from . import criteria
 from .charts import checklist_radar
+from .exports import scorecard_frames, to_csv, to_xlsx
 from .forms import STEP_FORMS, STEP_TITLES, ProfileForm
+from .history import answer_changes, compare_scorecards
 from .library import case_scorecard
 from .models import OFFICERS, STEPS, Assessment
 from .payloads import scorecard_payload
+from .services import (
+    answers_snapshot,
+    create_assessment,
+    lineage,
+    reassess,
+    save_step,
+    submit_assessment,
+)
 from .services import assessment_scorecard as assessment_scorecard_of
-from .services import create_assessment, save_step, submit_assessment
 from .similarity import resemblances
 
 
@@ -164,10 +174,21 @@ def assessment_scorecard(request, pk):
         "radar": _radar_html(card, case_cards),
         "resemblances": resemblances(card, case_cards),
         "history": list(assessment.scores.all()[:20]),
+        "lineage": _visible_lineage(request.user, assessment),
         "editable": editable,
         "steps": [(s, STEP_TITLES[s], assessment.step_done(s)) for s in STEPS],
     }
     return render(request, "checklist/assessment_scorecard.html", context)
+
+
+def _visible_lineage(user, assessment):
+    chain = lineage(assessment)
+    visible = set(
+        Assessment.objects.for_user(user)
+        .filter(pk__in=[a.pk for a in chain])
+        .values_list("pk", flat=True)
+    )
+    return [a for a in chain if a.pk in visible] if len(chain) > 1 else []
 
 
 @login_required
@@ -185,3 +206,65 @@ def api_assessment_scorecard(request, pk):
     if assessment is None:
         return JsonResponse({"error": f"No assessment {pk} that you may see."}, status=404)
     return JsonResponse(scorecard_payload(assessment_scorecard_of(assessment)))
+
+
+@login_required
+@require_GET
+def assessment_download(request, pk, fmt):
+    assessment = get_object_or_404(Assessment.objects.for_user(request.user), pk=pk)
+    frames = scorecard_frames(assessment_scorecard_of(assessment), answers_snapshot(assessment))
+    name = slugify(assessment.name) or f"assessment-{pk}"
+    if fmt == "csv":
+        response = HttpResponse(to_csv(frames), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            to_xlsx(frames),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}-scorecard.{fmt}"'
+    return response
+
+
+@login_required
+@require_POST
+def assessment_reassess(request, pk):
+    assessment = get_object_or_404(Assessment.objects.editable_by(request.user), pk=pk)
+    copy = reassess(assessment=assessment, owner=request.user)
+    messages.success(
+        request,
+        "A new assessment of the same cluster starts from your previous answers: update the "
+        "year of the evidence and whatever has changed.",
+    )
+    return redirect("checklist:step", pk=copy.pk, step="profile")
+
+
+def _engine_effect(assessment, current_card):
+    """How the latest recorded scorecard differs from rescoring with today's engine."""
+    record = assessment.scores.first()
+    if record is None or record.engine_version == current_card.engine_version:
+        return None
+    recorded = {p["number"]: p["score"] for p in record.payload["points"]}
+    return {
+        "version": record.engine_version,
+        "points": [(p.number, recorded.get(p.number), p.score) for p in current_card.points],
+    }
+
+
+@login_required
+@require_GET
+def assessment_compare(request, pk, other):
+    visible = Assessment.objects.for_user(request.user)
+    before = get_object_or_404(visible, pk=other)
+    after = get_object_or_404(visible, pk=pk)
+    before_card, after_card = assessment_scorecard_of(before), assessment_scorecard_of(after)
+    context = {
+        "before": before,
+        "after": after,
+        "before_card": before_card,
+        "after_card": after_card,
+        "changes": compare_scorecards(before_card, after_card),
+        "answers": answer_changes(answers_snapshot(before), answers_snapshot(after)),
+        "engine_before": _engine_effect(before, before_card),
+        "engine_after": _engine_effect(after, after_card),
+    }
+    return render(request, "checklist/assessment_compare.html", context)

@@ -278,3 +278,65 @@ def test_assessment_list_queries_do_not_grow(client, officer, django_assert_max_
     with django_assert_max_num_queries(5):
         response = client.get(reverse("checklist:assessments"))
     assert response.content.decode().count("/assess/") >= 8
+
+
+def test_answers_and_scores_download_as_csv_and_xlsx(client, officer):
+    import io
+
+    import openpyxl
+
+    assessment = start(client)
+    fill_everything(client, assessment)
+    csv = client.get(reverse("checklist:download", args=[assessment.pk, "csv"]))
+    assert csv["Content-Type"].startswith("text/csv")
+    assert "agra-shoe-cluster-scorecard.csv" in csv["Content-Disposition"]
+    text = csv.content.decode()
+    assert text.splitlines()[0] == "sheet,row,column,value"
+    assert "Scores,1,title,Identify existing clusters and networks" in text
+    assert "Institutions,1,name,Agra Footwear Fair" in text
+    xlsx = client.get(reverse("checklist:download", args=[assessment.pk, "xlsx"]))
+    book = openpyxl.load_workbook(io.BytesIO(xlsx.content))
+    assert book.sheetnames[:3] == ["Scores", "Evidence", "Answers"]
+    scores = list(book["Scores"].iter_rows(values_only=True))
+    assert scores[0][:3] == ("point", "title", "score") and len(scores) == 9
+
+
+def test_downloads_follow_the_same_permissions(client, officer):
+    assessment = start(client)
+    client.force_login(make_user("boris", OFFICERS))
+    assert client.get(reverse("checklist:download", args=[assessment.pk, "csv"])).status_code == 404
+
+
+def test_assessing_again_keeps_history_and_explains_what_changed(client, officer):
+    first = start(client)
+    fill_everything(client, first)
+    response = client.post(reverse("checklist:reassess", args=[first.pk]))
+    second = Assessment.objects.exclude(pk=first.pk).get()
+    assert response.url == step_url(second, "profile")
+    assert second.previous == first and second.groups.count() == first.groups.count()
+    client.post(step_url(second, "profile"), {**PROFILE, "main-evidence_year": "1999"})
+    client.post(
+        step_url(second, "markets"),
+        {
+            "main-export_share": "80",
+            "main-competes_on": ["quality", "fashion"],
+            "main-foreign_buyers": "yes",
+        },
+    )
+    page = client.get(reverse("checklist:scorecard", args=[second.pk])).content.decode()
+    assert (
+        'id="lineage"' in page and reverse("checklist:compare", args=[second.pk, first.pk]) in page
+    )
+    compare = client.get(reverse("checklist:compare", args=[second.pk, first.pk]))
+    html = compare.content.decode()
+    assert "3a Output sold on demanding markets: 0.6 → 1.0" in html
+    assert "export_share" in html and "evidence_year" in html
+
+
+def test_compare_needs_both_assessments_visible(client, officer):
+    mine = start(client)
+    client.force_login(make_user("boris", OFFICERS))
+    client.post(reverse("checklist:new"), {**PROFILE, "main-name": "Boris cluster"})
+    theirs = Assessment.objects.get(name="Boris cluster")
+    url = reverse("checklist:compare", args=[theirs.pk, mine.pk])
+    assert client.get(url).status_code == 404

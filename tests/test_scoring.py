@@ -268,3 +268,44 @@ def test_engine_imports_nothing_from_django():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "False", result.stderr
+
+
+def test_comparison_names_the_indicators_that_moved():
+    from checklist.history import answer_changes, compare_scorecards
+
+    before = score(ClusterProfile("a", export_share=Fact(10.0, SRC)))
+    after = score(ClusterProfile("a", export_share=Fact(60.0, SRC)))
+    point3 = compare_scorecards(before, after)[2]
+    assert point3.delta == 80.0
+    assert [(i.code, i.before, i.after) for i in point3.indicators] == [("3a", 0.2, 1.0)]
+    assert compare_scorecards(before, before)[2].indicators == ()
+    assert answer_changes({"a": 1, "b": 2}, {"a": 1, "b": 3}) == [("b", 2, 3)]
+
+
+def test_resemblance_prefers_the_nearest_scorecard_and_needs_shared_points():
+    from checklist.similarity import resemblances
+
+    def card(subject, regime, incentives, rules, style, exports):
+        return score(
+            ClusterProfile(
+                subject,
+                trade_regime=Fact(regime, SRC),
+                sme_incentives=Fact(incentives, SRC),
+                contract_rules=Fact(rules, SRC),
+                intervention_style=Fact(style, SRC),
+                export_share=Fact(exports, SRC),
+                competition=(MarketBasis("export", frozenset({"quality"}), SRC),),
+                foreign_buyers=Fact(True, SRC),
+                institutions=(Body("trade_fair", "f", SRC, ownership="private"),),
+                groups=(Group("export_agent", "a", SRC),),
+                ties=(),
+            )
+        )
+
+    mine = card("mine", "open", "fair", True, "facilitator", 60.0)
+    near = card("near", "open", "fair", True, "facilitator", 55.0)
+    far = card("far", "protected", "distorting", False, "director", 0.0)
+    ranked = resemblances(mine, {"far": far, "near": near})
+    assert [r.key for r in ranked] == ["near", "far"]
+    assert ranked[0].similarity > ranked[1].similarity
+    assert resemblances(mine, {"blank": score(ClusterProfile("blank"))}) == []
