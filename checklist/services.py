@@ -6,7 +6,6 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from .forms import STEP_FORMS
 from .models import STEPS, Assessment, ScoreRecord
 from .payloads import scorecard_payload
 from .profile import Body, ClusterProfile, Fact, Group, MarketBasis, Source, Tie
@@ -188,10 +187,6 @@ def submit_assessment(*, assessment: Assessment) -> ScoreRecord:
         assessment.status = Assessment.Status.SUBMITTED
         assessment.save(update_fields=["status", "updated"])
         return record_score(assessment=assessment)
-
-
-def step_forms(step: str):
-    return STEP_FORMS[step]
 
 
 def reassess(*, assessment: Assessment, owner) -> Assessment:

@@ -49,9 +49,8 @@ def test_figure_search_finds_by_label(admin_client):
     assert figure.label in html
 
 
-def test_correction_with_a_passage_not_in_the_paper_is_refused(admin_client):
-    figure = Figure.objects.get(case__slug="sinos-valley", value="48.2")
-    url = reverse("admin:cases_figure_change", args=[figure.pk])
+def change_form_data(admin_client, url, figure) -> dict:
+    """What the admin's change form would post back unchanged."""
     form = admin_client.get(url).context["adminform"].form
     data = {
         name: ("" if value is None else value)
@@ -59,6 +58,13 @@ def test_correction_with_a_passage_not_in_the_paper_is_refused(admin_client):
         if name in form.fields
     }
     data.update({"case": figure.case_id, "cluster": figure.cluster_id or ""})
+    return data
+
+
+def test_correction_with_a_passage_not_in_the_paper_is_refused(admin_client):
+    figure = Figure.objects.get(case__slug="sinos-valley", value="48.2")
+    url = reverse("admin:cases_figure_change", args=[figure.pk])
+    data = change_form_data(admin_client, url, figure)
     data["passage"] = "Of these, in 1991, 58.2% were small firms"
     response = admin_client.post(url, data)
     assert response.status_code == 200  # the form comes back with the error
@@ -70,13 +76,8 @@ def test_correction_with_a_passage_not_in_the_paper_is_refused(admin_client):
 def test_correction_whose_value_contradicts_the_passage_is_refused(admin_client):
     figure = Figure.objects.get(case__slug="sinos-valley", value="48.2")
     url = reverse("admin:cases_figure_change", args=[figure.pk])
-    form = admin_client.get(url).context["adminform"].form
-    data = {
-        name: ("" if value is None else value)
-        for name, value in form.initial.items()
-        if name in form.fields
-    }
-    data.update({"case": figure.case_id, "cluster": figure.cluster_id or "", "value": "84.2"})
+    data = change_form_data(admin_client, url, figure)
+    data["value"] = "84.2"
     response = admin_client.post(url, data)
     assert "84.2 is not stated in the passage" in response.content.decode()
     figure.refresh_from_db()

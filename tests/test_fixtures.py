@@ -11,6 +11,7 @@ from django.apps import apps
 from django.db.models import Q
 
 from cases.models import CaseStudy, Conclusion, Figure, Firm, Institution, Linkage
+from checklist.scoring import CONTRACTING
 
 pytestmark = pytest.mark.django_db
 
@@ -280,14 +281,6 @@ def test_tiruppur_export_share_is_a_time_series():
     assert len({p.series for p in points}) == 1 and points[0].series
 
 
-CONTRACTING = {
-    "subcontracting",
-    "job_working",
-    "in_contracting",
-    "out_contracting",
-    "capacity_contracting",
-    "oem",
-}
 # Who puts work out to whom: a higher tier gives work to the same or a lower tier.
 TIER = {
     "tnc": 4,
