@@ -737,3 +737,51 @@ def point(number: int) -> Point:
 
 def indicators_for(number: int) -> tuple[Indicator, ...]:
     return tuple(i for i in INDICATORS if i.point == number)
+
+
+# How each indicator's data become a value from 0 to 1 (the measures in scoring.py). A tie's
+# strength counts weak 0.2, moderate 0.6, strong 1.0, not judged 0.6; an institution's reach
+# wide 1.0, partial 0.6, limited 0.2. Once a list (groups, ties, institutions) is answered,
+# what is not in it counts as absent (0).
+VALUE_RULES: dict[str, str] = {
+    "1a": "Producing firms on a log scale: 500 or more = 1, 50 ≈ 0.6.",
+    "1b": "Mean of (supplier-side groups present, out of stage units, suppliers, machinery "
+    "makers, services) and (mean strength of backward ties).",
+    "1c": "Associations, producer groups, credit unions or chaebol associations: 2 or more = 1.",
+    "1d": "Not started by administrative decision = 1; started by one = 0.4.",
+    "2a": "Technology centres, training, standards, export promotion or research bodies: "
+    "2 or more = 1.",
+    "2b": "Producer groups, credit unions, chaebol associations and consortium or joint "
+    "purchasing/marketing ties: 2 or more = 1.",
+    "2c": "A working technology or standards body = 1; only proposed = 0.3.",
+    "3a": "Share of output exported ÷ 50%, at most 1.",
+    "3b": "Per market, how many of quality, fashion, delivery competition turns on ÷ 3; markets "
+    "weighted by their share of output where the export share is known.",
+    "3c": "Buyers, agents or TNCs serving an export market = 1; none = 0.",
+    "3d": "Mean strength of forward ties.",
+    "4a": "A trade fair organisation = 1.",
+    "4b": "Groups of export agents, buyers or TNC clients: 2 or more = 1.",
+    "4c": "Mean strength of technical assistance, information or training ties from agents, "
+    "buyers or TNCs.",
+    "4d": "An export promotion body = 1.",
+    "5a": "A working technology or testing centre = 1; only proposed = 0.3.",
+    "5b": "A working training institution = 1; only proposed = 0.3.",
+    "5c": "A trade or business association = 1.",
+    "5d": "A public or public-private body at local or regional level = 1.",
+    "5e": "A credit union = 1.",
+    "5f": "Mean reach to small firms of the institutions whose reach is known.",
+    "6a": "A large or lead firm (or TNC) group, or a named large firm = 1.",
+    "6b": "Mean strength of technical assistance, training, credit or equipment ties from larger "
+    "firms to smaller ones (large firms to producers or suppliers; producers to stage units, "
+    "suppliers, homeworkers).",
+    "6c": "Contracting ties from larger firms to smaller ones, their strengths added: three "
+    "strong ties = 1.",
+    "6d": "A chaebol association, information network or consortium tie = 1.",
+    "7a": "Open = 1, liberalising = 0.7, protected = 0.2.",
+    "7b": "Fair = 1, none = 0.5, distorting (firms split or stay small to keep them) = 0.3.",
+    "7c": "Rules present = 1; absent = 0.3 (the paper gives no evidence that such rules work).",
+    "8a": "Share of institutions (ownership known) that are private or public-private.",
+    "8b": "Facilitator = 1, little or no intervention = 0.6, directs and runs programmes = 0.3.",
+    "8c": "Producer groups, privately run associations and joint ties: 2 or more = 1.",
+}
+EFFECT_THRESHOLD = 0.5  # an indicator at or above this "raises" its point; below, "lowers"

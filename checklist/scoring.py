@@ -73,6 +73,11 @@ class PointScore:
     missing: tuple[str, ...]  # names of the unknown indicators
     recommendations: tuple[Recommendation, ...]
 
+    @property
+    def rated_score(self) -> float | None:
+        """The score when the point's level is known; charts draw only these."""
+        return None if self.level == criteria.UNKNOWN_LEVEL else self.score
+
 
 @dataclass(frozen=True)
 class Scorecard:
@@ -84,6 +89,11 @@ class Scorecard:
 
     def point(self, number: int) -> PointScore:
         return self.points[number - 1]
+
+    @property
+    def rated(self) -> int:
+        """How many points have enough evidence for a level (the overall averages these)."""
+        return sum(1 for p in self.points if p.level != criteria.UNKNOWN_LEVEL)
 
 
 # Measures --------------------------------------------------------------------------------------
@@ -330,30 +340,29 @@ def m_large_firms(p: ClusterProfile) -> Measurement:
     return _found(groups, 1.0 if groups else 0.0, "no large or lead firms recorded")
 
 
+def _to_smaller_partner(t: Tie) -> bool:
+    """A tie from a larger firm to a smaller one: large firms to producers or suppliers, and
+    producers to their stage units, suppliers and homeworkers."""
+    if t.from_role in LARGE_ROLES:
+        return t.to_role in SMALL_PARTNER_ROLES | {"producer"}
+    return t.from_role == "producer" and t.to_role in SMALL_PARTNER_ROLES
+
+
 def m_supplier_upgrading(p: ClusterProfile) -> Measurement:
-    ties = _ties(
-        p,
-        lambda t: (
-            t.from_role in LARGE_ROLES | {"producer"}
-            and t.to_role in SMALL_PARTNER_ROLES
-            and t.nature in UPGRADING
-        ),
-    )
+    ties = _ties(p, lambda t: _to_smaller_partner(t) and t.nature in UPGRADING)
     return _tie_quality(ties, "no supplier upgrading by larger firms recorded")
 
 
 def m_putting_out(p: ClusterProfile) -> Measurement:
-    ties = _ties(
-        p,
-        lambda t: (
-            t.from_role in LARGE_ROLES | {"producer"}
-            and t.to_role in SMALL_PARTNER_ROLES
-            and t.nature in CONTRACTING
-        ),
-    )
+    """Work put out to smaller firms: the ties' strengths added up, three strong ties = 1."""
+    ties = _ties(p, lambda t: _to_smaller_partner(t) and t.nature in CONTRACTING)
     if ties is None:
         return UNKNOWN
-    return _found(ties, min(1.0, len(ties) / 3), "no work put out to smaller firms recorded")
+    if not ties:
+        return Measurement(0.0, ("no work put out to smaller firms recorded",))
+    total = sum(STRENGTH_VALUE.get(t.strength, 0.6) for t in ties)
+    basis = tuple(f"{t.strength} {t.nature.replace('_', ' ')}: {t.source}" for t in ties)
+    return Measurement(min(1.0, total / 3), basis)
 
 
 def m_supplier_associations(p: ClusterProfile) -> Measurement:
@@ -468,7 +477,7 @@ def _score_point(profile: ClusterProfile, number: int, weights: Mapping[str, flo
         if measurement.known:
             known_weight += weight
             weighted += weight * measurement.value
-            effect = "raises" if measurement.value >= 0.5 else "lowers"
+            effect = "raises" if measurement.value >= criteria.EFFECT_THRESHOLD else "lowers"
         else:
             missing.append(indicator.name)
             effect = "unknown"

@@ -27,6 +27,12 @@ def build_assessment_profile(assessment: Assessment) -> ClusterProfile:
             Group(g.role, g.name, _answer("firms", f"{g.get_role_display()}: {g.name}"), g.count)
             for g in assessment.groups.all()
         )
+        # The large firms named in the free-text box are large firms too (indicator 6a).
+        groups += tuple(
+            Group("lead_firm", name, _answer("firms", f"large firm: {name}"))
+            for name in (line.strip() for line in assessment.large_firms.splitlines())
+            if name
+        )
     if "linkages" in done:
         ties = tuple(
             Tie(
@@ -146,14 +152,19 @@ def answers_snapshot(assessment: Assessment) -> dict:
 
 
 def record_score(*, assessment: Assessment) -> ScoreRecord:
-    """Score the assessment as it now stands and keep the result with its answers."""
+    """Score the assessment as it now stands and keep the result with its answers, unless
+    both are the same as the latest record's."""
     card = assessment_scorecard(assessment)
+    payload, answers = scorecard_payload(card), answers_snapshot(assessment)
+    latest = assessment.scores.first()
+    if latest and latest.payload == payload and latest.answers == answers:
+        return latest  # nothing changed: keep one record, not a row per save
     return ScoreRecord.objects.create(
         assessment=assessment,
         engine_version=card.engine_version,
         overall=card.overall,
-        payload=scorecard_payload(card),
-        answers=answers_snapshot(assessment),
+        payload=payload,
+        answers=answers,
     )
 
 

@@ -31,7 +31,11 @@ from .similarity import resemblances
 
 @require_GET
 def method(request):
-    points = [(p, criteria.indicators_for(p.number)) for p in criteria.POINTS]
+    points = [
+        (p, [(i, criteria.DEFAULT_WEIGHTS[i.code], criteria.VALUE_RULES[i.code])
+             for i in criteria.indicators_for(p.number)])
+        for p in criteria.POINTS
+    ]  # fmt: skip
     context = {
         "points": points,
         "weights": criteria.DEFAULT_WEIGHTS,
@@ -54,7 +58,7 @@ def case_scorecard_page(request, slug):
     case, card = cards[slug]
     frame = pd.DataFrame(
         [
-            {"cluster": other.short_title, "point": p.number, "score": p.score}
+            {"cluster": other.short_title, "point": p.number, "score": p.rated_score}
             for other, other_card in cards.values()
             for p in other_card.points
         ]
@@ -86,7 +90,7 @@ def _case_cards() -> dict:
 
 def _radar_html(card, case_cards) -> str:
     rows = [
-        {"cluster": c.subject, "point": p.number, "score": p.score}
+        {"cluster": c.subject, "point": p.number, "score": p.rated_score}
         for c in [card, *case_cards.values()]
         for p in c.points
     ]

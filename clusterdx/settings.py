@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "bootstrap",  # django-bootstrap-static: Bootstrap 5 served from the installed package
     "cases",
     "checklist",
+    "compare",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("", include("cases.urls")),
     path("", include("checklist.urls")),
+    path("", include("compare.urls")),
     path("api/", include("cases.api_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),

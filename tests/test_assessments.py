@@ -330,7 +330,7 @@ def test_assessing_again_keeps_history_and_explains_what_changed(client, officer
     compare = client.get(reverse("checklist:compare", args=[second.pk, first.pk]))
     html = compare.content.decode()
     assert "3a Output sold on demanding markets: 0.6 → 1.0" in html
-    assert "export_share" in html and "evidence_year" in html
+    assert "Share of output exported (%)" in html and "Year of the evidence" in html
 
 
 def test_compare_needs_both_assessments_visible(client, officer):

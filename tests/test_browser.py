@@ -148,3 +148,14 @@ def test_officer_fills_every_step_and_reads_the_scorecard(library, live_server, 
     page.get_by_role("button", name="Submit and record this scorecard").click()
     expect(page.get_by_text("Assessment submitted and scored.")).to_be_visible()
     expect(page.locator("#history tbody tr")).to_have_count(1)
+
+
+def test_five_case_comparison_draws_its_charts(library, live_server, watched_page):
+    page = watched_page
+    page.goto(f"{live_server.url}/cases/")
+    page.get_by_role("link", name="Compare").click()
+    page.wait_for_url("**/compare/?case=*")
+    for chart in ("#chart-radar", "#chart-bars"):
+        page.locator(f"{chart} .main-svg").first.wait_for(state="visible")
+        assert page.evaluate(f"document.querySelector('{chart}').data.length") == 5
+    expect(page.locator("#comparison thead th")).to_have_count(6)

@@ -100,5 +100,5 @@ def test_pages_reference_only_local_assets(client):
 @pytest.mark.django_db
 def test_navigation_offers_every_section(client):
     html = client.get(reverse("home")).content.decode()
-    for label in ("Cases", "Compare", "Assess", "Method", "Admin"):
+    for label in ("Cases", "Compare", "Assess", "Method", "Admin"):  # signed out: Admin shows
         assert f">{label}<" in html

@@ -257,7 +257,7 @@ def test_scorecard_records_the_engine_version():
 def test_every_indicator_has_a_measure_and_a_weight():
     codes = [i.code for i in criteria.INDICATORS]
     assert len(codes) == len(set(codes))
-    assert set(codes) == set(MEASURES) == set(criteria.DEFAULT_WEIGHTS)
+    assert set(codes) == set(MEASURES) == set(criteria.DEFAULT_WEIGHTS) == set(criteria.VALUE_RULES)
     assert {i.point for i in criteria.INDICATORS} == set(range(1, 9))
 
 
@@ -279,7 +279,9 @@ def test_comparison_names_the_indicators_that_moved():
     assert point3.delta == 80.0
     assert [(i.code, i.before, i.after) for i in point3.indicators] == [("3a", 0.2, 1.0)]
     assert compare_scorecards(before, before)[2].indicators == ()
-    assert answer_changes({"a": 1, "b": 2}, {"a": 1, "b": 3}) == [("b", 2, 3)]
+    assert answer_changes({"a": 1, "b": 2}, {"a": 1, "b": 3}) == [("B", "2", "3")]
+    rows = answer_changes({"groups": [{"role": "producer", "name": "P"}]}, {"groups": []})
+    assert rows == [("Firm groups", "producer, P", "—")]
 
 
 def test_resemblance_prefers_the_nearest_scorecard_and_needs_shared_points():

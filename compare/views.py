@@ -1,0 +1,87 @@
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from cases.models import CaseStudy
+from checklist.charts import checklist_radar
+from checklist.exports import to_xlsx
+from checklist.library import case_scorecard
+from checklist.models import Assessment
+from checklist.services import assessment_scorecard
+
+from .charts import point_bars
+from .forms import CompareForm
+from .table import Subject, comparison_frame, comparison_rows, scores_frame
+
+
+def _subjects(data, user) -> list[Subject]:
+    subjects = []
+    cases = {c.slug: c for c in CaseStudy.objects.with_library().filter(slug__in=data["case"])}
+    for slug in data["case"]:  # in the order chosen
+        case = cases[slug]
+        subjects.append(
+            Subject(f"case:{slug}", case.short_title, case.get_absolute_url(),
+                    case_scorecard(case), case=case)
+        )  # fmt: skip
+    ids = [a.pk for a in data["assessment"]]
+    assessments = (
+        Assessment.objects.for_user(user)
+        .filter(pk__in=ids)
+        .prefetch_related("groups", "ties", "institutions")
+    )
+    for assessment in assessments:
+        subjects.append(
+            Subject(
+                f"assessment:{assessment.pk}",
+                f"{assessment.name} ({assessment.evidence_year})",
+                reverse("checklist:scorecard", args=[assessment.pk]),
+                assessment_scorecard(assessment),
+                assessment=assessment,
+            )
+        )
+    return subjects
+
+
+@require_GET
+def compare_page(request):
+    form = CompareForm(request.GET or None, user=request.user)
+    context = {"form": form, "subjects": [], "query": request.GET.urlencode()}
+    if form.is_valid():
+        subjects = _subjects(form.cleaned_data, request.user)
+        scores = scores_frame(subjects)
+        context.update(
+            {
+                "subjects": subjects,
+                "rows": comparison_rows(subjects),
+                "scores": scores.pivot(index="point", columns="cluster", values="score")
+                .reindex(columns=[s.name for s in subjects])
+                .to_html(classes="table table-sm small", na_rep="unknown", border=0),
+                "radar": checklist_radar(scores).to_html(
+                    full_html=False, include_plotlyjs=False, div_id="chart-radar"
+                ),
+                "bars": point_bars(scores).to_html(
+                    full_html=False, include_plotlyjs=False, div_id="chart-bars"
+                ),
+            }
+        )
+    return render(request, "compare/compare.html", context)
+
+
+@require_GET
+def compare_download(request, fmt):
+    form = CompareForm(request.GET, user=request.user)
+    if not form.is_valid():
+        return HttpResponse("Choose at least one case or assessment.", status=400)
+    subjects = _subjects(form.cleaned_data, request.user)
+    table = comparison_frame(subjects, comparison_rows(subjects))
+    if fmt == "csv":
+        response = HttpResponse(table.to_csv(index=False), content_type="text/csv; charset=utf-8")
+    else:
+        frames = {"Comparison": table, "Scores": scores_frame(subjects)}
+        response = HttpResponse(
+            to_xlsx(frames),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="clusterdx-comparison.{fmt}"'
+    return response

@@ -1,0 +1,116 @@
+"""Researchers compare cases and assessments side by side; every library cell cites the paper."""
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.urls import reverse
+
+from checklist.models import OFFICERS, Assessment
+from compare.charts import point_bars
+from compare.table import scores_frame
+
+pytestmark = pytest.mark.django_db
+
+ALL = ["sinos-valley", "leon-guadalajara", "tiruppur", "bangalore", "korea-chaebol-networks"]
+
+
+def compare_url(*slugs, assessments=()):
+    query = "&".join([f"case={s}" for s in slugs] + [f"assessment={a}" for a in assessments])
+    return f"{reverse('compare:page')}?{query}"
+
+
+def make_assessment(owner, name="Agra shoe cluster", **fields):
+    return Assessment.objects.create(
+        owner=owner, name=name, country="India", sector="Shoes", evidence_year=1995, **fields
+    )
+
+
+def test_five_case_comparison_shows_features_with_their_lines(client):
+    html = client.get(compare_url(*ALL)).content.decode()
+    assert html.count('<th><a href="/cases/') == 5
+    for feature in (
+        "Producing firms",
+        "Share of output exported",
+        "Key players",
+        "Role of the State",
+        "Overall",
+    ):
+        assert feature in html
+    assert "Large Firms &amp; TNCs" in html  # Bangalore's key players, from the table
+    assert "?from=2320&amp;to=2326" in html  # a conclusions cell links to its lines
+    assert 'id="chart-radar"' in html and 'id="chart-bars"' in html
+
+
+def test_choosing_nothing_says_what_to_do(client):
+    html = client.get(reverse("compare:page"), {"case": []}).content.decode()
+    assert 'id="comparison"' not in html
+    html = client.get(reverse("compare:page") + "?case=").content.decode()
+    assert "Select a valid choice" in html or "Choose at least one" in html
+
+
+def test_unknown_case_is_refused_in_the_form(client):
+    html = client.get(compare_url("atlantis")).content.decode()
+    assert "Select a valid choice" in html and 'id="comparison"' not in html
+
+
+def test_assessments_join_the_comparison_only_if_visible(client):
+    olga = User.objects.create_user("olga", password="x")
+    olga.groups.add(Group.objects.get(name=OFFICERS))
+    mine = make_assessment(olga, export_share=30, steps_done=["profile", "markets"])
+    boris = User.objects.create_user("boris", password="x")
+    theirs = make_assessment(boris, name="Boris cluster")
+    client.force_login(olga)
+    html = client.get(compare_url("sinos-valley", assessments=[mine.pk])).content.decode()
+    assert "Agra shoe cluster (1995)" in html and "30%" in html
+    refused = client.get(compare_url("sinos-valley", assessments=[theirs.pk])).content.decode()
+    assert "Boris cluster" not in refused and "Select a valid choice" in refused
+
+
+def test_compare_page_queries_do_not_grow_with_what_is_compared(
+    client, django_assert_max_num_queries
+):
+    olga = User.objects.create_user("olga", password="x", is_staff=True)
+    ids = [make_assessment(olga, name=f"C{n}").pk for n in range(12)]
+    client.force_login(olga)
+    client.get(compare_url("sinos-valley"))  # warm the session
+    with django_assert_max_num_queries(30) as few:
+        client.get(compare_url("sinos-valley", assessments=ids[:1]))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(compare_url(*ALL, assessments=ids))
+
+
+def test_comparison_downloads_as_csv_and_xlsx_with_sources(client):
+    response = client.get(reverse("compare:download", args=["csv"]) + "?case=sinos-valley")
+    lines = response.content.decode().splitlines()
+    assert lines[0] == "group,feature,subject,value,paper_lines,citation,note"
+    assert any(
+        line.startswith(
+            "The paper's conclusions,Key players,Sinos Valley shoes,Foreign Buyers,2333-2334"
+        )
+        for line in lines
+    )
+    xlsx = client.get(reverse("compare:download", args=["xlsx"]) + "?case=sinos-valley")
+    assert xlsx.content[:2] == b"PK"
+    assert client.get(reverse("compare:download", args=["csv"])).status_code == 400
+
+
+def test_point_bars_draw_one_trace_per_cluster_with_gaps_for_unknown():
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        [{"cluster": "A", "point": n, "score": 50.0} for n in range(1, 9)]
+        + [{"cluster": "B", "point": n, "score": None} for n in range(1, 9)]
+    )
+    figure = point_bars(frame)
+    assert [t.name for t in figure.data] == ["A", "B"]
+    assert list(figure.data[0].y) == [50.0] * 8
+    assert list(figure.data[1].y) == [None] * 8
+
+
+def test_scores_frame_lists_every_point_of_every_subject():
+    from checklist.profile import ClusterProfile
+    from checklist.scoring import score
+    from compare.table import Subject
+
+    subjects = [Subject("x", "X", "/", score(ClusterProfile("X")))]
+    frame = scores_frame(subjects)
+    assert list(frame.columns) == ["cluster", "point", "score"] and len(frame) == 8
