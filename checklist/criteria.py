@@ -767,7 +767,8 @@ VALUE_RULES: dict[str, str] = {
     "5a": "A working technology or testing centre = 1; only proposed = 0.3.",
     "5b": "A working training institution = 1; only proposed = 0.3.",
     "5c": "A trade or business association = 1.",
-    "5d": "A public or public-private body at local or regional level = 1.",
+    "5d": "A local or regional government body, or a local or regional body run by or with "
+    "government (public or public-private), other than a university or school = 1.",
     "5e": "A credit union = 1.",
     "5f": "Mean reach to small firms of the institutions whose reach is known.",
     "6a": "A large or lead firm (or TNC) group, or a named large firm = 1.",

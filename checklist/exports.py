@@ -41,10 +41,36 @@ def scorecard_frames(card: Scorecard, answers: dict) -> dict[str, pd.DataFrame]:
             for e in p.evidence
         ]
     )
+    overall = pd.DataFrame(
+        [
+            {
+                "point": "overall",
+                "title": f"Overall, based on {card.rated} of 8 points",
+                "score": card.overall,
+                "level": "",
+                "completeness": card.completeness,
+                "engine_version": card.engine_version,
+            }
+        ]
+    )
+    scores = pd.concat([scores, overall], ignore_index=True)
+    recommendations = pd.DataFrame(
+        [
+            {
+                "point": p.number,
+                "indicator": r.indicator or "",
+                "recommendation": r.text,
+                "paper_lines": f"{r.lines[0]}-{r.lines[1]}",
+            }
+            for p in card.points
+            for r in p.recommendations
+        ]
+    )
     scalar = {k: v for k, v in answers.items() if k not in LIST_SECTIONS}
     frames = {
         "Scores": scores,
         "Evidence": evidence,
+        "Recommendations": recommendations,
         "Answers": pd.DataFrame(
             [
                 {"question": key, "answer": ", ".join(v) if isinstance(v, list) else v}

@@ -173,6 +173,27 @@ STEP_FORMS = {
     "markets": (MarketsForm, None),
     "policy": (PolicyForm, None),
 }
+# What each step is for and which checklist indicators its answers feed (see /method/).
+STEP_INTROS = {
+    "profile": "Which cluster or network this is, and the year your answers describe.",
+    "firms": "The groups of firms in the cluster. Feeds 1a (producers), 1b (local suppliers, "
+    "stage units, machinery makers, services), 4b (export agents, buyers) and 6a (large "
+    "firms). Shares of firms are of all the cluster's firms and cannot add up to more than "
+    "100%.",
+    "linkages": "Ties between groups. Direction: backward = with suppliers and subcontractors, "
+    "forward = with buyers and agents, horizontal = among producers, institutional = with "
+    "institutions. From → to: for subcontracting and job-work, from the firm that puts the "
+    "work out to the firm that does it; for everything else, from the provider (of goods, "
+    "help, information, credit) to the receiver. Strength as you judge it: weak, moderate or "
+    "strong. Feeds 1b, 2b, 3d, 4c, 6b, 6c, 6d and 8c.",
+    "institutions": "Every support institution: associations, fairs, training, technology "
+    "and testing centres, credit unions, export promotion, government bodies. Feeds points 1, "
+    "2, 4, 5 and 8; whether it reaches small firms feeds 5f.",
+    "markets": "Feeds point 3: how much is exported, what firms compete on, whether they sell "
+    "to demanding foreign buyers.",
+    "policy": "Feeds 1d and points 7 and 8. Leave a question empty if you do not know: it "
+    "stays unknown rather than counting as no.",
+}
 STEP_TITLES = {
     "profile": "Profile",
     "firms": "Firms",

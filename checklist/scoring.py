@@ -308,12 +308,19 @@ def m_associations(p: ClusterProfile) -> Measurement:
 
 
 def m_local_government(p: ClusterProfile) -> Measurement:
+    """Local or regional government involved: a government body at that level, or a body there
+    run by or with it (public or public-private) other than a university or school."""
     if p.institutions is None:
         return UNKNOWN
     bodies = [
         b
         for b in p.institutions
-        if b.level in {"local", "regional"} and b.ownership in {"public", "mixed"}
+        if b.level in {"local", "regional"}
+        and (
+            b.kind == "government"
+            or b.ownership == "mixed"
+            or (b.ownership == "public" and b.kind not in {"research", "training"})
+        )
     ]
     return _found(bodies, 1.0 if bodies else 0.0, "no local or regional public body recorded")
 

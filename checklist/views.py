@@ -12,7 +12,7 @@ from cases.models import CaseStudy
 from . import criteria
 from .charts import checklist_radar
 from .exports import scorecard_frames, to_csv, to_xlsx
-from .forms import STEP_FORMS, STEP_TITLES, ProfileForm
+from .forms import STEP_FORMS, STEP_INTROS, STEP_TITLES, ProfileForm
 from .history import answer_changes, compare_scorecards
 from .library import case_scorecard
 from .models import OFFICERS, STEPS, Assessment
@@ -135,6 +135,7 @@ def _step_context(assessment, step):
         "assessment": assessment,
         "steps": [(s, STEP_TITLES[s]) for s in STEPS],
         "step_title": STEP_TITLES[step],
+        "step_intro": STEP_INTROS[step],
         "next_step": _next_step(step),
     }
 

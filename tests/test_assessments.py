@@ -296,9 +296,10 @@ def test_answers_and_scores_download_as_csv_and_xlsx(client, officer):
     assert "Institutions,1,name,Agra Footwear Fair" in text
     xlsx = client.get(reverse("checklist:download", args=[assessment.pk, "xlsx"]))
     book = openpyxl.load_workbook(io.BytesIO(xlsx.content))
-    assert book.sheetnames[:3] == ["Scores", "Evidence", "Answers"]
+    assert book.sheetnames[:4] == ["Scores", "Evidence", "Recommendations", "Answers"]
     scores = list(book["Scores"].iter_rows(values_only=True))
-    assert scores[0][:3] == ("point", "title", "score") and len(scores) == 9
+    assert scores[0][:3] == ("point", "title", "score") and len(scores) == 10
+    assert scores[-1][1].startswith("Overall, based on")
 
 
 def test_downloads_follow_the_same_permissions(client, officer):
