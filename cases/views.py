@@ -1,11 +1,13 @@
 from collections import defaultdict
 
+import pandas as pd
 from django.conf import settings
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from . import payloads
+from .charts import cluster_map
 from .models import CaseStudy, Conclusion, Confidence
 from .paper import load_paper
 
@@ -73,7 +75,48 @@ def case_detail(request, slug):
             if obj.confidence != Confidence.CERTAIN
         ),
     }
+    context["cluster_map"] = _cluster_map_html(case, context["linkages"])
     return render(request, "cases/case_detail.html", context)
+
+
+def _cluster_map_html(case, linkages) -> str:
+    if not linkages:
+        return ""
+    nodes = pd.DataFrame(
+        [
+            {"key": f"g{g.id}", "label": g.name, "type": "group", "detail": g.get_role_display()}
+            for g in case.actor_groups.all()
+        ]
+        + [
+            {
+                "key": f"i{i.id}",
+                "label": i.label,
+                "type": "institution",
+                "detail": i.get_kind_display(),
+            }
+            for i in case.institutions.all()
+        ]  # fmt: skip
+    )
+    edges = pd.DataFrame(
+        [
+            {
+                "source": f"g{link.from_group_id}"
+                if link.from_group_id
+                else f"i{link.from_institution_id}",
+                "target": f"g{link.to_group_id}"
+                if link.to_group_id
+                else f"i{link.to_institution_id}",
+                "direction": link.direction,
+                "nature": link.get_nature_display(),
+                "strength": link.strength,
+                "trend": link.trend,
+                "lines": f"{link.line_from}-{link.line_to}",
+            }
+            for link in linkages
+        ]  # fmt: skip
+    )
+    figure = cluster_map(nodes, edges)
+    return figure.to_html(full_html=False, include_plotlyjs=False, div_id="cluster-map")
 
 
 @require_GET

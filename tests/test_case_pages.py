@@ -71,6 +71,7 @@ def test_case_page_shows_every_section_and_every_figure_with_its_citation(client
         assert f"?from={figure.line_from}&amp;to={figure.line_to}" in row.group(1)
     for institution in case.institutions.all():
         assert escape(institution.acronym or institution.name) in html
+    assert 'id="cluster-map"' in html and "/static/vendor/plotly/plotly.min.js" in html
 
 
 def test_case_page_queries_do_not_grow_with_the_data(client, django_assert_num_queries):

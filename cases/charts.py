@@ -1,0 +1,109 @@
+"""Case-library charts: pure functions of DataFrames (no ORM, no request)."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+
+STRENGTH_WIDTH = {"weak": 1.0, "moderate": 2.5, "strong": 4.5, "unknown": 1.5}
+DIRECTION_COLOUR = {
+    "backward": "#1f77b4",
+    "forward": "#d62728",
+    "horizontal": "#2ca02c",
+    "institutional": "#9467bd",
+}
+
+
+def _ring(keys: list[str], radius: float, start: float = 0.0) -> dict[str, tuple[float, float]]:
+    count = max(len(keys), 1)
+    return {
+        key: (
+            radius * math.cos(start + 2 * math.pi * i / count),
+            radius * math.sin(start + 2 * math.pi * i / count),
+        )
+        for i, key in enumerate(keys)
+    }
+
+
+def _short(label: str, limit: int = 26) -> str:
+    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
+
+
+def cluster_map(nodes: pd.DataFrame, edges: pd.DataFrame) -> go.Figure:
+    """The cluster's actor groups (inner ring) and institutions (outer ring), tied by linkages.
+
+    nodes: key, label, type ("group" or "institution"), detail.
+    edges: source, target (node keys), direction, nature, strength, trend, lines.
+    Edge width shows strength, colour the direction; hovering a tie's midpoint tells its
+    nature, strength, trend and paper lines.
+    """
+    groups = nodes[nodes["type"] == "group"]["key"].tolist()
+    institutions = nodes[nodes["type"] == "institution"]["key"].tolist()
+    position = {**_ring(groups, 1.0), **_ring(institutions, 1.9, start=math.pi / 7)}
+    figure = go.Figure()
+    shown = set()
+    for edge in edges.itertuples(index=False):
+        if edge.source not in position or edge.target not in position:
+            continue
+        (x0, y0), (x1, y1) = position[edge.source], position[edge.target]
+        figure.add_trace(
+            go.Scatter(
+                x=[x0, x1],
+                y=[y0, y1],
+                mode="lines",
+                line={
+                    "width": STRENGTH_WIDTH.get(edge.strength, 1.5),
+                    "color": DIRECTION_COLOUR.get(edge.direction, "#7f7f7f"),
+                },
+                opacity=0.55,
+                hoverinfo="skip",
+                name=edge.direction,
+                legendgroup=edge.direction,
+                showlegend=edge.direction not in shown,
+            )
+        )
+        shown.add(edge.direction)
+        figure.add_trace(
+            go.Scatter(
+                x=[(x0 + x1) / 2],
+                y=[(y0 + y1) / 2],
+                mode="markers",
+                marker={"size": 6, "color": DIRECTION_COLOUR.get(edge.direction, "#7f7f7f")},
+                hovertext=f"{edge.nature}: {edge.strength}, {edge.trend} (paper {edge.lines})",
+                hoverinfo="text",
+                showlegend=False,
+            )
+        )
+    for kind, symbol, colour in (
+        ("group", "circle", "#ff7f0e"),
+        ("institution", "square", "#17becf"),
+    ):
+        subset = nodes[nodes["type"] == kind]
+        figure.add_trace(
+            go.Scatter(
+                x=[position[k][0] for k in subset["key"]],
+                y=[position[k][1] for k in subset["key"]],
+                mode="markers+text",
+                marker={"size": 14, "symbol": symbol, "color": colour},
+                text=[_short(label) for label in subset["label"]],
+                textposition="top center",
+                textfont={"size": 10},
+                hovertext=[
+                    f"{label}<br>{detail}"
+                    for label, detail in zip(subset["label"], subset["detail"], strict=True)
+                ],
+                hoverinfo="text",
+                name="Actor groups" if kind == "group" else "Institutions",
+            )
+        )
+    figure.update_layout(
+        xaxis={"visible": False},
+        yaxis={"visible": False},
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        height=620,
+        legend={"orientation": "h", "y": -0.02},
+        title={"text": "Cluster map: groups, institutions and their ties", "font": {"size": 14}},
+    )
+    return figure

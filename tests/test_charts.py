@@ -1,0 +1,48 @@
+"""Chart builders tested on their data, without a browser or a database."""
+
+import pandas as pd
+
+from cases.charts import STRENGTH_WIDTH, cluster_map
+from checklist.charts import checklist_radar
+
+
+def test_cluster_map_draws_each_tie_with_its_strength_and_every_node():
+    nodes = pd.DataFrame(
+        [
+            {"key": "g1", "label": "Shoe producers", "type": "group", "detail": "Producers"},
+            {"key": "g2", "label": "Stage units", "type": "group", "detail": "Stage units"},
+            {"key": "i1", "label": "FENAC", "type": "institution", "detail": "Trade fair"},
+        ]
+    )
+    edges = pd.DataFrame(
+        [
+            {"source": "g1", "target": "g2", "direction": "backward", "nature": "Subcontracting",
+             "strength": "strong", "trend": "stable", "lines": "383-388"},
+            {"source": "i1", "target": "g1", "direction": "institutional",
+             "nature": "Information exchange", "strength": "weak", "trend": "unknown",
+             "lines": "525-527"},
+            {"source": "i1", "target": "gone", "direction": "forward", "nature": "Sales",
+             "strength": "weak", "trend": "unknown", "lines": "1-1"},
+        ]
+    )  # fmt: skip
+    figure = cluster_map(nodes, edges)
+    lines = [t for t in figure.data if t.mode == "lines"]
+    assert [t.line.width for t in lines] == [STRENGTH_WIDTH["strong"], STRENGTH_WIDTH["weak"]]
+    hovers = [t.hovertext for t in figure.data if t.mode == "markers" and t.hovertext]
+    assert "Subcontracting: strong, stable (paper 383-388)" in hovers
+    groups = next(t for t in figure.data if t.name == "Actor groups")
+    assert list(groups.text) == ["Shoe producers", "Stage units"]
+    institutions = next(t for t in figure.data if t.name == "Institutions")
+    assert list(institutions.text) == ["FENAC"]
+
+
+def test_radar_closes_each_trace_and_leaves_unknown_points_as_gaps():
+    frame = pd.DataFrame(
+        [{"cluster": "A", "point": n, "score": 10.0 * n} for n in range(1, 9)]
+        + [{"cluster": "B", "point": n, "score": None if n == 3 else 50.0} for n in range(1, 9)]
+    )
+    figure = checklist_radar(frame, highlight="A")
+    first, second = figure.data
+    assert list(first.r) == [10.0, 20.0, 30.0, 40.0, 50.0, 60.0, 70.0, 80.0, 10.0]
+    assert list(second.r)[2] is None
+    assert first.line.width > second.line.width
