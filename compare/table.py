@@ -191,3 +191,53 @@ def scores_frame(subjects: list[Subject]) -> pd.DataFrame:
             for p in s.card.points
         ]
     )
+
+
+def linkages_frame(subjects: list[Subject]) -> pd.DataFrame:
+    """Columns subject, direction, strength, ties: how many ties of each kind each has."""
+    records = []
+    for s in subjects:
+        ties = (
+            s.case.linkages.all()
+            if s.case
+            else (s.assessment.ties.all() if s.assessment.step_done("linkages") else [])
+        )
+        for tie in ties:
+            records.append(
+                {"subject": s.name, "direction": tie.direction, "strength": tie.strength}
+            )
+    frame = pd.DataFrame(records, columns=["subject", "direction", "strength"])
+    return (
+        frame.groupby(["subject", "direction", "strength"], sort=False)
+        .size()
+        .reset_index(name="ties")
+    )  # fmt: skip
+
+
+def institutions_frame(subjects: list[Subject]) -> pd.DataFrame:
+    """Columns subject, name, kind, ownership, founded (None where the year is not given)."""
+    records = []
+    for s in subjects:
+        if s.case:
+            for i in s.case.institutions.all():
+                records.append(
+                    {
+                        "subject": s.name,
+                        "name": i.label,
+                        "kind": i.get_kind_display(),
+                        "ownership": i.get_ownership_display(),
+                        "founded": i.founded,
+                    }
+                )
+        elif s.assessment.step_done("institutions"):
+            for i in s.assessment.institutions.all():
+                records.append(
+                    {
+                        "subject": s.name,
+                        "name": i.name,
+                        "kind": i.get_kind_display(),
+                        "ownership": i.get_ownership_display(),
+                        "founded": None,
+                    }
+                )
+    return pd.DataFrame(records, columns=["subject", "name", "kind", "ownership", "founded"])

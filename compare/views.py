@@ -10,9 +10,30 @@ from checklist.library import case_scorecard
 from checklist.models import Assessment
 from checklist.services import assessment_scorecard
 
-from .charts import point_bars
+from .charts import institutions_timeline, linkage_profile, point_bars
 from .forms import CompareForm
-from .table import Subject, comparison_frame, comparison_rows, scores_frame
+from .table import (
+    Subject,
+    comparison_frame,
+    comparison_rows,
+    institutions_frame,
+    linkages_frame,
+    scores_frame,
+)
+
+CHART_DATA = {
+    "scores": scores_frame,
+    "linkages": linkages_frame,
+    "institutions": institutions_frame,
+}
+
+
+def _html(frame):
+    return frame.to_html(classes="table table-sm small", index=False, na_rep="—", border=0)
+
+
+def _chart(figure, div_id):
+    return figure.to_html(full_html=False, include_plotlyjs=False, div_id=div_id)
 
 
 def _subjects(data, user) -> list[Subject]:
@@ -50,6 +71,15 @@ def compare_page(request):
     if form.is_valid():
         subjects = _subjects(form.cleaned_data, request.user)
         scores = scores_frame(subjects)
+        ties, institutions = linkages_frame(subjects), institutions_frame(subjects)
+        context.update(
+            {
+                "linkages": _chart(linkage_profile(ties), "chart-linkages"),
+                "linkages_data": _html(ties),
+                "institutions": _chart(institutions_timeline(institutions), "chart-institutions"),
+                "institutions_data": _html(institutions),
+            }
+        )
         context.update(
             {
                 "subjects": subjects,
@@ -74,6 +104,12 @@ def compare_download(request, fmt):
     if not form.is_valid():
         return HttpResponse("Choose at least one case or assessment.", status=400)
     subjects = _subjects(form.cleaned_data, request.user)
+    chart = request.GET.get("chart")
+    if chart in CHART_DATA:
+        data = CHART_DATA[chart](subjects)
+        response = HttpResponse(data.to_csv(index=False), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="clusterdx-{chart}.csv"'
+        return response
     table = comparison_frame(subjects, comparison_rows(subjects))
     if fmt == "csv":
         response = HttpResponse(table.to_csv(index=False), content_type="text/csv; charset=utf-8")

@@ -158,4 +158,6 @@ def test_five_case_comparison_draws_its_charts(library, live_server, watched_pag
     for chart in ("#chart-radar", "#chart-bars"):
         page.locator(f"{chart} .main-svg").first.wait_for(state="visible")
         assert page.evaluate(f"document.querySelector('{chart}').data.length") == 5
+    for chart in ("#chart-linkages", "#chart-institutions"):
+        page.locator(f"{chart} .main-svg").first.wait_for(state="visible")
     expect(page.locator("#comparison thead th")).to_have_count(6)

@@ -46,3 +46,36 @@ def test_radar_closes_each_trace_and_leaves_unknown_points_as_gaps():
     assert list(first.r) == [10.0, 20.0, 30.0, 40.0, 50.0, 60.0, 70.0, 80.0, 10.0]
     assert list(second.r)[2] is None
     assert first.line.width > second.line.width
+
+
+def test_linkage_profile_stacks_ties_by_strength_per_subject_and_direction():
+    from compare.charts import linkage_profile
+
+    ties = pd.DataFrame(
+        [
+            {"subject": "A", "direction": "backward", "strength": "strong", "ties": 3},
+            {"subject": "A", "direction": "forward", "strength": "weak", "ties": 1},
+            {"subject": "B", "direction": "backward", "strength": "strong", "ties": 2},
+        ]
+    )
+    figure = linkage_profile(ties)
+    strong = next(t for t in figure.data if t.name == "strong")
+    assert list(strong.y) == [3, 2]
+    assert [list(level) for level in strong.x] == [["A", "B"], ["backward", "backward"]]
+
+
+def test_institutions_timeline_plots_dated_ones_and_counts_the_rest():
+    from compare.charts import institutions_timeline
+
+    frame = pd.DataFrame(
+        [
+            {"subject": "S", "name": "FENAC", "kind": "Trade fair", "ownership": "Mixed",
+             "founded": 1963},
+            {"subject": "S", "name": "SEBRAE", "kind": "Government", "ownership": "Public",
+             "founded": None},
+        ]
+    )  # fmt: skip
+    figure = institutions_timeline(frame)
+    assert [t.name for t in figure.data] == ["Trade fair"]
+    assert list(figure.data[0].x) == [1963]
+    assert "1 without a year" in figure.layout.title.text

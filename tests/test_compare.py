@@ -37,7 +37,8 @@ def test_five_case_comparison_shows_features_with_their_lines(client):
         assert feature in html
     assert "Large Firms &amp; TNCs" in html  # Bangalore's key players, from the table
     assert "?from=2320&amp;to=2326" in html  # a conclusions cell links to its lines
-    assert 'id="chart-radar"' in html and 'id="chart-bars"' in html
+    for chart in ("radar", "bars", "linkages", "institutions"):
+        assert f'id="chart-{chart}"' in html
 
 
 def test_choosing_nothing_says_what_to_do(client):
@@ -91,6 +92,8 @@ def test_comparison_downloads_as_csv_and_xlsx_with_sources(client):
     xlsx = client.get(reverse("compare:download", args=["xlsx"]) + "?case=sinos-valley")
     assert xlsx.content[:2] == b"PK"
     assert client.get(reverse("compare:download", args=["csv"])).status_code == 400
+    ties = client.get(reverse("compare:download", args=["csv"]) + "?case=tiruppur&chart=linkages")
+    assert ties.content.decode().splitlines()[0] == "subject,direction,strength,ties"
 
 
 def test_point_bars_draw_one_trace_per_cluster_with_gaps_for_unknown():
