@@ -89,4 +89,5 @@ def test_case_list_queries_do_not_grow(client, django_assert_num_queries):
     make_full_case("extra", rows=2)
     # 1: the cases; 2: their clusters.
     with django_assert_num_queries(2):
-        client.get(reverse("api:case-list"))
+        response = client.get(reverse("api:case-list"))
+    assert len(response.json()["cases"]) == 6

@@ -120,7 +120,8 @@ def test_unknown_case_scorecard_is_a_json_404(client):
 def test_scorecard_api_queries_are_constant(client, django_assert_num_queries):
     # 1: the case; then one prefetch each for its eleven kinds of rows.
     with django_assert_num_queries(12):
-        client.get(reverse("checklist:api-case-scorecard", args=["bangalore"]))
+        response = client.get(reverse("checklist:api-case-scorecard", args=["bangalore"]))
+    assert len(response.json()["points"]) == 8
 
 
 def test_scorecard_page_shows_points_evidence_radar_and_recommendations(
