@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 
 from . import payloads
 from .charts import cluster_map
-from .models import CaseStudy, Conclusion, Confidence
+from .models import CaseStudy, Confidence
 from .paper import load_paper
 
 
@@ -55,7 +55,6 @@ def case_detail(request, slug):
         "history": list(case.history.all()),
         "policy": list(case.policy.all()),
         "conclusions": conclusions,
-        "conclusion_rows": Conclusion.Row,
         "uncertain_count": sum(
             1
             for obj in [

@@ -7,7 +7,7 @@ be none*. Every datum carries a `Source` so a score can be followed back to it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 STRENGTHS = ("unknown", "weak", "moderate", "strong")
 TRADE_REGIMES = ("protected", "liberalising", "open")
@@ -98,4 +98,3 @@ class ClusterProfile:
     sme_incentives: Fact | None = None  # one of SME_INCENTIVES
     contract_rules: Fact | None = None  # bool: rules for fair large-firm/SME contracts
     intervention_style: Fact | None = None  # one of INTERVENTION_STYLES
-    notes: tuple[str, ...] = field(default=())

@@ -38,7 +38,6 @@ def method(request):
     ]  # fmt: skip
     context = {
         "points": points,
-        "weights": criteria.DEFAULT_WEIGHTS,
         "levels": criteria.LEVELS,
         "unknown_level": criteria.UNKNOWN_LEVEL,
         "min_completeness": int(criteria.MIN_COMPLETENESS * 100),
@@ -56,18 +55,11 @@ def case_scorecard_page(request, slug):
     if slug not in cards:
         raise Http404("No such case study.")
     case, card = cards[slug]
-    frame = pd.DataFrame(
-        [
-            {"cluster": other.short_title, "point": p.number, "score": p.rated_score}
-            for other, other_card in cards.values()
-            for p in other_card.points
-        ]
-    )
-    radar = checklist_radar(frame, highlight=case.short_title)
+    others = {key: other_card for key, (_, other_card) in cards.items() if key != slug}
     context = {
         "case": case,
         "card": card,
-        "radar": radar.to_html(full_html=False, include_plotlyjs=False, div_id="radar"),
+        "radar": _radar_html(card, others),
         "others": [(other, c.overall) for other, c in cards.values() if other.slug != slug],
     }
     return render(request, "checklist/case_scorecard.html", context)
