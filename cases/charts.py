@@ -35,9 +35,10 @@ def cluster_map(nodes: pd.DataFrame, edges: pd.DataFrame) -> go.Figure:
     """The cluster's actor groups (inner ring) and institutions (outer ring), tied by linkages.
 
     nodes: key, label, type ("group" or "institution"), detail.
-    edges: source, target (node keys), direction, nature, strength, trend, lines.
+    edges: source, target (node keys), direction, nature, strength, trend, cited (where the
+    tie comes from: paper lines for a case, the answer for an assessment).
     Edge width shows strength, colour the direction; hovering a tie's midpoint tells its
-    nature, strength, trend and paper lines.
+    nature, strength, trend and source.
     """
     groups = nodes[nodes["type"] == "group"]["key"].tolist()
     institutions = nodes[nodes["type"] == "institution"]["key"].tolist()
@@ -71,7 +72,7 @@ def cluster_map(nodes: pd.DataFrame, edges: pd.DataFrame) -> go.Figure:
                 y=[(y0 + y1) / 2],
                 mode="markers",
                 marker={"size": 6, "color": DIRECTION_COLOUR.get(edge.direction, "#7f7f7f")},
-                hovertext=f"{edge.nature}: {edge.strength}, {edge.trend} (paper {edge.lines})",
+                hovertext=f"{edge.nature}: {edge.strength}, {edge.trend} ({edge.cited})",
                 hoverinfo="text",
                 showlegend=False,
             )

@@ -109,7 +109,7 @@ def _cluster_map_html(case, linkages) -> str:
                 "nature": link.get_nature_display(),
                 "strength": link.strength,
                 "trend": link.trend,
-                "lines": f"{link.line_from}-{link.line_to}",
+                "cited": f"paper lines {link.line_from}-{link.line_to}",
             }
             for link in linkages
         ]  # fmt: skip

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-ENGINE_VERSION = "1.0.0"
+# 1.1.0: direct yes / no / don't-know answers for 2b, 4c, 5e, 6b and 6d (DIRECT_YES_VALUE);
+#        2a leaves out bodies said not to serve the sector. Library cases score as in 1.0.0.
+ENGINE_VERSION = "1.1.0"
 
 HEADING = (
     "Eight Point Programme & Policy Checklist for Supporting SMEs in Industrial Clusters "
@@ -739,10 +741,15 @@ def indicators_for(number: int) -> tuple[Indicator, ...]:
     return tuple(i for i in INDICATORS if i.point == number)
 
 
+def indicator(code: str) -> Indicator:
+    return next(i for i in INDICATORS if i.code == code)
+
+
 # How each indicator's data become a value from 0 to 1 (the measures in scoring.py). A tie's
 # strength counts weak 0.2, moderate 0.6, strong 1.0, not judged 0.6; an institution's reach
 # wide 1.0, partial 0.6, limited 0.2. Once a list (groups, ties, institutions) is answered,
-# what is not in it counts as absent (0).
+# what is not in it counts as absent (0), except for the indicators asked directly
+# (DIRECT_YES_VALUE), where the direct answer decides.
 VALUE_RULES: dict[str, str] = {
     "1a": "Producing firms on a log scale: 500 or more = 1, 50 ≈ 0.6.",
     "1b": "Mean of (supplier-side groups present, out of stage units, suppliers, machinery "
@@ -750,7 +757,7 @@ VALUE_RULES: dict[str, str] = {
     "1c": "Associations, producer groups, credit unions or chaebol associations: 2 or more = 1.",
     "1d": "Not started by administrative decision = 1; started by one = 0.4.",
     "2a": "Technology centres, training, standards, export promotion or research bodies: "
-    "2 or more = 1.",
+    "2 or more = 1. Bodies said to serve other sectors too are not counted.",
     "2b": "Producer groups, credit unions, chaebol associations and consortium or joint "
     "purchasing/marketing ties: 2 or more = 1.",
     "2c": "A working technology or standards body = 1; only proposed = 0.3.",
@@ -785,4 +792,23 @@ VALUE_RULES: dict[str, str] = {
     "8b": "Facilitator = 1, little or no intervention = 0.6, directs and runs programmes = 0.3.",
     "8c": "Producer groups, privately run associations and joint ties: 2 or more = 1.",
 }
+# Indicators the officer's lists cannot settle alone: an empty list may mean "none" or "not
+# known", so the form asks the indicator's question directly (yes / no / don't know). A listed
+# row decides first; otherwise "yes" counts what one listed row of unjudged strength would
+# ("moderate" for a tie, one body), "no" counts 0 and "don't know" leaves it unknown. Library
+# cases have no direct answers: what the paper records is all there is.
+DIRECT_YES_VALUE = {"2b": 0.5, "4c": 0.6, "5e": 1.0, "6b": 0.6, "6d": 1.0}
+
+
+def value_rule(code: str) -> str:
+    """The rule that turns an indicator's data into its 0-1 value, as the Method page gives it."""
+    rule = VALUE_RULES[code]
+    if code in DIRECT_YES_VALUE:
+        rule += (
+            " Assessments also answer the question directly: with no row in the lists, yes = "
+            f"{DIRECT_YES_VALUE[code]:g}, no = 0, don't know = unknown."
+        )
+    return rule
+
+
 EFFECT_THRESHOLD = 0.5  # an indicator at or above this "raises" its point; below, "lowers"

@@ -1,4 +1,8 @@
-"""An assessment's answers and scores as tables, for CSV and XLSX downloads. No ORM."""
+"""An assessment's scorecard and answers as tables, for CSV and XLSX downloads. No ORM.
+
+Everything is worded for people: indicator and point names, the form's questions and the
+chosen options' labels, never internal codes alone.
+"""
 
 from __future__ import annotations
 
@@ -8,94 +12,101 @@ import pandas as pd
 
 from .scoring import Scorecard
 
-LIST_SECTIONS = ("groups", "ties", "institutions")
 
-
-def scorecard_frames(card: Scorecard, answers: dict) -> dict[str, pd.DataFrame]:
-    """One frame per sheet: Scores, Evidence, Answers, and one per list of answers."""
-    scores = pd.DataFrame(
-        [
+def scorecard_frame(card: Scorecard) -> pd.DataFrame:
+    """One row per point (its score and level), then one per indicator of that point (value,
+    weight, effect, evidence); the last row is the overall score."""
+    rows = []
+    for p in card.points:
+        rows.append(
             {
                 "point": p.number,
-                "title": p.title,
+                "indicator": "",
+                "name": p.title,
                 "score": p.score,
                 "level": p.level,
-                "completeness": p.completeness,
-                "engine_version": card.engine_version,
+                "evidence known": f"{p.completeness:.0%}",
+                "value (0-1)": None,
+                "weight": None,
+                "effect": "",
+                "evidence": "",
             }
-            for p in card.points
-        ]
+        )
+        for e in p.evidence:
+            rows.append(
+                {
+                    "point": p.number,
+                    "indicator": e.indicator,
+                    "name": e.name,
+                    "score": None,
+                    "level": "",
+                    "evidence known": "",
+                    "value (0-1)": e.value,
+                    "weight": e.weight,
+                    "effect": e.effect,
+                    "evidence": "; ".join(e.basis),
+                }
+            )
+    rows.append(
+        {
+            "point": "overall",
+            "indicator": "",
+            "name": f"Overall, based on {card.rated} of 8 points (engine {card.engine_version})",
+            "score": card.overall,
+            "level": "",
+            "evidence known": f"{card.completeness:.0%}",
+        }
     )
-    evidence = pd.DataFrame(
-        [
-            {
-                "point": p.number,
-                "indicator": e.indicator,
-                "name": e.name,
-                "value": e.value,
-                "weight": e.weight,
-                "effect": e.effect,
-                "basis": "; ".join(e.basis),
-            }
-            for p in card.points
-            for e in p.evidence
-        ]
-    )
-    overall = pd.DataFrame(
-        [
-            {
-                "point": "overall",
-                "title": f"Overall, based on {card.rated} of 8 points",
-                "score": card.overall,
-                "level": "",
-                "completeness": card.completeness,
-                "engine_version": card.engine_version,
-            }
-        ]
-    )
-    scores = pd.concat([scores, overall], ignore_index=True)
-    recommendations = pd.DataFrame(
-        [
-            {
-                "point": p.number,
-                "indicator": r.indicator or "",
-                "recommendation": r.text,
-                "paper_lines": f"{r.lines[0]}-{r.lines[1]}",
-            }
-            for p in card.points
-            for r in p.recommendations
-        ]
-    )
-    scalar = {k: v for k, v in answers.items() if k not in LIST_SECTIONS}
+    return pd.DataFrame(rows)
+
+
+def recommendations_frame(card: Scorecard) -> pd.DataFrame:
+    rows = [
+        {
+            "point": p.number,
+            "point title": p.title,
+            "indicator": r.indicator or "",
+            "recommendation": r.text,
+            "paper lines": f"{r.lines[0]}-{r.lines[1]}",
+            "how the cases did it": " | ".join(
+                f"{x.case}: {x.text} (lines {x.lines[0]}-{x.lines[1]})" for x in r.examples
+            ),
+        }
+        for p in card.points
+        for r in p.recommendations
+    ]
+    return pd.DataFrame(rows)
+
+
+def answers_frame(sheets: dict) -> pd.DataFrame:
+    """Every answer in one table: step, row (for list answers), question, answer."""
+    rows = [{"step": a["step"], "row": "", "question": a["question"], "answer": a["answer"]}
+            for a in sheets["answers"]]  # fmt: skip
+    for title, items in sheets["lists"].items():
+        for number, item in enumerate(items, start=1):
+            rows.extend(
+                {"step": title, "row": number, "question": question, "answer": answer}
+                for question, answer in item.items()
+            )
+    return pd.DataFrame(rows, columns=["step", "row", "question", "answer"])
+
+
+def workbook_frames(card: Scorecard, sheets: dict) -> dict[str, pd.DataFrame]:
+    """The XLSX: the scorecard, the recommendations, the answers, and each list as its own
+    sheet with one row per group, tie or institution."""
     frames = {
-        "Scores": scores,
-        "Evidence": evidence,
-        "Recommendations": recommendations,
-        "Answers": pd.DataFrame(
-            [
-                {"question": key, "answer": ", ".join(v) if isinstance(v, list) else v}
-                for key, v in scalar.items()
-            ]
-        ),
+        "Scorecard": scorecard_frame(card),
+        "Recommendations": recommendations_frame(card),
+        "Answers": pd.DataFrame(sheets["answers"], columns=["step", "question", "answer"]),
     }
-    for section in LIST_SECTIONS:
-        frames[section.capitalize()] = pd.DataFrame(answers.get(section, []))
+    for title, items in sheets["lists"].items():
+        frames[title] = pd.DataFrame(items)
     return frames
-
-
-def to_csv(frames: dict[str, pd.DataFrame]) -> str:
-    """Every sheet in one long CSV: sheet, row, column, value."""
-    rows = []
-    for sheet, frame in frames.items():
-        for index, record in enumerate(frame.to_dict("records"), start=1):
-            for column, value in record.items():
-                rows.append({"sheet": sheet, "row": index, "column": column, "value": value})
-    return pd.DataFrame(rows, columns=["sheet", "row", "column", "value"]).to_csv(index=False)
 
 
 def to_xlsx(frames: dict[str, pd.DataFrame]) -> bytes:
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for sheet, frame in frames.items():
-            frame.to_excel(writer, sheet_name=sheet, index=False)
+            frame.to_excel(writer, sheet_name=sheet[:31], index=False)
     return buffer.getvalue()

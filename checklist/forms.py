@@ -6,6 +6,7 @@ from decimal import Decimal
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
+from . import criteria
 from .models import Assessment, AssessmentGroup, AssessmentInstitution, AssessmentTie
 
 PERCENT = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
@@ -101,9 +102,52 @@ TieFormSet = forms.inlineformset_factory(
 InstitutionFormSet = forms.inlineformset_factory(
     Assessment,
     AssessmentInstitution,
-    fields=["name", "kind", "ownership", "level", "status", "reach", "services"],
+    fields=["name", "kind", "ownership", "level", "status", "reach", "sector_specific", "services"],
+    labels={"sector_specific": "Serves this sector specifically?"},
+    help_texts={
+        "sector_specific": "Intervention should be 'sector specific' (lines 2658-2660): a "
+        "generalist SME scheme does not count for 2a. Leave empty if not known."
+    },
     extra=3,
 )
+
+YES_NO_UNKNOWN = [("yes", "Yes"), ("no", "No"), ("", "Don't know")]
+
+
+class DirectQuestionsForm(forms.ModelForm):
+    """Yes / no / don't know for the indicators a list alone cannot settle (an empty list may
+    mean none, or not known). Each field is labelled with its indicator's question."""
+
+    codes: dict[str, str] = {}  # field name -> indicator code
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, code in self.codes.items():
+            indicator = criteria.indicator(code)
+            field = self.fields[name]
+            field.label = f"{indicator.question} ({code})"
+            field.help_text = (
+                "Answer even if your rows above show it: when no row does, this answer "
+                f"decides. {indicator.rationale}"
+            )
+            field.widget = forms.RadioSelect(choices=YES_NO_UNKNOWN)
+            field.choices = YES_NO_UNKNOWN
+
+
+class LinkageQuestionsForm(DirectQuestionsForm):
+    codes = {"group_support": "2b", "buyer_know_how": "4c", "supplier_upgrading": "6b"}
+
+    class Meta:
+        model = Assessment
+        fields = ["group_support", "buyer_know_how", "supplier_upgrading"]
+
+
+class InstitutionQuestionsForm(DirectQuestionsForm):
+    codes = {"self_help_finance": "5e", "supplier_associations": "6d"}
+
+    class Meta:
+        model = Assessment
+        fields = ["self_help_finance", "supplier_associations"]
 
 
 class MarketsForm(forms.ModelForm):
@@ -168,8 +212,8 @@ class PolicyForm(forms.ModelForm):
 STEP_FORMS = {
     "profile": (ProfileForm, None),
     "firms": (FirmsForm, GroupFormSet),
-    "linkages": (None, TieFormSet),
-    "institutions": (None, InstitutionFormSet),
+    "linkages": (LinkageQuestionsForm, TieFormSet),
+    "institutions": (InstitutionQuestionsForm, InstitutionFormSet),
     "markets": (MarketsForm, None),
     "policy": (PolicyForm, None),
 }
@@ -185,10 +229,12 @@ STEP_INTROS = {
     "institutions. From → to: for subcontracting and job-work, from the firm that puts the "
     "work out to the firm that does it; for everything else, from the provider (of goods, "
     "help, information, credit) to the receiver. Strength as you judge it: weak, moderate or "
-    "strong. Feeds 1b, 2b, 3d, 4c, 6b, 6c, 6d and 8c.",
+    "strong. Feeds 1b, 2b, 3d, 4c, 6b, 6c, 6d and 8c; the questions under the rows settle 2b, "
+    "4c and 6b when no row does.",
     "institutions": "Every support institution: associations, fairs, training, technology "
     "and testing centres, credit unions, export promotion, government bodies. Feeds points 1, "
-    "2, 4, 5 and 8; whether it reaches small firms feeds 5f.",
+    "2, 4, 5 and 8; whether it reaches small firms feeds 5f, and whether it serves this sector "
+    "specifically feeds 2a. The questions under the rows settle 5e and 6d when no row does.",
     "markets": "Feeds point 3: how much is exported, what firms compete on, whether they sell "
     "to demanding foreign buyers.",
     "policy": "Feeds 1d and points 7 and 8. Leave a question empty if you do not know: it "
@@ -202,3 +248,47 @@ STEP_TITLES = {
     "markets": "Markets",
     "policy": "Policy environment",
 }
+
+
+def _shown(field, value) -> str:
+    """An answer as the form shows it: the choice's label, not its code; blank when unanswered."""
+    choices = dict(getattr(field, "choices", ()) or ())
+    if isinstance(value, list | tuple):
+        return ", ".join(str(choices.get(v, v)) for v in value)
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if value in (None, ""):
+        blank = str(choices.get("", ""))  # "Don't know" on yes/no questions; "------" on selects
+        return "" if blank.startswith("---") else blank
+    return str(choices.get(value, choices.get(str(value), value)))
+
+
+def answer_sheets(assessment) -> dict:
+    """The answers worded as the form asks them, step by step: the questions' labels and the
+    chosen options' labels. `lists` holds the rows of each step's list (groups, ties, bodies)."""
+    answers, lists = [], {}
+    for step, (form_class, formset_class) in STEP_FORMS.items():
+        if form_class is not None:
+            form = form_class(instance=assessment)
+            for bound in form:
+                answers.append(
+                    {
+                        "step": STEP_TITLES[step],
+                        "question": str(bound.label),
+                        "answer": _shown(bound.field, bound.value()),
+                    }
+                )
+        if formset_class is not None:
+            formset = formset_class(instance=assessment, prefix=step)
+            lists[LIST_TITLES[step]] = [
+                {
+                    str(row[name].label): _shown(row.fields[name], row[name].value())
+                    for name in row.fields
+                    if name not in {"id", "DELETE", "assessment"}
+                }
+                for row in formset.initial_forms
+            ]
+    return {"answers": answers, "lists": lists}
+
+
+LIST_TITLES = {"firms": "Groups of firms", "linkages": "Linkages", "institutions": "Institutions"}

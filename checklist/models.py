@@ -76,6 +76,14 @@ class Assessment(models.Model):
     employment = models.PositiveIntegerField(null=True, blank=True)
     large_firms = models.TextField(blank=True)
 
+    # Direct questions for indicators the lists alone cannot settle: blank = "don't know", so a
+    # list without such a row does not turn into a "no" (see checklist.criteria.DIRECT_QUESTIONS).
+    group_support = models.CharField(max_length=3, choices=YES_NO, blank=True)
+    buyer_know_how = models.CharField(max_length=3, choices=YES_NO, blank=True)
+    supplier_upgrading = models.CharField(max_length=3, choices=YES_NO, blank=True)
+    self_help_finance = models.CharField(max_length=3, choices=YES_NO, blank=True)
+    supplier_associations = models.CharField(max_length=3, choices=YES_NO, blank=True)
+
     # Markets
     export_share = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     destinations = models.CharField(max_length=300, blank=True)
@@ -167,6 +175,9 @@ class AssessmentInstitution(models.Model):
     status = models.CharField(max_length=10, choices=Institution.Status.choices, default="active")
     reach = models.CharField(
         "reach to small firms", max_length=10, choices=Institution.Reach.choices, default="unknown"
+    )
+    sector_specific = models.CharField(
+        "serves this sector specifically?", max_length=3, choices=YES_NO, blank=True
     )
     services = models.TextField(blank=True)
 

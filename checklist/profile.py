@@ -7,6 +7,7 @@ be none*. Every datum carries a `Source` so a score can be followed back to it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 STRENGTHS = ("unknown", "weak", "moderate", "strong")
@@ -64,6 +65,7 @@ class Body:
     level: str = "unknown"
     status: str = "active"
     reach: str = "unknown"
+    sector_specific: bool | None = None  # None: not said (library rows never say)
 
 
 @dataclass(frozen=True)
@@ -98,3 +100,7 @@ class ClusterProfile:
     sme_incentives: Fact | None = None  # one of SME_INCENTIVES
     contract_rules: Fact | None = None  # bool: rules for fair large-firm/SME contracts
     intervention_style: Fact | None = None  # one of INTERVENTION_STYLES
+    # Direct yes/no answers by indicator code (criteria.DIRECT_YES_VALUE). None for a library
+    # case, whose lists are all the paper records; a dict for an assessment, where a code
+    # missing from it is "don't know".
+    direct: Mapping[str, Fact] | None = None

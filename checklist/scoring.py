@@ -19,7 +19,12 @@ from .profile import Body, ClusterProfile, Fact, Group, Tie
 STRENGTH_VALUE = {"weak": 0.2, "moderate": 0.6, "strong": 1.0}
 REACH_VALUE = {"wide": 1.0, "partial": 0.6, "limited": 0.2}
 LARGE_ROLES = {"lead_firm", "tnc"}
-SUPPLIER_ROLES = {"stage_unit", "supplier", "machinery", "service"}
+SUPPLIER_ROLES = {  # role -> how evidence names it
+    "stage_unit": "stage units",
+    "supplier": "suppliers",
+    "machinery": "machinery makers",
+    "service": "service providers",
+}
 SMALL_PARTNER_ROLES = {"stage_unit", "supplier", "oem", "homeworker", "overseas_branch"}
 CONTRACTING = {
     "subcontracting",
@@ -186,7 +191,7 @@ def m_producers(p: ClusterProfile) -> Measurement:
 
 
 def m_backward_depth(p: ClusterProfile) -> Measurement:
-    groups = _groups(p, SUPPLIER_ROLES)
+    groups = _groups(p, set(SUPPLIER_ROLES))
     ties = _ties(p, lambda t: t.direction == "backward")
     if groups is None and ties is None:
         return UNKNOWN
@@ -194,7 +199,8 @@ def m_backward_depth(p: ClusterProfile) -> Measurement:
     if groups is not None:
         roles = sorted({g.role for g in groups})
         parts.append(len(roles) / len(SUPPLIER_ROLES))
-        basis.append(f"supplier groups present: {', '.join(roles) or 'none'}")
+        present = ", ".join(SUPPLIER_ROLES[role] for role in roles) or "none"
+        basis.append(f"supplier groups present: {present}")
         basis.extend(str(g.source) for g in groups)
     quality = _tie_quality(ties, "no backward ties recorded")
     if quality.known:
@@ -219,8 +225,24 @@ def m_not_by_fiat(p: ClusterProfile) -> Measurement:
 
 
 def m_sector_bodies(p: ClusterProfile) -> Measurement:
+    """Bodies said not to serve the sector are left out; those not said either way count, and
+    the evidence says so."""
     kinds = {"technology_centre", "training", "standards", "export_promotion", "research"}
-    return _presence(p, kinds, "sector-specific support body", enough=2)
+    bodies = _bodies(p, kinds)
+    if bodies is None:
+        return UNKNOWN
+    sectoral = [b for b in bodies if b.sector_specific is not False]
+    found = _found(
+        sectoral, min(1.0, len(sectoral) / 2), "no sector-specific support body recorded"
+    )
+    unsaid = [
+        f"not said whether it serves this sector only: {b.source}"
+        for b in sectoral
+        if b.sector_specific is None and p.direct is not None
+    ]
+    general = [f"serves other sectors too, not counted: {b.source}"
+               for b in bodies if b.sector_specific is False]  # fmt: skip
+    return Measurement(found.value, found.basis + tuple(unsaid) + tuple(general))
 
 
 def m_group_support(p: ClusterProfile) -> Measurement:
@@ -427,13 +449,39 @@ def m_own_initiatives(p: ClusterProfile) -> Measurement:
     return _found(found, min(1.0, len(found) / 2), "no producer-led joint initiative recorded")
 
 
+def _answered_directly(code: str, listed: Callable[[ClusterProfile], Measurement]):
+    """Combine what the lists show with the officer's direct answer to the indicator's
+    question (see criteria.DIRECT_YES_VALUE for the rule)."""
+
+    def measure(p: ClusterProfile) -> Measurement:
+        found = listed(p)
+        if p.direct is None:
+            return found
+        answer = p.direct.get(code)
+        if found.known and found.value > 0:
+            if answer is not None and answer.value is False:
+                return Measurement(
+                    found.value,
+                    found.basis + (f"answered no, but the lists record these: {answer.source}",),
+                )
+            return found
+        if answer is None:
+            return UNKNOWN
+        if answer.value:
+            value = criteria.DIRECT_YES_VALUE[code]
+            return Measurement(value, (f"yes, no row in the lists gives details: {answer.source}",))
+        return Measurement(0.0, (f"no: {answer.source}",))
+
+    return measure
+
+
 MEASURES: Mapping[str, Callable[[ClusterProfile], Measurement]] = {
     "1a": m_producers,
     "1b": m_backward_depth,
     "1c": m_collective_vehicles,
     "1d": m_not_by_fiat,
     "2a": m_sector_bodies,
-    "2b": m_group_support,
+    "2b": _answered_directly("2b", m_group_support),
     "2c": m_upgrading_tools,
     "3a": m_export_share,
     "3b": m_beyond_price,
@@ -441,18 +489,18 @@ MEASURES: Mapping[str, Callable[[ClusterProfile], Measurement]] = {
     "3d": m_forward_ties,
     "4a": m_trade_fairs,
     "4b": m_external_buyers,
-    "4c": m_buyer_know_how,
+    "4c": _answered_directly("4c", m_buyer_know_how),
     "4d": m_export_promotion,
     "5a": m_technology_centre,
     "5b": m_training,
     "5c": m_associations,
     "5d": m_local_government,
-    "5e": m_self_help,
+    "5e": _answered_directly("5e", m_self_help),
     "5f": m_reach,
     "6a": m_large_firms,
-    "6b": m_supplier_upgrading,
+    "6b": _answered_directly("6b", m_supplier_upgrading),
     "6c": m_putting_out,
-    "6d": m_supplier_associations,
+    "6d": _answered_directly("6d", m_supplier_associations),
     "7a": m_trade_regime,
     "7b": m_incentives,
     "7c": m_contract_rules,

@@ -6,12 +6,21 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from . import criteria
 from .models import STEPS, Assessment, ScoreRecord
 from .payloads import scorecard_payload
 from .profile import Body, ClusterProfile, Fact, Group, MarketBasis, Source, Tie
 from .scoring import Scorecard, score
 
 YES_NO = {"yes": True, "no": False}
+# The assessment field that answers each indicator's direct question, and its step.
+DIRECT_FIELDS = {
+    "2b": ("linkages", "group_support"),
+    "4c": ("linkages", "buyer_know_how"),
+    "6b": ("linkages", "supplier_upgrading"),
+    "5e": ("institutions", "self_help_finance"),
+    "6d": ("institutions", "supplier_associations"),
+}
 
 
 def _answer(step: str, question: str) -> Source:
@@ -59,6 +68,7 @@ def build_assessment_profile(assessment: Assessment) -> ClusterProfile:
                 level=i.level,
                 status=i.status,
                 reach=i.reach,
+                sector_specific=YES_NO.get(i.sector_specific),
                 source=_answer("institutions", i.name),
             )
             for i in assessment.institutions.all()
@@ -78,8 +88,16 @@ def build_assessment_profile(assessment: Assessment) -> ClusterProfile:
                 _answer("markets", "firms compete mainly on"),
             ),
         )
+    direct = {}
+    for code, (step, field) in DIRECT_FIELDS.items():
+        answer = fact(
+            step, YES_NO.get(getattr(assessment, field)), criteria.indicator(code).question
+        )
+        if answer is not None:
+            direct[code] = answer
     return ClusterProfile(
         subject=assessment.name,
+        direct=direct,
         groups=groups,
         ties=ties,
         institutions=bodies,
@@ -116,7 +134,8 @@ def answers_snapshot(assessment: Assessment) -> dict:
     fields = [
         "name", "country", "region", "sector", "kind", "evidence_year", "producer_count",
         "employment", "large_firms", "export_share", "destinations", "competes_on",
-        "foreign_buyers", "key_buyers", "state_created", "trade_regime", "sme_incentives",
+        "foreign_buyers", "key_buyers", *(field for _, field in DIRECT_FIELDS.values()),
+        "state_created", "trade_regime", "sme_incentives",
         "contract_rules", "intervention_style",
     ]  # fmt: skip
     return {
@@ -145,6 +164,7 @@ def answers_snapshot(assessment: Assessment) -> dict:
                 "level": i.level,
                 "status": i.status,
                 "reach": i.reach,
+                "sector_specific": i.sector_specific,
             }
             for i in assessment.institutions.all()
         ],  # fmt: skip
@@ -198,6 +218,14 @@ def submit_assessment(*, assessment: Assessment) -> ScoreRecord:
         assessment.status = Assessment.Status.SUBMITTED
         assessment.save(update_fields=["status", "updated"])
         return record_score(assessment=assessment)
+
+
+def delete_draft(*, assessment: Assessment) -> None:
+    """Delete a draft with its answers. Submitted assessments are kept: their scores are a
+    record others may have read or built on (an admin can still remove one)."""
+    if assessment.status != Assessment.Status.DRAFT:
+        raise ValueError("Only drafts can be deleted.")
+    assessment.delete()
 
 
 def reassess(*, assessment: Assessment, owner) -> Assessment:

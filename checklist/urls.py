@@ -12,10 +12,11 @@ urlpatterns = [
     path("assess/<int:pk>/", views.assessment_scorecard, name="scorecard"),
     path("assess/<int:pk>/submit/", views.assessment_submit, name="submit"),
     re_path(
-        r"^assess/(?P<pk>\d+)/scorecard\.(?P<fmt>csv|xlsx)$",
+        r"^assess/(?P<pk>\d+)/(?P<filename>scorecard\.csv|answers\.csv|scorecard\.xlsx)$",
         views.assessment_download,
         name="download",
     ),
+    path("assess/<int:pk>/delete/", views.assessment_delete, name="delete"),
     path("assess/<int:pk>/reassess/", views.assessment_reassess, name="reassess"),
     path("assess/<int:pk>/compare/<int:other>/", views.assessment_compare, name="compare"),
     path("assess/<int:pk>/<str:step>/", views.assessment_step, name="step"),

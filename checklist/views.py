@@ -7,12 +7,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
-from cases.models import CaseStudy
+from cases.charts import cluster_map
+from cases.models import ActorGroup, CaseStudy
 
 from . import criteria
 from .charts import checklist_radar
-from .exports import scorecard_frames, to_csv, to_xlsx
-from .forms import STEP_FORMS, STEP_INTROS, STEP_TITLES, ProfileForm
+from .exports import answers_frame, scorecard_frame, to_xlsx, workbook_frames
+from .forms import STEP_FORMS, STEP_INTROS, STEP_TITLES, ProfileForm, answer_sheets
 from .history import answer_changes, compare_scorecards
 from .library import case_scorecard
 from .models import OFFICERS, STEPS, Assessment
@@ -20,6 +21,7 @@ from .payloads import scorecard_payload
 from .services import (
     answers_snapshot,
     create_assessment,
+    delete_draft,
     lineage,
     reassess,
     save_step,
@@ -32,7 +34,7 @@ from .similarity import resemblances
 @require_GET
 def method(request):
     points = [
-        (p, [(i, criteria.DEFAULT_WEIGHTS[i.code], criteria.VALUE_RULES[i.code])
+        (p, [(i, criteria.DEFAULT_WEIGHTS[i.code], criteria.value_rule(i.code))
              for i in criteria.indicators_for(p.number)])
         for p in criteria.POINTS
     ]  # fmt: skip
@@ -169,6 +171,7 @@ def assessment_scorecard(request, pk):
         "assessment": assessment,
         "card": card,
         "radar": _radar_html(card, case_cards),
+        "cluster_map": _cluster_map_html(assessment),
         "resemblances": resemblances(card, case_cards),
         "history": list(assessment.scores.all()[:20]),
         "lineage": _visible_lineage(request.user, assessment),
@@ -176,6 +179,50 @@ def assessment_scorecard(request, pk):
         "steps": [(s, STEP_TITLES[s], assessment.step_done(s)) for s in STEPS],
     }
     return render(request, "checklist/assessment_scorecard.html", context)
+
+
+INSTITUTION_HUB = "institutions"
+
+
+def _cluster_map_html(assessment) -> str:
+    """The assessment's groups (one node per role), its institutions, and its ties. A tie's end
+    that is "an institution" meets the institutions' hub node: the form does not say which."""
+    groups, ties = list(assessment.groups.all()), list(assessment.ties.all())
+    if not ties:
+        return ""
+    role_names = dict(ActorGroup.Role.choices)
+    by_role: dict[str, list[str]] = {}
+    for group in groups:
+        by_role.setdefault(group.role, []).append(group.name)
+    for tie in ties:
+        for role in (tie.from_role, tie.to_role):
+            by_role.setdefault(role or INSTITUTION_HUB, [])
+    nodes = [
+        {
+            "key": role,
+            "label": ", ".join(names) or role_names.get(role, "Institutions (any)"),
+            "type": "group",
+            "detail": role_names.get(role, "a tie's end given as 'an institution'"),
+        }
+        for role, names in by_role.items()
+    ] + [
+        {"key": f"i{i.pk}", "label": i.name, "type": "institution", "detail": i.get_kind_display()}
+        for i in assessment.institutions.all()
+    ]
+    edges = [
+        {
+            "source": tie.from_role or INSTITUTION_HUB,
+            "target": tie.to_role or INSTITUTION_HUB,
+            "direction": tie.direction,
+            "nature": tie.get_nature_display(),
+            "strength": tie.strength,
+            "trend": tie.trend,
+            "cited": f"your answer, linkage row {number}",
+        }
+        for number, tie in enumerate(ties, start=1)
+    ]
+    figure = cluster_map(pd.DataFrame(nodes), pd.DataFrame(edges))
+    return figure.to_html(full_html=False, include_plotlyjs=False, div_id="cluster-map")
 
 
 def _visible_lineage(user, assessment):
@@ -205,21 +252,40 @@ def api_assessment_scorecard(request, pk):
     return JsonResponse(scorecard_payload(assessment_scorecard_of(assessment)))
 
 
+DOWNLOADS = ("scorecard.csv", "answers.csv", "scorecard.xlsx")
+
+
 @login_required
 @require_GET
-def assessment_download(request, pk, fmt):
+def assessment_download(request, pk, filename):
     assessment = get_object_or_404(Assessment.objects.for_user(request.user), pk=pk)
-    frames = scorecard_frames(assessment_scorecard_of(assessment), answers_snapshot(assessment))
-    name = slugify(assessment.name) or f"assessment-{pk}"
-    if fmt == "csv":
-        response = HttpResponse(to_csv(frames), content_type="text/csv; charset=utf-8")
+    card, sheets = assessment_scorecard_of(assessment), answer_sheets(assessment)
+    if filename == "scorecard.csv":
+        content, kind = scorecard_frame(card).to_csv(index=False), "text/csv; charset=utf-8"
+    elif filename == "answers.csv":
+        content, kind = answers_frame(sheets).to_csv(index=False), "text/csv; charset=utf-8"
     else:
-        response = HttpResponse(
-            to_xlsx(frames),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response["Content-Disposition"] = f'attachment; filename="{name}-scorecard.{fmt}"'
+        content = to_xlsx(workbook_frames(card, sheets))
+        kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = HttpResponse(content, content_type=kind)
+    name = slugify(assessment.name) or f"assessment-{pk}"
+    response["Content-Disposition"] = f'attachment; filename="{name}-{filename}"'
     return response
+
+
+@login_required
+def assessment_delete(request, pk):
+    """Confirm, then delete a draft (GET shows what will go; POST deletes)."""
+    assessment = get_object_or_404(Assessment.objects.editable_by(request.user), pk=pk)
+    if assessment.status != Assessment.Status.DRAFT:
+        messages.error(request, "Only drafts can be deleted; a submitted assessment is kept.")
+        return redirect("checklist:scorecard", pk=pk)
+    if request.method == "POST":
+        name = str(assessment)
+        delete_draft(assessment=assessment)
+        messages.success(request, f"Draft “{name}” deleted.")
+        return redirect("checklist:assessments")
+    return render(request, "checklist/assessment_delete.html", {"assessment": assessment})
 
 
 @login_required

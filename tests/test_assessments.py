@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
-from checklist.models import OFFICERS, RESEARCHERS, Assessment, ScoreRecord
+from checklist.models import OFFICERS, RESEARCHERS, Assessment, AssessmentTie, ScoreRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -280,32 +280,51 @@ def test_assessment_list_queries_do_not_grow(client, officer, django_assert_max_
     assert response.content.decode().count("/assess/") >= 8
 
 
-def test_answers_and_scores_download_as_csv_and_xlsx(client, officer):
+def test_answers_and_scores_download_as_csv_and_xlsx_in_words(client, officer):
+    import csv
     import io
 
     import openpyxl
 
     assessment = start(client)
     fill_everything(client, assessment)
-    csv = client.get(reverse("checklist:download", args=[assessment.pk, "csv"]))
-    assert csv["Content-Type"].startswith("text/csv")
-    assert "agra-shoe-cluster-scorecard.csv" in csv["Content-Disposition"]
-    text = csv.content.decode()
-    assert text.splitlines()[0] == "sheet,row,column,value"
-    assert "Scores,1,title,Identify existing clusters and networks" in text
-    assert "Institutions,1,name,Agra Footwear Fair" in text
-    xlsx = client.get(reverse("checklist:download", args=[assessment.pk, "xlsx"]))
+    scores = client.get(reverse("checklist:download", args=[assessment.pk, "scorecard.csv"]))
+    assert scores["Content-Type"].startswith("text/csv")
+    assert "agra-shoe-cluster-scorecard.csv" in scores["Content-Disposition"]
+    table = list(csv.DictReader(io.StringIO(scores.content.decode())))
+    first = table[0]
+    assert (first["point"], first["name"]) == ("1", "Identify existing clusters and networks")
+    fairs = next(row for row in table if row["indicator"] == "4a")
+    assert fairs["value (0-1)"] == "1.0" and "Agra Footwear Fair" in fairs["evidence"]
+    assert table[-1]["point"] == "overall"
+
+    answers = client.get(reverse("checklist:download", args=[assessment.pk, "answers.csv"]))
+    rows = list(csv.DictReader(io.StringIO(answers.content.decode())))
+    asked = {(r["step"], r["row"], r["question"]): r["answer"] for r in rows}
+    # Questions and answers as the form words them, not field names and codes.
+    assert asked[("Markets", "", "Firms compete mainly on")] == "Price, Quality"
+    assert asked[("Policy environment", "", "Trade regime")] == "Liberalising"
+    assert asked[("Groups of firms", "2", "Role")] == "Stage units and subcontractors"
+    assert asked[("Linkages", "1", "Nature")] == "Subcontracting"
+    assert "stage_unit" not in answers.content.decode()
+
+    xlsx = client.get(reverse("checklist:download", args=[assessment.pk, "scorecard.xlsx"]))
     book = openpyxl.load_workbook(io.BytesIO(xlsx.content))
-    assert book.sheetnames[:4] == ["Scores", "Evidence", "Recommendations", "Answers"]
-    scores = list(book["Scores"].iter_rows(values_only=True))
-    assert scores[0][:3] == ("point", "title", "score") and len(scores) == 10
-    assert scores[-1][1].startswith("Overall, based on")
+    assert book.sheetnames == ["Scorecard", "Recommendations", "Answers", "Groups of firms",
+                               "Linkages", "Institutions"]  # fmt: skip
+    sheet = list(book["Scorecard"].iter_rows(values_only=True))
+    assert sheet[0][:4] == ("point", "indicator", "name", "score") and len(sheet) == 1 + 8 + 31 + 1
+    assert sheet[-1][2].startswith("Overall, based on")
+    linkages = list(book["Linkages"].iter_rows(values_only=True))
+    assert "Direction" in linkages[0] and "Forward" in linkages[2]
 
 
 def test_downloads_follow_the_same_permissions(client, officer):
     assessment = start(client)
     client.force_login(make_user("boris", OFFICERS))
-    assert client.get(reverse("checklist:download", args=[assessment.pk, "csv"])).status_code == 404
+    for filename in ("scorecard.csv", "answers.csv", "scorecard.xlsx"):
+        url = reverse("checklist:download", args=[assessment.pk, filename])
+        assert client.get(url).status_code == 404
 
 
 def test_assessing_again_keeps_history_and_explains_what_changed(client, officer):
@@ -341,3 +360,87 @@ def test_compare_needs_both_assessments_visible(client, officer):
     theirs = Assessment.objects.get(name="Boris cluster")
     url = reverse("checklist:compare", args=[theirs.pk, mine.pk])
     assert client.get(url).status_code == 404
+
+
+def _evidence(client, assessment, code):
+    data = client.get(reverse("checklist:api-assessment-scorecard", args=[assessment.pk])).json()
+    point = data["points"][int(code[0]) - 1]
+    return next(e for e in point["evidence"] if e["indicator"] == code)
+
+
+def test_linkage_questions_tell_dont_know_from_no(client, officer):
+    assessment = start(client)
+    page = client.get(step_url(assessment, "linkages")).content.decode()
+    assert "Do buyers or agents give producers technical help" in page and "Don&#x27;t know" in page
+    client.post(step_url(assessment, "linkages"), formset_data("linkages", []))
+    assert _evidence(client, assessment, "4c")["value"] is None  # no rows, not asked: unknown
+    client.post(
+        step_url(assessment, "linkages"),
+        {"main-buyer_know_how": "no", "main-group_support": "yes",
+         **formset_data("linkages", [])},
+    )  # fmt: skip
+    assessment.refresh_from_db()
+    assert (assessment.buyer_know_how, assessment.group_support) == ("no", "yes")
+    assert _evidence(client, assessment, "4c")["value"] == 0.0
+    support = _evidence(client, assessment, "2b")
+    assert support["value"] == 0.5 and "Do programmes work with groups" in support["basis"][0]
+
+
+def test_institution_questions_and_a_generalist_body_left_out_of_2a(client, officer):
+    assessment = start(client)
+    bodies = [
+        {"name": "Footwear design school", "kind": "training", "ownership": "public",
+         "level": "local", "status": "active", "reach": "wide", "sector_specific": "yes"},
+        {"name": "District SME office", "kind": "training", "ownership": "public",
+         "level": "local", "status": "active", "reach": "wide", "sector_specific": "no"},
+    ]  # fmt: skip
+    response = client.post(
+        step_url(assessment, "institutions"),
+        {"main-self_help_finance": "", "main-supplier_associations": "no",
+         **formset_data("institutions", bodies)},
+    )  # fmt: skip
+    assert response.status_code == 302
+    sector = _evidence(client, assessment, "2a")
+    assert sector["value"] == 0.5
+    assert any("District SME office" in line and "not counted" in line for line in sector["basis"])
+    assert _evidence(client, assessment, "5e")["value"] is None  # don't know stays unknown
+    assert _evidence(client, assessment, "6d")["value"] == 0.0
+
+
+def test_an_officer_deletes_a_draft_after_confirming_and_only_their_own(client, officer):
+    assessment = start(client)
+    fill_everything(client, assessment)
+    url = reverse("checklist:delete", args=[assessment.pk])
+    assert url in client.get(reverse("checklist:assessments")).content.decode()
+    confirm = client.get(url)
+    assert "Delete the draft" in confirm.content.decode()
+    assert Assessment.objects.filter(pk=assessment.pk).exists()  # GET deletes nothing
+
+    client.force_login(make_user("boris", OFFICERS))
+    assert client.post(url).status_code == 404
+    client.force_login(officer)
+    response = client.post(url)
+    assert response.url == reverse("checklist:assessments")
+    assert not Assessment.objects.filter(pk=assessment.pk).exists()
+    assert not AssessmentTie.objects.filter(assessment_id=assessment.pk).exists()
+
+
+def test_a_submitted_assessment_is_not_deleted(client, officer):
+    assessment = start(client)
+    client.post(reverse("checklist:submit", args=[assessment.pk]))
+    response = client.post(reverse("checklist:delete", args=[assessment.pk]), follow=True)
+    assert "Only drafts can be deleted" in response.content.decode()
+    assert Assessment.objects.filter(pk=assessment.pk).exists()
+
+
+def test_scorecard_draws_the_clusters_map_from_its_linkages(client, officer):
+    assessment = start(client)
+    html = client.get(reverse("checklist:scorecard", args=[assessment.pk])).content.decode()
+    assert 'id="cluster-map"' not in html and "No linkages recorded yet" in html
+    fill_everything(client, assessment)
+    html = client.get(reverse("checklist:scorecard", args=[assessment.pk])).content.decode()
+    assert 'id="cluster-map"' in html
+    # Nodes named after the officer's groups and institutions; ties cite the answer row.
+    for text in ("Shoe producers", "Export agents", "Agra Footwear Fair",
+                 "Technical assistance: weak, unknown (your answer, linkage row 2)"):  # fmt: skip
+        assert text in html

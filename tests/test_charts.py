@@ -17,19 +17,19 @@ def test_cluster_map_draws_each_tie_with_its_strength_and_every_node():
     edges = pd.DataFrame(
         [
             {"source": "g1", "target": "g2", "direction": "backward", "nature": "Subcontracting",
-             "strength": "strong", "trend": "stable", "lines": "383-388"},
+             "strength": "strong", "trend": "stable", "cited": "paper lines 383-388"},
             {"source": "i1", "target": "g1", "direction": "institutional",
              "nature": "Information exchange", "strength": "weak", "trend": "unknown",
-             "lines": "525-527"},
+             "cited": "paper lines 525-527"},
             {"source": "i1", "target": "gone", "direction": "forward", "nature": "Sales",
-             "strength": "weak", "trend": "unknown", "lines": "1-1"},
+             "strength": "weak", "trend": "unknown", "cited": "paper lines 1-1"},
         ]
     )  # fmt: skip
     figure = cluster_map(nodes, edges)
     lines = [t for t in figure.data if t.mode == "lines"]
     assert [t.line.width for t in lines] == [STRENGTH_WIDTH["strong"], STRENGTH_WIDTH["weak"]]
     hovers = [t.hovertext for t in figure.data if t.mode == "markers" and t.hovertext]
-    assert "Subcontracting: strong, stable (paper 383-388)" in hovers
+    assert "Subcontracting: strong, stable (paper lines 383-388)" in hovers
     groups = next(t for t in figure.data if t.name == "Actor groups")
     assert list(groups.text) == ["Shoe producers", "Stage units"]
     institutions = next(t for t in figure.data if t.name == "Institutions")

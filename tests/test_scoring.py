@@ -311,3 +311,71 @@ def test_resemblance_prefers_the_nearest_scorecard_and_needs_shared_points():
     assert [r.key for r in ranked] == ["near", "far"]
     assert ranked[0].similarity > ranked[1].similarity
     assert resemblances(mine, {"blank": score(ClusterProfile("blank"))}) == []
+
+
+# Direct answers (assessments) against lists alone (library cases) ------------------------------
+
+KNOW_HOW_TIE = Tie("forward", "technical_assistance", SRC, "strong", from_role="buyer",
+                   to_role="producer")  # fmt: skip
+
+
+def measure(code, profile):
+    return MEASURES[code](profile)
+
+
+def test_library_lists_are_all_there_is_so_an_empty_list_means_none():
+    library = ClusterProfile("library case", ties=())
+    assert measure("4c", library).value == 0.0
+
+
+def test_an_assessment_list_without_such_a_row_leaves_the_indicator_unknown_until_asked():
+    assessment = ClusterProfile("assessment", ties=(), direct={})
+    assert not measure("4c", assessment).known
+    card = score(assessment)
+    assert "Buyers pass on know-how" in card.point(4).missing
+
+
+@pytest.mark.parametrize("code", sorted(criteria.DIRECT_YES_VALUE))
+def test_a_direct_yes_counts_one_row_and_a_no_counts_zero(code):
+    empty = ClusterProfile("a", groups=(), ties=(), institutions=(), direct={})
+    said_yes = replace(empty, direct={code: Fact(True, Source("yes answer"))})
+    said_no = replace(empty, direct={code: Fact(False, Source("no answer"))})
+    assert measure(code, said_yes).value == criteria.DIRECT_YES_VALUE[code]
+    assert "yes answer" in measure(code, said_yes).basis[0]
+    assert measure(code, said_no).value == 0.0
+    assert not measure(code, empty).known
+
+
+def test_a_listed_row_decides_before_the_direct_answer_and_a_contradiction_is_shown():
+    profile = ClusterProfile(
+        "a", ties=(KNOW_HOW_TIE,), direct={"4c": Fact(False, Source("no answer"))}
+    )
+    result = measure("4c", profile)
+    assert result.value == 1.0  # the strong tie listed
+    assert any("answered no, but the lists record these" in line for line in result.basis)
+
+
+def test_a_body_said_not_to_serve_the_sector_does_not_count_for_2a():
+    def centre(name, sector_specific):
+        return Body("technology_centre", name, Source(name), sector_specific=sector_specific)
+
+    both = (centre("Shoe centre", True), centre("Footwear school", True))
+    sectoral = ClusterProfile("a", institutions=both, direct={})
+    mixed = replace(sectoral, institutions=(centre("Shoe centre", True),
+                                            centre("General SME office", False)))  # fmt: skip
+    unsaid = replace(sectoral, institutions=(centre("Shoe centre", None),))
+    assert measure("2a", sectoral).value == 1.0
+    assert measure("2a", mixed).value == 0.5
+    assert any("General SME office" in line and "not counted" in line
+               for line in measure("2a", mixed).basis)  # fmt: skip
+    assert any("not said whether" in line for line in measure("2a", unsaid).basis)
+
+
+@given(st.sampled_from(sorted(criteria.DIRECT_YES_VALUE)), st.booleans())
+def test_answering_a_direct_question_yes_never_scores_lower_than_no(code, listed):
+    ties = (KNOW_HOW_TIE,) if listed else ()
+    base = ClusterProfile("a", groups=(), ties=ties, institutions=(), direct={})
+    yes = score(replace(base, direct={code: Fact(True, SRC)}))
+    no = score(replace(base, direct={code: Fact(False, SRC)}))
+    point = int(code[0])
+    assert (yes.point(point).score or 0) >= (no.point(point).score or 0)
