@@ -120,12 +120,16 @@ def test_officer_fills_every_step_and_reads_the_scorecard(library, live_server, 
     page.locator("#id_linkages-0-from_role").select_option("export_agent")
     page.locator("#id_linkages-0-to_role").select_option("producer")
     page.locator("#id_linkages-0-strength").select_option("moderate")
+    direct = page.locator("#direct-questions")
+    expect(direct.get_by_text("Do programmes work with groups of producers")).to_be_visible()
+    page.locator("#id_main-group_support_1").check()  # "No" for 2b
     page.get_by_role("button", name="Save and continue").click()
     page.wait_for_url("**/institutions/")
 
     page.locator("#id_institutions-0-name").fill("Agra Footwear Fair")
     page.locator("#id_institutions-0-kind").select_option("trade_fair")
     page.locator("#id_institutions-0-ownership").select_option("private")
+    page.locator("#id_institutions-0-sector_specific").select_option("yes")
     page.get_by_role("button", name="Save and continue").click()
     page.wait_for_url("**/markets/")
 
@@ -145,6 +149,7 @@ def test_officer_fills_every_step_and_reads_the_scorecard(library, live_server, 
     traces = page.evaluate("document.getElementById('radar').data.map(t => t.name)")
     assert traces[0] == "Agra shoe cluster" and len(traces) == 6
     expect(page.locator("#resemblance")).to_be_visible()
+    page.locator("#cluster-map .main-svg").first.wait_for(state="visible")
     page.get_by_role("button", name="Submit and record this scorecard").click()
     expect(page.get_by_text("Assessment submitted and scored.")).to_be_visible()
     expect(page.locator("#history tbody tr")).to_have_count(1)
