@@ -39,6 +39,21 @@ class CaseExample:
     lines: tuple[int, int]
     citation: str = ""
 
+    @property
+    def case_name(self) -> str:
+        return CASE_NAMES[self.case]
+
+
+# The library cases the examples name, as their short titles read (a test holds these to the
+# fixtures).
+CASE_NAMES = {
+    "sinos-valley": "Sinos Valley shoes",
+    "leon-guadalajara": "Leon & Guadalajara shoes",
+    "tiruppur": "Tiruppur knitwear",
+    "bangalore": "Bangalore high-tech networks",
+    "korea-chaebol-networks": "Korean chaebol networks",
+}
+
 
 @dataclass(frozen=True)
 class Indicator:

@@ -69,7 +69,7 @@ def recommendations_frame(card: Scorecard) -> pd.DataFrame:
             "recommendation": r.text,
             "paper lines": f"{r.lines[0]}-{r.lines[1]}",
             "how the cases did it": " | ".join(
-                f"{x.case}: {x.text} (lines {x.lines[0]}-{x.lines[1]})" for x in r.examples
+                f"{x.case_name}: {x.text} (lines {x.lines[0]}-{x.lines[1]})" for x in r.examples
             ),
         }
         for p in card.points

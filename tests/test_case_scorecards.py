@@ -165,3 +165,9 @@ def test_docs_scoring_table_is_what_the_engine_computes(cards):
     start = doc.index("<!-- case-scores:start -->\n") + len("<!-- case-scores:start -->\n")
     table = doc[start : doc.index("\n<!-- case-scores:end -->")]
     assert table == case_scores_markdown(cards), "run: python manage.py scoring_report"
+
+
+def test_recommendation_examples_name_the_cases_by_their_library_titles(client):
+    assert criteria.CASE_NAMES == dict(CaseStudy.objects.values_list("slug", "short_title"))
+    html = client.get(reverse("checklist:case-scorecard", args=["korea-chaebol-networks"]))
+    assert ">Leon &amp; Guadalajara shoes</a> —" in html.content.decode()
