@@ -65,8 +65,9 @@ def linkage_profile(ties: pd.DataFrame) -> go.Figure:
 def institutions_timeline(institutions: pd.DataFrame) -> go.Figure:
     """Institutions by founding year, one row per subject, one trace per type.
 
-    Columns: subject, name, kind, ownership, founded. Institutions without a year are counted
-    in the title, not plotted.
+    Columns: subject, name, kind, ownership, founded (and optionally paper_lines, citation,
+    note for the hover). The marker's shape shows the ownership. Institutions without a year
+    are counted in the title, not plotted.
     """
     dated = institutions.dropna(subset=["founded"])
     figure = go.Figure()
@@ -76,7 +77,8 @@ def institutions_timeline(institutions: pd.DataFrame) -> go.Figure:
                 x=rows["founded"].astype(int).tolist(),
                 y=rows["subject"].tolist(),
                 mode="markers",
-                marker={"size": 12},
+                marker={"size": 12,
+                        "symbol": [OWNERSHIP_SYMBOLS.get(o, "circle") for o in rows["ownership"]]},
                 name=str(kind),
                 hovertext=[f"{r['name']} ({r['ownership']})"
                            + (f"<br>{source_text(r)}" if "paper_lines" in r else "")
@@ -87,14 +89,24 @@ def institutions_timeline(institutions: pd.DataFrame) -> go.Figure:
     undated = len(institutions) - len(dated)
     figure.update_layout(
         xaxis={"title": "founded"},
-        margin={"l": 160, "r": 20, "t": 40, "b": 40},
+        margin={"l": 160, "r": 20, "t": 60, "b": 40},
         legend={"orientation": "h", "y": -0.3},
         title={
-            "text": f"Institutions by founding year ({undated} without a year in the source)",
+            "text": f"Institutions by founding year ({undated} without a year in the source)"
+            f"<br><sup>{OWNERSHIP_KEY}</sup>",
             "font": {"size": 14},
         },
     )
     return figure
+
+
+OWNERSHIP_SYMBOLS = {
+    "Public": "circle",
+    "Private": "diamond",
+    "Public-private": "square",
+    "Not stated": "circle-open",
+}
+OWNERSHIP_KEY = "shape = ownership: ● public  ◆ private  ■ public-private  ○ not stated"
 
 
 # The library charts. Every point's hover names its paper lines, citation and, where the
@@ -116,6 +128,18 @@ def source_text(row) -> str:
         note = "<br>".join(textwrap.wrap(str(row["note"]), 70))
         text = f"{text}<br>{note}" if text else note
     return text
+
+
+UNCERTAIN = "hatched or open: the reading is uncertain or the paper doubts it (see hover)"
+
+
+def _title(text: str) -> dict:
+    return {"text": f"{text}<br><sup>{UNCERTAIN}</sup>", "font": {"size": 14}}
+
+
+def _hatched(rows: pd.DataFrame) -> dict:
+    """A bar pattern marking the values that carry a note (uncertain readings)."""
+    return {"shape": ["/" if note else "" for note in rows["note"]]}
 
 
 def _hover(rows: pd.DataFrame, head) -> list[str]:
@@ -191,6 +215,7 @@ def size_structure(sizes: pd.DataFrame) -> go.Figure:
                         x=drawn["value"].astype(float).tolist(),
                         orientation="h",
                         name=str(measure),
+                        marker={"pattern": _hatched(drawn)},
                         text=drawn["shown"].tolist(),
                         textposition="outside",
                         textfont={"size": 11},
@@ -228,11 +253,8 @@ def size_structure(sizes: pd.DataFrame) -> go.Figure:
         uniformtext={"minsize": 10, "mode": "show"},
         height=120 + 34 * sum(heights),
         legend={"orientation": "h", "y": -0.08, "yanchor": "top"},
-        margin={"l": 20, "r": 60, "t": 60, "b": 40},
-        title={
-            "text": "Firm size structure, in each case's own size classes",
-            "font": {"size": 14},
-        },
+        margin={"l": 20, "r": 60, "t": 90, "b": 40},
+        title=_title("Firm size structure, in each case's own size classes"),
     )
     return figure
 
@@ -283,7 +305,7 @@ def firms_and_employment(firms: pd.DataFrame) -> go.Figure:
                     x=drawn["subject"].tolist(),
                     y=drawn["value"].astype(float).tolist(),
                     name=part or "Whole cluster",
-                    marker={"color": colours[part]},
+                    marker={"color": colours[part], "pattern": _hatched(drawn)},
                     legendgroup=part,
                     showlegend=column == 1 and len(parts) > 1,
                     hovertext=_hover(drawn, lambda r: f"{r['label']}: {r['shown']}"),
@@ -312,8 +334,8 @@ def firms_and_employment(firms: pd.DataFrame) -> go.Figure:
     figure.update_layout(
         barmode="stack",
         legend={"orientation": "h", "y": -0.3},
-        margin={"l": 60, "r": 20, "t": 60, "b": 80},
-        title={"text": "Producing firms and employment", "font": {"size": 14}},
+        margin={"l": 60, "r": 20, "t": 90, "b": 80},
+        title=_title("Producing firms and employment"),
     )
     return figure
 
@@ -343,6 +365,10 @@ def exports_over_time(exports: pd.DataFrame) -> go.Figure:
                     x=rows["year"].astype(int).tolist(),
                     y=rows["value"].astype(float).tolist(),
                     mode="lines+markers",
+                    marker={
+                        "size": 9,
+                        "symbol": ["circle-open" if n else "circle" for n in rows["note"]],
+                    },
                     name=f"{subject}: {rows['label'].iloc[0]}{where}",
                     hovertext=_hover(rows, lambda r: f"{int(r['year'])}: {r['shown']}"),
                     hoverinfo="text",
@@ -355,8 +381,8 @@ def exports_over_time(exports: pd.DataFrame) -> go.Figure:
     figure.update_layout(
         height=280 * max(len(units), 1) + 120,
         legend={"orientation": "h", "y": -0.15},
-        margin={"l": 60, "r": 20, "t": 60, "b": 60},
-        title={"text": "Exports over time (series the paper gives)", "font": {"size": 14}},
+        margin={"l": 60, "r": 20, "t": 90, "b": 60},
+        title=_title("Exports over time (series the paper gives)"),
     )
     return figure
 

@@ -185,12 +185,39 @@ def test_institution_types_stack_by_ownership_and_name_each_institution():
     assert "AEPC (lines 1376-1387)" in public.hovertext[1]
 
 
+def test_uncertain_values_are_hatched_or_open_and_certain_ones_are_not():
+    sizes = sinos_sizes()
+    sizes.loc[2, "note"] = "May be for Rio Grande do Sul."
+    shares = next(t for t in size_structure(sizes).data if t.name == "Share of producers (%)")
+    assert list(shares.marker.pattern.shape) == ["/", "", ""]
+    frame = pd.DataFrame(
+        [
+            export_row("T", "direct-exports-rs", "Rs million", 1986, 374.0),
+            export_row("T", "direct-exports-rs", "Rs million", 1988, 1000.0, note="Garbled."),
+        ]
+    )
+    assert list(exports_over_time(frame).data[0].marker.symbol) == ["circle", "circle-open"]
+
+
 def test_institutions_timeline_hover_names_the_paper_lines():
     frame = pd.DataFrame(
         [{"subject": "S", "name": "FENAC", "kind": "Trade fair", "ownership": "Mixed",
           "founded": 1963, "paper_lines": "278-278", "citation": "", "note": ""}]
     )  # fmt: skip
-    assert "paper lines 278-278" in institutions_timeline(frame).data[0].hovertext[0]
+    figure = institutions_timeline(frame)
+    assert "paper lines 278-278" in figure.data[0].hovertext[0]
+    assert list(figure.data[0].marker.symbol) == ["circle"]  # "Mixed" has no shape of its own
+
+
+def test_institutions_timeline_shows_ownership_as_the_marker_shape():
+    frame = pd.DataFrame(
+        [{"subject": "S", "name": n, "kind": "Training", "ownership": o, "founded": y}
+         for n, o, y in [("SENAI", "Public", 1965), ("CTCCA", "Private", 1972),
+                         ("FENAC", "Public-private", 1963), ("X", "Not stated", 1980)]]
+    )  # fmt: skip
+    figure = institutions_timeline(frame)
+    assert list(figure.data[0].marker.symbol) == ["circle", "diamond", "square", "circle-open"]
+    assert "◆ private" in figure.layout.title.text
 
 
 # The page and its CSVs, from the shipped fixtures.
@@ -307,3 +334,15 @@ def test_every_library_chart_number_has_its_paper_lines(client):
         for row in chart_csv(client, chart, *ALL):
             if row["value"]:
                 assert row["paper_lines"], (chart, row)
+
+
+@pytest.mark.django_db
+def test_library_charts_add_no_queries_per_compared_case(client, django_assert_max_num_queries):
+    client.get(compare_url("bangalore"))  # warm up
+    with django_assert_max_num_queries(30) as one:
+        client.get(compare_url("bangalore"))
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        html = client.get(compare_url(*ALL)).content.decode()
+    for chart in ("sizes", "firms", "exports", "institution-types"):
+        assert f'id="chart-{chart}"' in html
+    assert "about 2,700 firms" in html and "nearly Rs 20,000 million" in html
