@@ -156,7 +156,7 @@ def size_group(row) -> str:
 
 
 def size_class_label(row) -> str:
-    return f"{row['size_class']} ({row['bounds']})"
+    return f"{row['size_class']}<br>{row['bounds']}"  # two short lines fit a phone better
 
 
 def _categories(rows: pd.DataFrame, outer, inner) -> list[list[str]]:
@@ -251,7 +251,7 @@ def size_structure(sizes: pd.DataFrame) -> go.Figure:
     figure.update_layout(
         barmode="group",
         uniformtext={"minsize": 10, "mode": "show"},
-        height=120 + 34 * sum(heights),
+        height=120 + 46 * sum(heights),  # two-line labels
         legend={"orientation": "h", "y": -0.08, "yanchor": "top"},
         margin={"l": 20, "r": 60, "t": 90, "b": 40},
         title=_title("Firm size structure, in each case's own size classes"),

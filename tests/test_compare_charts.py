@@ -63,7 +63,7 @@ def test_size_structure_draws_stated_shares_and_marks_missing_years_without_bars
     assert list(shares.x) == [48.2, 17.3, 88.0]
     groups, classes = (list(level) for level in shares.y)
     assert not any("1971" in g for g in groups)  # no bar for a year the text lacks
-    assert "Small (≤100 employees)" in classes and "Small (≤99 employees)" in classes
+    assert "Small<br>≤100 employees" in classes and "Small<br>≤99 employees" in classes
     assert "paper lines 208-209 · Schmitz 1995a" in shares.hovertext[0]
     gap = next(t for t in figure.data if t.name == NOT_GIVEN)
     assert list(gap.x) == [0, 0]
