@@ -17,8 +17,8 @@ def _source(label: str, row: Cited) -> Source:
     return Source(label, (row.line_from, row.line_to))
 
 
-def _producer_count(case: CaseStudy) -> Fact | None:
-    """Per cluster, the largest count given for a producer group; summed over clusters."""
+def producer_count_figures(case: CaseStudy) -> list[Figure]:
+    """Per cluster, the largest count given for a producer group (no size class)."""
     best: dict[int, Figure] = {}
     for figure in case.figures.all():
         group = figure.actor_group
@@ -30,12 +30,18 @@ def _producer_count(case: CaseStudy) -> Fact | None:
             and (group.cluster_id not in best or figure.value > best[group.cluster_id].value)
         ):
             best[group.cluster_id] = figure
+    return list(best.values())
+
+
+def _producer_count(case: CaseStudy) -> Fact | None:
+    """The producer counts of `producer_count_figures`, summed over clusters."""
+    best = producer_count_figures(case)
     if not best:
         return None
-    total = int(sum(f.value for f in best.values()))
-    first = min(f.line_from for f in best.values())
-    last = max(f.line_to for f in best.values())
-    labels = "; ".join(f"{f.label} {f.display_value}" for f in best.values())
+    total = int(sum(f.value for f in best))
+    first = min(f.line_from for f in best)
+    last = max(f.line_to for f in best)
+    labels = "; ".join(f"{f.label} {f.display_value}" for f in best)
     return Fact(total, Source(labels, (first, last)))
 
 

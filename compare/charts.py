@@ -1,7 +1,11 @@
 """Comparison charts: pure functions of DataFrames."""
 
+import itertools
+import textwrap
+
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from checklist import criteria
 
@@ -61,8 +65,9 @@ def linkage_profile(ties: pd.DataFrame) -> go.Figure:
 def institutions_timeline(institutions: pd.DataFrame) -> go.Figure:
     """Institutions by founding year, one row per subject, one trace per type.
 
-    Columns: subject, name, kind, ownership, founded. Institutions without a year are counted
-    in the title, not plotted.
+    Columns: subject, name, kind, ownership, founded (and optionally paper_lines, citation,
+    note for the hover). The marker's shape shows the ownership. Institutions without a year
+    are counted in the title, not plotted.
     """
     dated = institutions.dropna(subset=["founded"])
     figure = go.Figure()
@@ -72,21 +77,353 @@ def institutions_timeline(institutions: pd.DataFrame) -> go.Figure:
                 x=rows["founded"].astype(int).tolist(),
                 y=rows["subject"].tolist(),
                 mode="markers",
-                marker={"size": 12},
+                marker={"size": 12,
+                        "symbol": [OWNERSHIP_SYMBOLS.get(o, "circle") for o in rows["ownership"]]},
                 name=str(kind),
-                hovertext=[f"{n} ({o})" for n, o in zip(rows["name"], rows["ownership"],
-                                                        strict=True)],
+                hovertext=[f"{r['name']} ({r['ownership']})"
+                           + (f"<br>{source_text(r)}" if "paper_lines" in r else "")
+                           for _, r in rows.iterrows()],
                 hoverinfo="text+x",
             )
         )  # fmt: skip
     undated = len(institutions) - len(dated)
     figure.update_layout(
         xaxis={"title": "founded"},
-        margin={"l": 160, "r": 20, "t": 40, "b": 40},
+        margin={"l": 160, "r": 20, "t": 60, "b": 40},
         legend={"orientation": "h", "y": -0.3},
         title={
-            "text": f"Institutions by founding year ({undated} without a year in the source)",
+            "text": f"Institutions by founding year ({undated} without a year in the source)"
+            f"<br><sup>{OWNERSHIP_KEY}</sup>",
             "font": {"size": 14},
         },
+    )
+    return figure
+
+
+OWNERSHIP_SYMBOLS = {
+    "Public": "circle",
+    "Private": "diamond",
+    "Public-private": "square",
+    "Not stated": "circle-open",
+}
+OWNERSHIP_KEY = "shape = ownership: ● public  ◆ private  ■ public-private  ○ not stated"
+
+
+# The library charts. Every point's hover names its paper lines, citation and, where the
+# reading is uncertain, the note; rows without a value are drawn as marked gaps, never as bars.
+
+NOT_GIVEN = "Not in the paper's text"
+PALETTE = ["#636efa", "#ef553b", "#00cc96", "#ab63fa", "#ffa15a", "#19d3f3"]
+
+
+def source_text(row) -> str:
+    """A frame row's source for a hover: lines, citation and the note, wrapped."""
+    parts = []
+    if row["paper_lines"]:
+        parts.append(f"paper lines {row['paper_lines']}")
+    if row["citation"]:
+        parts.append(str(row["citation"]))
+    text = " · ".join(parts)
+    if row["note"]:
+        note = "<br>".join(textwrap.wrap(str(row["note"]), 70))
+        text = f"{text}<br>{note}" if text else note
+    return text
+
+
+UNCERTAIN = "hatched or open: the reading is uncertain or the paper doubts it (see hover)"
+
+
+def _title(text: str) -> dict:
+    return {"text": f"{text}<br><sup>{UNCERTAIN}</sup>", "font": {"size": 14}}
+
+
+def _hatched(rows: pd.DataFrame) -> dict:
+    """A bar pattern marking the values that carry a note (uncertain readings)."""
+    return {"shape": ["/" if note else "" for note in rows["note"]]}
+
+
+def _hover(rows: pd.DataFrame, head) -> list[str]:
+    return [f"{head(row)}<br>{source_text(row)}" for _, row in rows.iterrows()]
+
+
+def _year(value) -> str:
+    return "year not given" if pd.isna(value) else str(int(value))
+
+
+def size_group(row) -> str:
+    """The outer axis label of a size-structure bar: subject, area and year."""
+    return f"{row['subject']}<br>{row['area']}, {_year(row['year'])}"
+
+
+def size_class_label(row) -> str:
+    return f"{row['size_class']}<br>{row['bounds']}"  # two short lines fit a phone better
+
+
+def _categories(rows: pd.DataFrame, outer, inner) -> list[list[str]]:
+    return [[outer(r) for _, r in rows.iterrows()], [inner(r) for _, r in rows.iterrows()]]
+
+
+def _fix_order(figure: go.Figure, rows: pd.DataFrame, outer, inner, **where) -> None:
+    """Pin a two-level category axis to the frame's row order.
+
+    Plotly orders multi-level categories by first appearance across traces, so an invisible
+    first trace listing every category in order fixes it, whatever the later traces hold."""
+    unique = rows.assign(
+        _o=[outer(r) for _, r in rows.iterrows()], _i=[inner(r) for _, r in rows.iterrows()]
+    ).drop_duplicates(["_o", "_i"])
+    figure.add_trace(
+        go.Scatter(x=[0] * len(unique), y=[unique["_o"].tolist(), unique["_i"].tolist()],
+                   mode="markers", marker={"opacity": 0}, hoverinfo="skip", showlegend=False,
+                   name="order"),
+        **where,
+    )  # fmt: skip
+
+
+MISSING_MARKER = {"symbol": "x-thin-open", "size": 12, "color": "#6c757d", "line": {"width": 2}}
+
+
+def size_structure(sizes: pd.DataFrame) -> go.Figure:
+    """Horizontal bars per size class, grouped by subject, area and year; a trace per measure.
+
+    Columns: subject, area, year, measure, size_class, bounds, value, shown, basis,
+    paper_lines, citation, note. Shares and firm counts get separate panels. A row whose
+    value is missing (None) is drawn as a marker at zero saying so, never as a bar.
+    """
+    counts = sizes["measure"] == "Number of firms"
+    panels = [
+        (title, rows)
+        for title, rows in (("Share (%)", sizes[~counts]), ("Number of firms", sizes[counts]))
+        if len(rows)
+    ]
+    heights = [len(rows.drop_duplicates(["subject", "area", "year", "size_class"]))
+               for _, rows in panels]  # fmt: skip
+    figure = make_subplots(
+        rows=max(len(panels), 1),
+        cols=1,
+        subplot_titles=[title for title, _ in panels],
+        row_heights=heights or None,
+        vertical_spacing=0.08,
+    )
+    for number, (_, rows) in enumerate(panels, start=1):
+        _fix_order(figure, rows, size_group, size_class_label, row=number, col=1)
+        for measure, part in rows.groupby("measure", sort=False):
+            drawn = part[part["value"].notna()]
+            if len(drawn):
+                figure.add_trace(
+                    go.Bar(
+                        y=_categories(drawn, size_group, size_class_label),
+                        x=drawn["value"].astype(float).tolist(),
+                        orientation="h",
+                        name=str(measure),
+                        marker={"pattern": _hatched(drawn)},
+                        text=drawn["shown"].tolist(),
+                        textposition="outside",
+                        textfont={"size": 11},
+                        cliponaxis=False,
+                        hovertext=_hover(drawn, lambda r: f"{r['size_class']}: {r['shown']}"
+                                                          f" ({r['basis'] or r['measure']})"),
+                        hoverinfo="text",
+                    ),
+                    row=number,
+                    col=1,
+                )  # fmt: skip
+        missing = rows[rows["value"].isna()]
+        if len(missing):
+            figure.add_trace(
+                go.Scatter(
+                    y=_categories(missing, size_group, size_class_label),
+                    x=[0] * len(missing),
+                    mode="markers+text",
+                    marker=MISSING_MARKER,
+                    text=[NOT_GIVEN.lower()] * len(missing),
+                    textposition="middle right",
+                    cliponaxis=False,
+                    name=NOT_GIVEN,
+                    hovertext=_hover(missing, lambda r: f"{r['size_class']}: {r['shown']}"),
+                    hoverinfo="text",
+                ),
+                row=number,
+                col=1,
+            )
+        figure.update_yaxes(autorange="reversed", row=number, col=1)
+        if number == 1 and panels[0][0] == "Share (%)":
+            figure.update_xaxes(range=[0, 115], row=number, col=1)  # room for the labels
+    figure.update_layout(
+        barmode="group",
+        uniformtext={"minsize": 10, "mode": "show"},
+        height=120 + 46 * sum(heights),  # two-line labels
+        legend={"orientation": "h", "y": -0.08, "yanchor": "top"},
+        margin={"l": 20, "r": 60, "t": 90, "b": 40},
+        title=_title("Firm size structure, in each case's own size classes"),
+    )
+    return figure
+
+
+def size_caveats(sizes: pd.DataFrame) -> list[str]:
+    """What a reader must know before comparing the size bars: differing class boundaries,
+    classes without bounds, classes that include smaller ones, values the text lacks."""
+    caveats = []
+    bounds = sizes.drop_duplicates(["subject", "size_class", "bounds"])
+    for name, rows in bounds.groupby("size_class", sort=False):
+        if rows["subject"].nunique() > 1 and rows["bounds"].nunique() > 1:
+            meanings = "; ".join(f"{b} in {s}" for s, b in zip(rows["subject"], rows["bounds"],
+                                                                 strict=True))  # fmt: skip
+            caveats.append(f"“{name}” differs between cases: {meanings}. Not comparable.")
+    unbounded = bounds[bounds["bounds"] == "no size bounds in the paper"]
+    for subject, rows in unbounded.groupby("subject", sort=False):
+        names = ", ".join(rows["size_class"])
+        caveats.append(f"{subject}: the paper gives no size bounds for {names}; counts only.")
+    for row in sizes.drop_duplicates(["subject", "area", "basis"]).itertuples():
+        if "includes" in (row.basis or ""):
+            caveats.append(f"{row.subject}, {row.area}: {row.basis}.")
+    gaps = sizes[sizes["value"].isna()].drop_duplicates(["subject", "area", "year"])
+    for _, row in gaps.iterrows():
+        caveats.append(
+            f"{row['subject']}, {row['area']} {_year(row['year'])}: {row['shown']} "
+            f"(lines {row['paper_lines']}). {row['note']}"
+        )
+    return caveats
+
+
+def firms_and_employment(firms: pd.DataFrame) -> go.Figure:
+    """Producing firms and employment side by side; each cited figure a stacked segment.
+
+    Columns: subject, measure, part, label, value (None: not given), shown, paper_lines,
+    citation, note. A case with several clusters stacks one segment per cluster.
+    """
+    measures = ["Producing firms", "Employment"]
+    figure = make_subplots(rows=1, cols=2, subplot_titles=measures, horizontal_spacing=0.12)
+    subjects = list(dict.fromkeys(firms["subject"]))
+    parts = list(dict.fromkeys(firms.loc[firms["value"].notna(), "part"]))
+    colours = dict(zip(parts, itertools.cycle(PALETTE), strict=False))
+    for column, measure in enumerate(measures, start=1):
+        rows = firms[firms["measure"] == measure]
+        for part in parts:
+            drawn = rows[(rows["part"] == part) & rows["value"].notna()]
+            figure.add_trace(
+                go.Bar(
+                    x=drawn["subject"].tolist(),
+                    y=drawn["value"].astype(float).tolist(),
+                    name=part or "Whole cluster",
+                    marker={"color": colours[part], "pattern": _hatched(drawn)},
+                    legendgroup=part,
+                    showlegend=column == 1 and len(parts) > 1,
+                    hovertext=_hover(drawn, lambda r: f"{r['label']}: {r['shown']}"),
+                    hoverinfo="text",
+                ),
+                row=1,
+                col=column,
+            )
+        missing = rows[rows["value"].isna()]
+        figure.add_trace(
+            go.Scatter(
+                x=missing["subject"].tolist(),
+                y=[0] * len(missing),
+                mode="markers",
+                marker=MISSING_MARKER,
+                name="Not given (hover for why)",
+                legendgroup="missing",
+                showlegend=column == 1 and len(missing) > 0,
+                hovertext=_hover(missing, lambda r: f"{r['measure']}: {r['shown']}"),
+                hoverinfo="text",
+            ),
+            row=1,
+            col=column,
+        )
+        figure.update_xaxes(categoryorder="array", categoryarray=subjects, row=1, col=column)
+    figure.update_layout(
+        barmode="stack",
+        legend={"orientation": "h", "y": -0.3},
+        margin={"l": 60, "r": 20, "t": 90, "b": 80},
+        title=_title("Producing firms and employment"),
+    )
+    return figure
+
+
+def exports_over_time(exports: pd.DataFrame) -> go.Figure:
+    """One line per export time series, one panel per unit (shares, rupees, dollars).
+
+    Columns: subject, series, label, scope, unit, year, value, shown, paper_lines, citation,
+    note. Money is drawn on a log scale so early and late years both read.
+    """
+    units = list(dict.fromkeys(exports["unit"]))
+    figure = make_subplots(
+        rows=max(len(units), 1),
+        cols=1,
+        shared_xaxes=True,
+        subplot_titles=[("Share (%)" if u == "%" else u) for u in units],
+        vertical_spacing=0.15,
+    )
+    for number, unit in enumerate(units, start=1):
+        for (subject, _), rows in exports[exports["unit"] == unit].groupby(
+            ["subject", "series"], sort=False
+        ):
+            scope = rows["scope"].iloc[0]
+            where = "" if scope == "Cluster or network" else f" ({scope.lower()})"
+            figure.add_trace(
+                go.Scatter(
+                    x=rows["year"].astype(int).tolist(),
+                    y=rows["value"].astype(float).tolist(),
+                    mode="lines+markers",
+                    marker={
+                        "size": 9,
+                        "symbol": ["circle-open" if n else "circle" for n in rows["note"]],
+                    },
+                    name=f"{subject}: {rows['label'].iloc[0]}{where}",
+                    hovertext=_hover(rows, lambda r: f"{int(r['year'])}: {r['shown']}"),
+                    hoverinfo="text",
+                ),
+                row=number,
+                col=1,
+            )
+        if unit != "%":
+            figure.update_yaxes(type="log", title={"text": "log scale"}, row=number, col=1)
+    figure.update_layout(
+        height=280 * max(len(units), 1) + 120,
+        legend={"orientation": "h", "y": -0.15},
+        margin={"l": 60, "r": 20, "t": 90, "b": 60},
+        title=_title("Exports over time (series the paper gives)"),
+    )
+    return figure
+
+
+OWNERSHIP_COLOURS = {
+    "Public": "#1f77b4",
+    "Private": "#ff7f0e",
+    "Public-private": "#2ca02c",
+    "Not stated": "#bbbbbb",
+}
+
+
+def institution_types(types: pd.DataFrame) -> go.Figure:
+    """Horizontal bars of institutions per subject and type, stacked by ownership.
+
+    Columns: subject, kind, ownership, institutions (a count), names.
+    """
+    figure = go.Figure()
+    for ownership, rows in types.groupby("ownership", sort=False):
+        figure.add_trace(
+            go.Bar(
+                y=[rows["subject"].tolist(), rows["kind"].tolist()],
+                x=rows["institutions"].tolist(),
+                orientation="h",
+                name=str(ownership),
+                marker={"color": OWNERSHIP_COLOURS.get(str(ownership))},
+                hovertext=[
+                    f"{k}, {ownership.lower()}: {n}<br>" + "<br>".join(names.split("; "))
+                    for k, n, names in zip(rows["kind"], rows["institutions"], rows["names"],
+                                           strict=True)
+                ],
+                hoverinfo="text",
+            )
+        )  # fmt: skip
+    figure.update_layout(
+        barmode="stack",
+        height=120 + 22 * types[["subject", "kind"]].drop_duplicates().shape[0],
+        xaxis={"title": "institutions named", "dtick": 1},
+        yaxis={"autorange": "reversed"},
+        legend={"orientation": "h", "y": -0.1, "title": {"text": "ownership"}},
+        margin={"l": 20, "r": 20, "t": 40, "b": 40},
+        title={"text": "Institutions by type and ownership", "font": {"size": 14}},
     )
     return figure

@@ -12,7 +12,7 @@ import pandas as pd
 
 from cases.models import CaseStudy, Conclusion, Figure
 from checklist import criteria
-from checklist.library import build_profile
+from checklist.library import build_profile, producer_count_figures
 from checklist.models import Assessment
 from checklist.scoring import Scorecard
 
@@ -64,8 +64,8 @@ def _conclusion_cells(subjects: list[Subject]) -> list[Row]:
     return rows
 
 
-def _employment(case: CaseStudy, figures: list[Figure]) -> Cell | None:
-    """Per cluster, its headline employment figure (else its largest); clusters side by side.
+def employment_figures(case: CaseStudy, figures: list[Figure]) -> list[Figure]:
+    """Per cluster, its headline employment figure (else its largest).
 
     Only the cluster's own workforce counts: not a firm's, an institution's or a supplier
     group's (Bangalore's 70 consortium staff are not Bangalore's employment)."""
@@ -84,6 +84,12 @@ def _employment(case: CaseStudy, figures: list[Figure]) -> Cell | None:
         ]
         if candidates:
             chosen.append(max(candidates, key=lambda f: (f.headline, f.value)))
+    return chosen
+
+
+def _employment(case: CaseStudy, figures: list[Figure]) -> Cell | None:
+    """The cluster's employment figures, clusters side by side."""
+    chosen = employment_figures(case, figures)
     if not chosen:
         return None
     if len(chosen) == 1:
@@ -214,8 +220,22 @@ def linkages_frame(subjects: list[Subject]) -> pd.DataFrame:
     )  # fmt: skip
 
 
+SOURCE_COLUMNS = ["paper_lines", "citation", "note"]
+OFFICER = {"paper_lines": "", "citation": "", "note": "Officer's answer"}
+
+
+def _provenance(row) -> dict[str, str]:
+    """A library row's source as data-table columns; the note only where it is not certain."""
+    return {
+        "paper_lines": f"{row.line_from}-{row.line_to}",
+        "citation": row.citation,
+        "note": row.note if row.confidence != "certain" else "",
+    }
+
+
 def institutions_frame(subjects: list[Subject]) -> pd.DataFrame:
-    """Columns subject, name, kind, ownership, founded (None where the year is not given)."""
+    """Columns subject, name, kind, ownership, founded (None where the year is not given),
+    paper_lines, citation, note."""
     records = []
     for s in subjects:
         if s.case:
@@ -227,6 +247,7 @@ def institutions_frame(subjects: list[Subject]) -> pd.DataFrame:
                         "kind": i.get_kind_display(),
                         "ownership": i.get_ownership_display(),
                         "founded": i.founded,
+                        **_provenance(i),
                     }
                 )
         elif s.assessment.step_done("institutions"):
@@ -238,6 +259,252 @@ def institutions_frame(subjects: list[Subject]) -> pd.DataFrame:
                         "kind": i.get_kind_display(),
                         "ownership": i.get_ownership_display(),
                         "founded": None,
+                        **OFFICER,
                     }
                 )
-    return pd.DataFrame(records, columns=["subject", "name", "kind", "ownership", "founded"])
+    return pd.DataFrame(records, columns=["subject", "name", "kind", "ownership", "founded",
+                                          *SOURCE_COLUMNS])  # fmt: skip
+
+
+# The library charts: firm sizes, firm counts and employment, exports over time, institutions
+# by type and ownership. Each frame row carries its paper lines, citation and note.
+
+NOT_STATED = "not stated in the paper's text"
+
+SIZE_MEASURES = {
+    Figure.Metric.SHARE: "Share of producers (%)",
+    Figure.Metric.EMPLOYMENT_SHARE: "Share of employment (%)",
+    Figure.Metric.VALUE_ADDED_SHARE: "Share of value added (%)",
+    Figure.Metric.COUNT: "Number of firms",
+}
+FIRM_ROLES = {"producer", "lead_firm"}
+
+# Size distributions the paper compares over time whose earlier values its text does not give
+# (Chart 1.1's 1971 bar did not survive the text extraction). The history event naming the
+# year gives the lines and the note; the frame shows the gap and never fills it.
+SIZE_GAPS = {"sinos-valley": ("producer-size-structure", "small-firm-share-decline")}
+
+
+def size_bounds(size_class) -> str:
+    """A size class's bounds in employees, as the case's own source draws them."""
+    low, high = size_class.min_employees, size_class.max_employees
+    if low is None and high is None:
+        text = "no size bounds in the paper"
+    elif low is None:
+        text = f"≤{high} employees"
+    elif high is None:
+        text = f"≥{low} employees"
+    else:
+        text = f"{low}–{high} employees"
+    return text if size_class.confidence == "certain" else f"{text} (inferred)"
+
+
+def _is_size_figure(f: Figure) -> bool:
+    """A share or count of the cluster's own firms in one of the case's size classes."""
+    if f.size_class is None or f.institution_id is not None or f.firm_id is not None:
+        return False
+    if f.actor_group is not None and f.actor_group.role not in FIRM_ROLES:
+        return False  # e.g. Korea's subcontracting SMEs, a supplier group
+    if f.metric == Figure.Metric.COUNT:
+        return f.unit == Figure.Unit.FIRMS
+    return f.metric in SIZE_MEASURES and f.unit == Figure.Unit.PERCENT
+
+
+def _area(f: Figure) -> str:
+    if f.scope == Figure.Scope.CLUSTER and f.cluster is not None:
+        return f.cluster.name
+    return f.get_scope_display()
+
+
+SIZE_COLUMNS = ["subject", "area", "year", "measure", "size_class", "bounds", "value", "shown",
+                "basis", *SOURCE_COLUMNS]  # fmt: skip
+
+
+def _size_gaps(case: CaseStudy, figures: list[Figure], name: str, order: dict) -> list[dict]:
+    """Rows for the size classes of a gap year: value None, shown as not stated."""
+    if case.slug not in SIZE_GAPS:
+        return []
+    series, event_key = SIZE_GAPS[case.slug]
+    event = next((e for e in case.history.all() if e.key == event_key), None)
+    if event is None:
+        return []
+    return [
+        {
+            "subject": name,
+            "area": event.cluster.name if event.cluster else "",
+            "year": event.year_from,
+            "measure": SIZE_MEASURES[f.metric],
+            "size_class": f.size_class.name,
+            "bounds": size_bounds(f.size_class),
+            "value": None,
+            "shown": NOT_STATED,
+            "basis": "",
+            "_order": order.get(f.size_class_id, 0),
+            **_provenance(event),
+        }
+        for f in figures
+        if f.series == series and f.year != event.year_from
+    ]
+
+
+def size_structure_frame(subjects: list[Subject]) -> pd.DataFrame:
+    """Firm size structure per case: one row per size class and year, in the case's own classes.
+
+    Columns: subject, area, year, measure, size_class, bounds, value (None: not in the text),
+    shown, basis, paper_lines, citation, note. Assessments record no size classes.
+    """
+    records = []
+    for s in subjects:
+        if s.case is None:
+            continue
+        figures = [f for f in s.case.figures.all() if _is_size_figure(f)]
+        order = {c.id: n for n, c in enumerate(s.case.size_classes.all())}
+        areas = {c.name: n for n, c in enumerate(s.case.clusters.all())}
+        measures = list(SIZE_MEASURES.values())
+        rows = [
+            {
+                "subject": s.name,
+                "area": _area(f),
+                "year": f.year,
+                "measure": SIZE_MEASURES[f.metric],
+                "size_class": f.size_class.name,
+                "bounds": size_bounds(f.size_class),
+                "value": float(f.value),
+                "shown": f.display_value,
+                "basis": f.basis,
+                "_order": order.get(f.size_class_id, 0),
+                **_provenance(f),
+            }
+            for f in figures
+        ]
+        rows += _size_gaps(s.case, figures, s.name, order)
+        rows.sort(
+            key=lambda r: (measures.index(r["measure"]), r["year"] or 9999,
+                           areas.get(r["area"], len(areas)), r["_order"])
+        )  # fmt: skip
+        records += rows
+    frame = pd.DataFrame(records, columns=SIZE_COLUMNS)
+    return frame.astype({"year": "Int64"})
+
+
+def firms_frame(subjects: list[Subject]) -> pd.DataFrame:
+    """Producing firms and employment per subject, one row per cluster's cited figure.
+
+    Columns: subject, measure, part (the cluster, where a case has several), label, value
+    (None where not given), shown, paper_lines, citation, note. Cases use the figures the
+    comparison table uses; assessments the officer's answers.
+    """
+    columns = ["subject", "measure", "part", "label", "value", "shown", *SOURCE_COLUMNS]
+    missing = {
+        "Producing firms": "The library has no count of this case's producers.",
+        "Employment": "The library has no figure for this case's own workforce.",
+    }
+    records = []
+    for s in subjects:
+        if s.assessment is not None:
+            answers = {"Producing firms": s.assessment.producer_count,
+                       "Employment": s.assessment.employment}  # fmt: skip
+            for measure, value in answers.items():
+                records.append(
+                    {"subject": s.name, "measure": measure, "part": "", "label": measure,
+                     "value": None if value is None else float(value),
+                     "shown": "not answered" if value is None else f"{value:,}", **OFFICER}
+                )  # fmt: skip
+            continue
+        several = len(s.case.clusters.all()) > 1
+        chosen = {
+            "Producing firms": producer_count_figures(s.case),
+            "Employment": employment_figures(s.case, list(s.case.figures.all())),
+        }
+        for measure, figures in chosen.items():
+            if not figures:
+                records.append(
+                    {"subject": s.name, "measure": measure, "part": "", "label": measure,
+                     "value": None, "shown": "not in the library", "paper_lines": "",
+                     "citation": "", "note": missing[measure]}
+                )  # fmt: skip
+            for f in figures:
+                records.append(
+                    {
+                        "subject": s.name,
+                        "measure": measure,
+                        "part": f.cluster.name if several and f.cluster else "",
+                        "label": f.label,
+                        "value": float(f.value),
+                        "shown": f.display_value,
+                        **_provenance(f),
+                    }
+                )
+    return pd.DataFrame(records, columns=columns)
+
+
+EXPORT_METRICS = {
+    Figure.Metric.EXPORT_VALUE,
+    Figure.Metric.EXPORT_VOLUME,
+    Figure.Metric.EXPORT_SHARE,
+}
+
+
+def exports_frame(subjects: list[Subject]) -> pd.DataFrame:
+    """Export time series of the chosen cases: figures sharing a series over two or more years.
+
+    Columns: subject, series, label, scope, unit, year, value, shown, paper_lines, citation,
+    note. A series of one year (a breakdown, two estimates of one year) is not a time series.
+    """
+    columns = ["subject", "series", "label", "scope", "unit", "year", "value", "shown",
+               *SOURCE_COLUMNS]  # fmt: skip
+    records = []
+    for s in subjects:
+        if s.case is None:
+            continue
+        series: dict[str, list[Figure]] = {}
+        for f in s.case.figures.all():
+            if f.series and f.metric in EXPORT_METRICS and f.year:
+                series.setdefault(f.series, []).append(f)
+        for slug, figures in series.items():
+            if len({f.year for f in figures}) < 2:
+                continue
+            for f in sorted(figures, key=lambda f: f.year):
+                records.append(
+                    {
+                        "subject": s.name,
+                        "series": slug,
+                        "label": figures[0].label,
+                        "scope": f.get_scope_display(),
+                        "unit": f.get_unit_display(),
+                        "year": f.year,
+                        "value": float(f.value),
+                        "shown": f.display_value,
+                        **_provenance(f),
+                    }
+                )
+    return pd.DataFrame(records, columns=columns)
+
+
+OWNERSHIPS = ["Public", "Private", "Public-private", "Not stated"]
+
+
+def institution_types_frame(subjects: list[Subject]) -> pd.DataFrame:
+    """Institutions counted by type and ownership per subject, naming each with its lines.
+
+    Columns: subject, kind, ownership, institutions (a count), names.
+    """
+    counted: dict[tuple[str, str, str], list[str]] = {}
+    for row in institutions_frame(subjects).itertuples(index=False):
+        lines = f" (lines {row.paper_lines})" if row.paper_lines else ""
+        counted.setdefault((row.subject, row.kind, row.ownership), []).append(row.name + lines)
+    subject_order = {s.name: n for n, s in enumerate(subjects)}
+    keys = sorted(
+        counted,
+        key=lambda k: (subject_order[k[0]], k[1], OWNERSHIPS.index(k[2]) if k[2] in OWNERSHIPS
+                       else len(OWNERSHIPS)),
+    )  # fmt: skip
+    return pd.DataFrame(
+        [
+            {"subject": subject, "kind": kind, "ownership": ownership,
+             "institutions": len(counted[subject, kind, ownership]),
+             "names": "; ".join(counted[subject, kind, ownership])}
+            for subject, kind, ownership in keys
+        ],
+        columns=["subject", "kind", "ownership", "institutions", "names"],
+    )  # fmt: skip

@@ -10,6 +10,7 @@ from checklist.library import case_scorecard
 from checklist.models import Assessment
 from checklist.services import assessment_scorecard
 
+from . import charts, table
 from .charts import institutions_timeline, linkage_profile, point_bars
 from .forms import CompareForm
 from .table import (
@@ -21,10 +22,24 @@ from .table import (
     scores_frame,
 )
 
+# The charts drawn from the case library: name, title, frame, builder, and what to say
+# instead of drawing when none of the chosen subjects has data for it.
+LIBRARY_CHARTS = [
+    ("sizes", "Firm size structure", table.size_structure_frame, charts.size_structure,
+     "None of the chosen subjects has size-class figures (assessments record none)."),
+    ("firms", "Producing firms and employment", table.firms_frame, charts.firms_and_employment,
+     ""),
+    ("exports", "Exports over time", table.exports_frame, charts.exports_over_time,
+     "None of the chosen subjects has an export time series in the paper."),
+    ("institution-types", "Institutions by type and ownership", table.institution_types_frame,
+     charts.institution_types, "None of the chosen subjects names any institutions."),
+]  # fmt: skip
+
 CHART_DATA = {
     "scores": scores_frame,
     "linkages": linkages_frame,
     "institutions": institutions_frame,
+    **{name: frame for name, _, frame, _, _ in LIBRARY_CHARTS},
 }
 
 
@@ -34,6 +49,24 @@ def _html(frame):
 
 def _chart(figure, div_id):
     return figure.to_html(full_html=False, include_plotlyjs=False, div_id=div_id)
+
+
+def _library_charts(subjects: list[Subject]) -> list[dict]:
+    drawn = []
+    for name, title, frame_for, builder, empty in LIBRARY_CHARTS:
+        frame = frame_for(subjects)
+        drawn.append(
+            {
+                "name": name,
+                "title": title,
+                "chart": _chart(builder(frame), f"chart-{name}") if len(frame) else "",
+                "empty": empty,
+                "data": _html(frame),
+                "caveats": charts.size_caveats(frame) if name == "sizes" else [],
+                "wide": name == "sizes",  # its class labels need the room
+            }
+        )
+    return drawn
 
 
 def _subjects(data, user) -> list[Subject]:
@@ -78,6 +111,7 @@ def compare_page(request):
                 "linkages_data": _html(ties),
                 "institutions": _chart(institutions_timeline(institutions), "chart-institutions"),
                 "institutions_data": _html(institutions),
+                "library_charts": _library_charts(subjects),
             }
         )
         context.update(

@@ -165,4 +165,8 @@ def test_five_case_comparison_draws_its_charts(library, live_server, watched_pag
         assert page.evaluate(f"document.querySelector('{chart}').data.length") == 5
     for chart in ("#chart-linkages", "#chart-institutions"):
         page.locator(f"{chart} .main-svg").first.wait_for(state="visible")
+    for chart in ("#chart-sizes", "#chart-firms", "#chart-exports", "#chart-institution-types"):
+        expect(page.locator(f"{chart} .main-svg").first).to_be_visible()
+    expect(page.locator("#chart-sizes")).to_contain_text("not in the paper's text")  # 1971
+    expect(page.locator("#chart-exports")).to_contain_text("Direct knitwear exports")
     expect(page.locator("#comparison thead th")).to_have_count(6)
