@@ -608,8 +608,9 @@ INDICATORS: tuple[Indicator, ...] = (
     ),
     Indicator(
         "6c",
-        "Large firms put work out to SMEs",
-        "Do large firms subcontract work to SMEs (how many contracting ties)?",
+        "Larger firms put work out to smaller ones",
+        "Do large firms (or larger producers) subcontract work to smaller firms and stage units "
+        "(how many contracting ties)?",
         "Point 6 links upgrading to 'industrial restructuring strategies of large producers' "
         "(2686); GSA put out 21 of 37 lines (2108-2110); Bangalore's large firms turned to "
         "specialised SMEs (1679-1683).",

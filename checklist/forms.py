@@ -9,7 +9,12 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from . import criteria
 from .models import Assessment, AssessmentGroup, AssessmentInstitution, AssessmentTie
 
-PERCENT = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
+# "%%": Django %-formats validator messages with the limit's parameters.
+SHARE_RANGE = "Give a share between 0 and 100 (%%)."
+PERCENT = [
+    MinValueValidator(Decimal(0), message=SHARE_RANGE),
+    MaxValueValidator(Decimal(100), message=SHARE_RANGE),
+]
 COMPETITION = [
     ("price", "Price"),
     ("quality", "Quality"),
@@ -67,7 +72,12 @@ class FirmsForm(forms.ModelForm):
 
 class GroupForm(forms.ModelForm):
     share_of_firms = forms.DecimalField(
-        label="Share of firms (%)", required=False, validators=PERCENT, max_digits=5
+        label="Share of firms (%)",
+        required=False,
+        validators=PERCENT,
+        max_digits=5,
+        min_value=None,
+        widget=forms.NumberInput(attrs={"min": 0, "max": 100, "step": "any"}),
     )
 
     class Meta:
@@ -111,8 +121,6 @@ InstitutionFormSet = forms.inlineformset_factory(
     extra=3,
 )
 
-YES_NO_UNKNOWN = [("yes", "Yes"), ("no", "No"), ("", "Don't know")]
-
 
 class DirectQuestionsForm(forms.ModelForm):
     """Yes / no / don't know for the indicators a list alone cannot settle (an empty list may
@@ -130,8 +138,7 @@ class DirectQuestionsForm(forms.ModelForm):
                 "Answer even if your rows above show it: when no row does, this answer "
                 f"decides. {indicator.rationale}"
             )
-            field.widget = forms.RadioSelect(choices=YES_NO_UNKNOWN)
-            field.choices = YES_NO_UNKNOWN
+            field.widget = forms.RadioSelect(choices=field.choices)
 
 
 class LinkageQuestionsForm(DirectQuestionsForm):
@@ -157,6 +164,7 @@ class MarketsForm(forms.ModelForm):
         validators=PERCENT,
         max_digits=5,
         decimal_places=2,
+        widget=forms.NumberInput(attrs={"min": 0, "max": 100, "step": "any"}),
         help_text="Sinos Valley exported about 70% (line 176); Mexico's shoe industry 7% (603).",
     )
     competes_on = forms.MultipleChoiceField(
@@ -173,9 +181,10 @@ class MarketsForm(forms.ModelForm):
         model = Assessment
         fields = ["export_share", "destinations", "competes_on", "foreign_buyers", "key_buyers"]
         labels = {"foreign_buyers": "Do firms sell to demanding foreign buyers?"}
+        widgets = {"foreign_buyers": forms.RadioSelect}
         help_texts = {
-            "foreign_buyers": "Leave empty if not known.",
-            "key_buyers": "Named buyers, agents or retailers, one per line.",
+            "key_buyers": "Named buyers, agents or retailers, one per line. Each counts for 4b "
+            "(buyers and agents reaching the cluster), with the groups of firms.",
         }
 
 
@@ -190,6 +199,7 @@ class PolicyForm(forms.ModelForm):
             "intervention_style",
             "policy_notes",
         ]
+        widgets = {"state_created": forms.RadioSelect, "contract_rules": forms.RadioSelect}
         labels = {
             "state_created": "Was the cluster started by an administrative decision?",
             "sme_incentives": "Size-based incentives for SMEs",

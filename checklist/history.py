@@ -43,56 +43,33 @@ def compare_scorecards(before: Scorecard, after: Scorecard) -> list[PointChange]
     return changes
 
 
-LABELS = {
-    "steps_done": "Steps answered",
-    "evidence_year": "Year of the evidence",
-    "producer_count": "Producing firms",
-    "large_firms": "Large firms",
-    "export_share": "Share of output exported (%)",
-    "competes_on": "Firms compete on",
-    "foreign_buyers": "Foreign buyers",
-    "key_buyers": "Key buyers",
-    "state_created": "Started by administrative decision",
-    "trade_regime": "Trade regime",
-    "sme_incentives": "Size-based incentives",
-    "contract_rules": "Rules on large-firm contracts",
-    "intervention_style": "Intervention style",
-    "groups": "Firm groups",
-    "ties": "Linkages",
-    "institutions": "Institutions",
-}
-
-
-def _row_label(row: dict) -> str:
-    return ", ".join(f"{v}" for v in row.values() if v not in (None, "", "unknown"))
-
-
-def _show(value) -> str:
-    if value in (None, "", []):
-        return "—"
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    return str(value)
+def _row(row: dict) -> str:
+    """A list row in words: its answered columns, e.g. "Name: Agra Fair, Kind: Trade fair"."""
+    return ", ".join(
+        f"{question}: {answer}"
+        for question, answer in row.items()
+        if answer not in (None, "", "Unknown", "Don't know", "Not judged")
+    )
 
 
 def answer_changes(before: dict, after: dict) -> list[tuple[str, str, str]]:
-    """The answers that differ, as (label, before, after); list answers as rows removed and
-    rows added."""
-    changes = []
-    for key in [*after, *(k for k in before if k not in after)]:
-        old, new = before.get(key), after.get(key)
-        if old == new or key == "steps_done":
-            continue
-        label = LABELS.get(key, key.replace("_", " ").capitalize())
-        if (
-            isinstance(old, list)
-            and old
-            and isinstance(old[0], dict)
-            or (isinstance(new, list) and new and isinstance(new[0], dict))
-        ):
-            removed = [_row_label(r) for r in old or [] if r not in (new or [])]
-            added = [_row_label(r) for r in new or [] if r not in (old or [])]
-            changes.append((label, "; ".join(removed) or "—", "; ".join(added) or "—"))
-        else:
-            changes.append((label, _show(old), _show(new)))
+    """The answers that differ, as (question, before, after), from two sets of worded answers
+    (`checklist.forms.answer_sheets`); list answers as rows removed and rows added."""
+
+    def scalars(sheets):
+        return {(a["step"], a["question"]): a["answer"] for a in sheets["answers"]}
+
+    old, new = scalars(before), scalars(after)
+    changes = [
+        (f"{step}: {question}", old.get((step, question)) or "—", answer or "—")
+        for (step, question), answer in new.items()
+        if old.get((step, question)) != answer
+    ]
+    for title in after["lists"].keys() | before["lists"].keys():
+        old_rows = [_row(r) for r in before["lists"].get(title, [])]
+        new_rows = [_row(r) for r in after["lists"].get(title, [])]
+        removed = [r for r in old_rows if r not in new_rows]
+        added = [r for r in new_rows if r not in old_rows]
+        if removed or added:
+            changes.append((title, "; ".join(removed) or "—", "; ".join(added) or "—"))
     return changes

@@ -12,7 +12,9 @@ from django.urls import reverse
 from cases.models import ActorGroup, CaseStudy, Institution, Linkage
 
 STEPS = ("profile", "firms", "linkages", "institutions", "markets", "policy")
-YES_NO = [("yes", "Yes"), ("no", "No")]
+# A blank answer is "don't know": it stays unknown in the scorecard, never a "no".
+DONT_KNOW = ("", "Don't know")
+YES_NO = [("yes", "Yes"), ("no", "No"), DONT_KNOW]
 
 
 class AssessmentQuerySet(models.QuerySet):
@@ -96,12 +98,18 @@ class Assessment(models.Model):
     trade_regime = models.CharField(
         max_length=14,
         blank=True,
-        choices=[("protected", "Protected"), ("liberalising", "Liberalising"), ("open", "Open")],
+        choices=[
+            DONT_KNOW,
+            ("protected", "Protected"),
+            ("liberalising", "Liberalising"),
+            ("open", "Open"),
+        ],
     )
     sme_incentives = models.CharField(
         max_length=10,
         blank=True,
         choices=[
+            DONT_KNOW,
             ("none", "None"),
             ("fair", "Fair: used as intended"),
             ("distorting", "Distorting: firms split or stay small to keep them"),
@@ -112,6 +120,7 @@ class Assessment(models.Model):
         max_length=12,
         blank=True,
         choices=[
+            DONT_KNOW,
             ("facilitator", "Facilitator and enabler"),
             ("director", "Directs and runs programmes"),
             ("absent", "Little or no intervention"),

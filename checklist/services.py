@@ -27,6 +27,10 @@ def _answer(step: str, question: str) -> Source:
     return Source(f"Answer ({step}): {question}")
 
 
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
 def build_assessment_profile(assessment: Assessment) -> ClusterProfile:
     """The engine's view of an assessment. A step not yet saved is unknown, not empty."""
     done = set(assessment.steps_done)
@@ -39,8 +43,15 @@ def build_assessment_profile(assessment: Assessment) -> ClusterProfile:
         # The large firms named in the free-text box are large firms too (indicator 6a).
         groups += tuple(
             Group("lead_firm", name, _answer("firms", f"large firm: {name}"))
-            for name in (line.strip() for line in assessment.large_firms.splitlines())
-            if name
+            for name in _lines(assessment.large_firms)
+        )
+    if "markets" in done and groups is not None:
+        # So are the buyers named in Markets (indicator 4b), whether or not a group lists them.
+        # (Only once the firms are answered: buyers alone would make every group measure
+        # "known" and zero.)
+        groups += tuple(
+            Group("buyer", name, _answer("markets", f"key buyer: {name}"))
+            for name in _lines(assessment.key_buyers)
         )
     if "linkages" in done:
         ties = tuple(
@@ -240,8 +251,8 @@ def reassess(*, assessment: Assessment, owner) -> Assessment:
         copy.owner = owner
         copy.previous_id = previous_pk
         copy.status = Assessment.Status.DRAFT
-        copy.share_with_researchers = False
-        copy.save()
+        copy.save()  # shared as the previous one was: same cluster, same readers
+        copy.shared_with.set(assessment.shared_with.all())
         for rows in (groups, ties, institutions):
             for row in rows:
                 row.pk = None

@@ -18,8 +18,8 @@ from .history import answer_changes, compare_scorecards
 from .library import case_scorecard
 from .models import OFFICERS, STEPS, Assessment
 from .payloads import scorecard_payload
+from .services import assessment_scorecard as assessment_scorecard_of
 from .services import (
-    answers_snapshot,
     create_assessment,
     delete_draft,
     lineage,
@@ -27,7 +27,6 @@ from .services import (
     save_step,
     submit_assessment,
 )
-from .services import assessment_scorecard as assessment_scorecard_of
 from .similarity import resemblances
 
 
@@ -145,10 +144,12 @@ def assessment_step(request, pk, step):
     formset = formset_class(data, instance=assessment, prefix=step) if formset_class else None
     parts = [part for part in (form, formset) if part is not None]
     if request.method == "POST" and all(part.is_valid() for part in parts):
-        save_step(assessment=assessment, step=step, form=form, formset=formset)
+        assessment = save_step(assessment=assessment, step=step, form=form, formset=formset)
+        rescored = " and rescored" if assessment.status == Assessment.Status.SUBMITTED else ""
         if "save_draft" in request.POST:
-            messages.success(request, f"{STEP_TITLES[step]} saved as a draft.")
+            messages.success(request, f"{STEP_TITLES[step]} saved as a draft{rescored}.")
             return redirect("checklist:step", pk=pk, step=step)
+        messages.success(request, f"{STEP_TITLES[step]} saved{rescored}.")
         following = _next_step(step)
         if following:
             return redirect("checklist:step", pk=pk, step=following)
@@ -326,7 +327,7 @@ def assessment_compare(request, pk, other):
         "before_card": before_card,
         "after_card": after_card,
         "changes": compare_scorecards(before_card, after_card),
-        "answers": answer_changes(answers_snapshot(before), answers_snapshot(after)),
+        "answers": answer_changes(answer_sheets(before), answer_sheets(after)),
         "engine_before": _engine_effect(before, before_card),
         "engine_after": _engine_effect(after, after_card),
     }

@@ -104,7 +104,7 @@ def test_negative_count_and_share_over_100_are_refused_in_their_fields(client, o
     data = {"main-producer_count": "-1", **formset_data("firms", rows)}
     html = client.post(step_url(assessment, "firms"), data).content.decode()
     assert html.count("Ensure this value is greater than or equal to 0") >= 2
-    assert "Ensure this value is less than or equal to 100" in html
+    assert "Give a share between 0 and 100 (%)." in html
 
 
 def test_draft_is_saved_and_resumed_at_any_step(client, officer):
@@ -350,7 +350,13 @@ def test_assessing_again_keeps_history_and_explains_what_changed(client, officer
     compare = client.get(reverse("checklist:compare", args=[second.pk, first.pk]))
     html = compare.content.decode()
     assert "3a Output sold on demanding markets: 0.6 → 1.0" in html
-    assert "Share of output exported (%)" in html and "Year of the evidence" in html
+    assert "Markets: Share of output exported (%)</td><td>30.00</td><td>80.00" in html
+    assert "Profile: Year of the evidence</td><td>1995</td><td>1999" in html
+    assert (
+        "Markets: Firms compete mainly on</td><td>Price, Quality</td><td>Quality, Fashion" in html
+    )
+    assert 'id="overall-change"' in html
+    assert "stage_unit" not in html  # answers in words, not codes
 
 
 def test_compare_needs_both_assessments_visible(client, officer):
@@ -444,3 +450,26 @@ def test_scorecard_draws_the_clusters_map_from_its_linkages(client, officer):
     for text in ("Shoe producers", "Export agents", "Agra Footwear Fair",
                  "Technical assistance: weak, unknown (your answer, linkage row 2)"):  # fmt: skip
         assert text in html
+
+
+def test_key_buyers_named_in_markets_count_for_4b(client, officer):
+    assessment = start(client)
+    client.post(step_url(assessment, "firms"), formset_data("firms", []))
+    assert _evidence(client, assessment, "4b")["value"] == 0.0
+    client.post(
+        step_url(assessment, "markets"),
+        {"main-key_buyers": "Clarks\nDeichmann\n", "main-foreign_buyers": "yes"},
+    )
+    buyers = _evidence(client, assessment, "4b")
+    assert buyers["value"] == 1.0
+    assert any("key buyer: Deichmann" in line for line in buyers["basis"])
+
+
+def test_assessing_again_keeps_who_it_is_shared_with(client, officer):
+    assessment = start(client)
+    colleague = make_user("vera", OFFICERS)
+    Assessment.objects.filter(pk=assessment.pk).update(share_with_researchers=True)
+    assessment.shared_with.add(colleague)
+    client.post(reverse("checklist:reassess", args=[assessment.pk]))
+    again = Assessment.objects.get(previous=assessment)
+    assert again.share_with_researchers and list(again.shared_with.all()) == [colleague]

@@ -279,9 +279,17 @@ def test_comparison_names_the_indicators_that_moved():
     assert point3.delta == 80.0
     assert [(i.code, i.before, i.after) for i in point3.indicators] == [("3a", 0.2, 1.0)]
     assert compare_scorecards(before, before)[2].indicators == ()
-    assert answer_changes({"a": 1, "b": 2}, {"a": 1, "b": 3}) == [("B", "2", "3")]
-    rows = answer_changes({"groups": [{"role": "producer", "name": "P"}]}, {"groups": []})
-    assert rows == [("Firm groups", "producer, P", "—")]
+
+    def sheets(regime, groups):
+        answers = [{"step": "Policy environment", "question": "Trade regime", "answer": regime}]
+        return {"answers": answers, "lists": {"Groups of firms": groups}}
+
+    producers = {"Role": "Producers", "Name": "P", "Number of firms": ""}
+    assert answer_changes(sheets("Open", [producers]), sheets("Open", [producers])) == []
+    assert answer_changes(sheets("Protected", [producers]), sheets("Open", [])) == [
+        ("Policy environment: Trade regime", "Protected", "Open"),
+        ("Groups of firms", "Role: Producers, Name: P", "—"),
+    ]
 
 
 def test_resemblance_prefers_the_nearest_scorecard_and_needs_shared_points():
