@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 # 1.1.0: direct yes / no / don't-know answers for 2b, 4c, 5e, 6b and 6d (DIRECT_YES_VALUE);
-#        2a leaves out bodies said not to serve the sector. Library cases score as in 1.0.0.
+#        2a leaves out bodies said not to serve the sector; 8c no longer counts joint ties a
+#        large firm organises (Korea's point 8: 50.5 -> 33.8). Other library scores unchanged.
 ENGINE_VERSION = "1.1.0"
 
 HEADING = (
@@ -806,7 +807,8 @@ VALUE_RULES: dict[str, str] = {
     "7c": "Rules present = 1; absent = 0.3 (the paper gives no evidence that such rules work).",
     "8a": "Share of institutions (ownership known) that are private or public-private.",
     "8b": "Facilitator = 1, little or no intervention = 0.6, directs and runs programmes = 0.3.",
-    "8c": "Producer groups, privately run associations and joint ties: 2 or more = 1.",
+    "8c": "Producer groups, privately run associations and joint ties not organised by a large "
+    "firm: 2 or more = 1.",
 }
 # Indicators the officer's lists cannot settle alone: an empty list may mean "none" or "not
 # known", so the form asks the indicator's question directly (yes / no / don't know). A listed

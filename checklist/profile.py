@@ -83,6 +83,7 @@ class Fact:
 
     value: object
     source: Source
+    shown: str | None = None  # the value in words, when its code would not read well
 
 
 @dataclass(frozen=True)

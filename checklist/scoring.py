@@ -161,8 +161,14 @@ def _tie_quality(ties: list[Tie] | None, empty: str, unjudged: float = 0.6) -> M
     if not ties:
         return Measurement(0.0, (empty,))
     values = [STRENGTH_VALUE.get(t.strength, unjudged) for t in ties]
-    basis = tuple(f"{t.strength} {t.nature.replace('_', ' ')}: {t.source}" for t in ties)
-    return Measurement(sum(values) / len(values), basis)
+    return Measurement(sum(values) / len(values), _tie_basis(ties))
+
+
+def _tie_basis(ties: list[Tie]) -> tuple[str, ...]:
+    def strength(t: Tie) -> str:
+        return "strength not judged" if t.strength == "unknown" else t.strength
+
+    return tuple(f"{t.nature.replace('_', ' ')} tie, {strength(t)}: {t.source}" for t in ties)
 
 
 def _fact(fact: Fact | None, scale: Callable[[object], float | None]) -> Measurement:
@@ -171,7 +177,7 @@ def _fact(fact: Fact | None, scale: Callable[[object], float | None]) -> Measure
     value = scale(fact.value)
     if value is None:
         return UNKNOWN
-    return Measurement(value, (f"{_describe(fact.value)}: {fact.source}",))
+    return Measurement(value, (f"{fact.shown or _describe(fact.value)}: {fact.source}",))
 
 
 def _describe(value: object) -> str:
@@ -358,7 +364,7 @@ def m_reach(p: ClusterProfile) -> Measurement:
     if not judged:
         return UNKNOWN
     values = [REACH_VALUE[b.reach] for b in judged]
-    basis = tuple(f"reach {b.reach}: {b.source}" for b in judged)
+    basis = tuple(f"reach to small firms {b.reach}: {b.source}" for b in judged)
     return Measurement(sum(values) / len(values), basis)
 
 
@@ -390,8 +396,7 @@ def m_putting_out(p: ClusterProfile) -> Measurement:
     if not ties:
         return Measurement(0.0, ("no work put out to smaller firms recorded",))
     total = sum(STRENGTH_VALUE.get(t.strength, 0.6) for t in ties)
-    basis = tuple(f"{t.strength} {t.nature.replace('_', ' ')}: {t.source}" for t in ties)
-    return Measurement(min(1.0, total / 3), basis)
+    return Measurement(min(1.0, total / 3), _tie_basis(ties))
 
 
 def m_supplier_associations(p: ClusterProfile) -> Measurement:
@@ -431,7 +436,8 @@ def m_facilitator(p: ClusterProfile) -> Measurement:
 
 
 def m_own_initiatives(p: ClusterProfile) -> Measurement:
-    """Producer-led collective bodies: producer groups, private associations, consortia."""
+    """Producer-led collective bodies: producer groups, private associations, and joint ties
+    among producers (a consortium a large firm organises for its suppliers is point 6's)."""
     bodies = None
     if p.institutions is not None:
         bodies = [
@@ -442,7 +448,7 @@ def m_own_initiatives(p: ClusterProfile) -> Measurement:
                 b.kind in {"trade_association", "business_association"} and b.ownership == "private"
             )
         ]
-    ties = _ties(p, lambda t: t.nature in JOINT)
+    ties = _ties(p, lambda t: t.nature in JOINT and t.from_role not in LARGE_ROLES)
     if bodies is None and ties is None:
         return UNKNOWN
     found = (bodies or []) + (ties or [])

@@ -85,10 +85,10 @@ def build_assessment_profile(assessment: Assessment) -> ClusterProfile:
             for i in assessment.institutions.all()
         )
 
-    def fact(step, value, question):
+    def fact(step, value, question, shown=None):
         if step not in done or value in (None, ""):
             return None
-        return Fact(value, _answer(step, question))
+        return Fact(value, _answer(step, question), shown)
 
     competition = None
     if "markets" in done and assessment.competes_on:
@@ -123,12 +123,24 @@ def build_assessment_profile(assessment: Assessment) -> ClusterProfile:
         ),
         competition=competition,
         foreign_buyers=fact("markets", YES_NO.get(assessment.foreign_buyers), "foreign buyers"),
-        trade_regime=fact("policy", assessment.trade_regime, "trade regime"),
-        sme_incentives=fact("policy", assessment.sme_incentives, "size-based incentives"),
+        trade_regime=fact(
+            "policy", assessment.trade_regime, "trade regime", assessment.get_trade_regime_display()
+        ),
+        sme_incentives=fact(
+            "policy",
+            assessment.sme_incentives,
+            "size-based incentives",
+            assessment.get_sme_incentives_display(),
+        ),
         contract_rules=fact(
             "policy", YES_NO.get(assessment.contract_rules), "rules on large-firm contracts"
         ),
-        intervention_style=fact("policy", assessment.intervention_style, "intervention style"),
+        intervention_style=fact(
+            "policy",
+            assessment.intervention_style,
+            "intervention style",
+            assessment.get_intervention_style_display(),
+        ),
     )
 
 

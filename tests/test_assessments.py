@@ -473,3 +473,12 @@ def test_assessing_again_keeps_who_it_is_shared_with(client, officer):
     client.post(reverse("checklist:reassess", args=[assessment.pk]))
     again = Assessment.objects.get(previous=assessment)
     assert again.share_with_researchers and list(again.shared_with.all()) == [colleague]
+
+
+def test_evidence_words_answers_as_the_form_does(client, officer):
+    assessment = start(client)
+    fill_everything(client, assessment)
+    style = _evidence(client, assessment, "8b")["basis"]
+    assert style == ["Little or no intervention: Answer (policy): intervention style"]
+    put_out = _evidence(client, assessment, "6c")["basis"]
+    assert put_out[0].startswith("subcontracting tie, moderate: Answer (linkages): Producers")

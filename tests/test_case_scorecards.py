@@ -136,7 +136,7 @@ def test_scorecard_page_shows_points_evidence_radar_and_recommendations(
         assert f'id="point-{point.number}"' in html
     assert 'id="radar"' in html and "Plotly.newPlot" in html
     assert "/static/vendor/plotly/plotly.min.js" in html
-    assert "What to do next" in html
+    assert "What the checklist would ask of this case" in html
     assert "agrupamentos" not in html or "In the library" in html
 
 
