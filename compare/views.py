@@ -6,8 +6,9 @@ from django.views.decorators.http import require_GET
 from cases.models import CaseStudy
 from checklist.charts import checklist_radar
 from checklist.exports import to_xlsx
-from checklist.library import case_scorecard
+from checklist.library import build_profile
 from checklist.models import Assessment
+from checklist.scoring import score
 from checklist.services import assessment_scorecard
 
 from .charts import institutions_timeline, linkage_profile, point_bars
@@ -38,12 +39,13 @@ def _chart(figure, div_id):
 
 def _subjects(data, user) -> list[Subject]:
     subjects = []
-    cases = {c.slug: c for c in CaseStudy.objects.with_library().filter(slug__in=data["case"])}
+    cases = {c.slug: c for c in CaseStudy.objects.for_comparison().filter(slug__in=data["case"])}
     for slug in data["case"]:  # in the order chosen
         case = cases[slug]
+        profile = build_profile(case)  # kept for the table, which reads its producer count
         subjects.append(
             Subject(f"case:{slug}", case.short_title, case.get_absolute_url(),
-                    case_scorecard(case), case=case)
+                    score(profile), case=case, profile=profile)
         )  # fmt: skip
     ids = [a.pk for a in data["assessment"]]
     assessments = (
