@@ -1,13 +1,33 @@
+from dataclasses import dataclass
+from functools import cached_property
+
 from django import forms
+from django.db.models import Q
 
 from cases.models import CaseStudy
 from checklist.models import Assessment
+
+PICKER_SIZE = 25  # matches listed besides the chosen ones; a search narrows the rest
+
+
+@dataclass(frozen=True)
+class Picker:
+    """The assessments the form lists: every chosen one, then up to PICKER_SIZE matches."""
+
+    chosen: list[Assessment]
+    matches: list[Assessment]
+    more: int  # further matches not listed
+
+    @property
+    def chosen_ids(self) -> set[int]:
+        return {a.pk for a in self.chosen}
 
 
 class CompareForm(forms.Form):
     case = forms.MultipleChoiceField(
         label="Cases", required=False, widget=forms.CheckboxSelectMultiple
     )
+    q = forms.CharField(label="Find assessments", required=False, max_length=100)
     assessment = forms.ModelMultipleChoiceField(
         label="Assessments you may see",
         queryset=Assessment.objects.none(),
@@ -18,6 +38,8 @@ class CompareForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["case"].choices = list(CaseStudy.objects.values_list("slug", "short_title"))
+        # Validation checks the chosen ids against everything the user may see (one query);
+        # the page lists only `picker`, never all of them.
         self.fields["assessment"].queryset = Assessment.objects.for_user(user)
 
     def clean(self):
@@ -25,3 +47,22 @@ class CompareForm(forms.Form):
         if not data.get("case") and not data.get("assessment"):
             raise forms.ValidationError("Choose at least one case or assessment to compare.")
         return data
+
+    @cached_property
+    def picker(self) -> Picker:
+        """Three queries, however many assessments there are: the chosen ones that the user
+        may see (a forbidden id is dropped, never shown), a page of matches, their count."""
+        visible = self.fields["assessment"].queryset
+        ids = [v for v in self.data.getlist("assessment") if v.isdigit()]
+        chosen = list(visible.filter(pk__in=ids)) if ids else []
+        search = self.data.get("q", "").strip()[:100]
+        found = visible.exclude(pk__in=[a.pk for a in chosen])
+        if search:
+            found = found.filter(
+                Q(name__icontains=search)
+                | Q(country__icontains=search)
+                | Q(sector__icontains=search)
+            )
+        matches = list(found[:PICKER_SIZE])
+        more = found.count() - len(matches) if len(matches) == PICKER_SIZE else 0
+        return Picker(chosen, matches, more)
