@@ -7,6 +7,8 @@ from django.db.models import Q
 from cases.models import CaseStudy
 from checklist.models import Assessment
 
+from .ranking import EQUAL, parse_weights
+
 PICKER_SIZE = 25  # matches listed besides the chosen ones; a search narrows the rest
 
 
@@ -66,3 +68,26 @@ class CompareForm(forms.Form):
         matches = list(found[:PICKER_SIZE])
         more = found.count() - len(matches) if len(matches) == PICKER_SIZE else 0
         return Picker(chosen, matches, more)
+
+
+class WeightsField(forms.Field):
+    """The eight point weights: `w=1,1,2,...` or eight `w` values; none means equal."""
+
+    widget = forms.MultipleHiddenInput  # reads every `w` in the query
+
+    def to_python(self, value):
+        if not value or value == [""]:
+            return EQUAL
+        try:
+            return parse_weights(value)
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
+
+
+class WeightsForm(forms.Form):
+    w = WeightsField(label="Point weights", required=False)
+
+    @property
+    def weights(self) -> tuple[float, ...]:
+        """The weights asked for, or equal weights when they are not valid."""
+        return self.cleaned_data["w"] if self.is_valid() else EQUAL

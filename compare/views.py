@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from cases.models import CaseStudy
+from checklist import criteria
 from checklist.charts import checklist_radar
 from checklist.exports import to_xlsx
 from checklist.library import build_profile
@@ -12,7 +13,8 @@ from checklist.scoring import score
 from checklist.services import assessment_scorecard
 
 from .charts import institutions_timeline, linkage_profile, point_bars
-from .forms import CompareForm
+from .forms import CompareForm, WeightsForm
+from .ranking import EQUAL, ranking, weights_param
 from .table import (
     Subject,
     comparison_frame,
@@ -85,6 +87,7 @@ def compare_page(request):
         context.update(
             {
                 "subjects": subjects,
+                "sensitivity": _sensitivity(WeightsForm(request.GET), subjects),
                 "rows": comparison_rows(subjects),
                 "scores": scores.pivot(index="point", columns="cluster", values="score")
                 .reindex(columns=[s.name for s in subjects])
@@ -98,6 +101,28 @@ def compare_page(request):
             }
         )
     return render(request, "compare/compare.html", context)
+
+
+def _sensitivity(form: WeightsForm, subjects: list[Subject]) -> dict:
+    """The weight sliders and the ranking for the weights asked for; the page's script
+    re-ranks from `data` by the same rule (compare/ranking.py) as the sliders move."""
+    weights = form.weights
+    others = form.data.copy()
+    others.pop("w", None)
+    return {
+        "form": form,
+        "sliders": list(zip(criteria.POINTS, weights, strict=True)),
+        "rows": ranking([(s.name, s.card) for s in subjects], weights),
+        "param": "" if weights == EQUAL else weights_param(weights),
+        "reset": others.urlencode(),  # this comparison with equal weights
+        "data": {
+            "subjects": [
+                {"name": s.name, "url": s.url, "scores": [p.rated_score for p in s.card.points]}
+                for s in subjects
+            ],
+            "equal": EQUAL,
+        },
+    }
 
 
 @require_GET
