@@ -161,3 +161,46 @@ def test_five_case_comparison_draws_its_charts(library, live_server, watched_pag
     for chart in ("#chart-linkages", "#chart-institutions"):
         page.locator(f"{chart} .main-svg").first.wait_for(state="visible")
     expect(page.locator("#comparison thead th")).to_have_count(6)
+
+
+def test_moving_a_weight_reranks_the_cases_and_a_png_button_saves_a_chart(
+    library, live_server, watched_page, browser
+):
+    page = watched_page
+    slugs = ["sinos-valley", "leon-guadalajara", "tiruppur", "bangalore", "korea-chaebol-networks"]
+    page.goto(f"{live_server.url}/compare/?" + "&".join(f"case={s}" for s in slugs))
+    ranking = page.locator("#ranking tbody tr")
+    expect(ranking).to_have_count(5)
+    equal = ranking.all_inner_texts()
+    expect(ranking.nth(2)).to_contain_text("Tiruppur knitwear")
+
+    slider = page.locator("#weight-5")  # support services, where León is ahead of Tiruppur
+    slider.focus()
+    for _ in range(4):  # 1 -> 3 in steps of 0.5
+        page.keyboard.press("ArrowRight")
+    expect(page.locator("output[for=weight-5]")).to_have_text("3")
+    expect(ranking.nth(2)).to_contain_text("Leon & Guadalajara shoes")
+    expect(ranking.nth(2)).to_contain_text("▲ 1 (was 4)")
+    expect(ranking.nth(3)).to_contain_text("Tiruppur knitwear")
+    assert "w=1,1,1,1,3,1,1,1" in page.url
+    live = ranking.all_inner_texts()
+
+    # The shared address, read without JavaScript: the server ranks exactly as the script did.
+    plain = browser.new_context(java_script_enabled=False).new_page()
+    plain.goto(page.url)
+    assert plain.locator("#ranking tbody tr").all_inner_texts() == live
+    plain.context.close()
+
+    page.get_by_role("link", name="Reset to equal weights").click()
+    expect(page.locator("output[for=weight-5]")).to_have_text("1")
+    assert ranking.all_inner_texts() == equal and "w=" not in page.url
+
+    page.locator("#chart-radar .main-svg").first.wait_for(state="visible")
+    buttons = page.get_by_role("button", name="PNG", exact=True)
+    expect(buttons).to_have_count(4)  # one under each chart
+    with page.expect_download() as saved:
+        page.locator("button.png-download[data-chart=chart-radar]").click()
+    download = saved.value
+    assert download.suggested_filename == "clusterdx-radar.png"
+    with open(download.path(), "rb") as image:
+        assert image.read(8) == b"\x89PNG\r\n\x1a\n"
