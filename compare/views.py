@@ -117,8 +117,7 @@ def _sensitivity(form: WeightsForm, subjects: list[Subject]) -> dict:
         "reset": others.urlencode(),  # this comparison with equal weights
         "data": {
             "subjects": [
-                {"name": s.name, "url": s.url, "scores": [p.rated_score for p in s.card.points]}
-                for s in subjects
+                {"name": s.name, "scores": [p.rated_score for p in s.card.points]} for s in subjects
             ],
             "equal": EQUAL,
         },

@@ -168,7 +168,9 @@ def test_moving_a_weight_reranks_the_cases_and_a_png_button_saves_a_chart(
 ):
     page = watched_page
     slugs = ["sinos-valley", "leon-guadalajara", "tiruppur", "bangalore", "korea-chaebol-networks"]
-    page.goto(f"{live_server.url}/compare/?" + "&".join(f"case={s}" for s in slugs))
+    cases = "&".join(f"case={s}" for s in slugs)
+    page.goto(f"{live_server.url}/compare/?{cases}&w=1,1,oops,1,1,1,1,1")
+    expect(page.locator("#weights-error")).to_contain_text("point 3 is not a number")
     ranking = page.locator("#ranking tbody tr")
     expect(ranking).to_have_count(5)
     equal = ranking.all_inner_texts()
@@ -179,6 +181,7 @@ def test_moving_a_weight_reranks_the_cases_and_a_png_button_saves_a_chart(
     for _ in range(4):  # 1 -> 3 in steps of 0.5
         page.keyboard.press("ArrowRight")
     expect(page.locator("output[for=weight-5]")).to_have_text("3")
+    expect(page.locator("#weights-error")).to_be_hidden()  # the address's weights are gone
     expect(ranking.nth(2)).to_contain_text("Leon & Guadalajara shoes")
     expect(ranking.nth(2)).to_contain_text("▲ 1 (was 4)")
     expect(ranking.nth(3)).to_contain_text("Tiruppur knitwear")
@@ -196,8 +199,9 @@ def test_moving_a_weight_reranks_the_cases_and_a_png_button_saves_a_chart(
     assert ranking.all_inner_texts() == equal and "w=" not in page.url
 
     page.locator("#chart-radar .main-svg").first.wait_for(state="visible")
-    buttons = page.get_by_role("button", name="PNG", exact=True)
-    expect(buttons).to_have_count(4)  # one under each chart
+    charts = page.locator(".chart-box .plotly-graph-div")
+    assert charts.count() >= 4
+    expect(page.get_by_role("button", name="PNG", exact=True)).to_have_count(charts.count())
     with page.expect_download() as saved:
         page.locator("button.png-download[data-chart=chart-radar]").click()
     download = saved.value

@@ -108,7 +108,13 @@
       history.replaceState(null, "", window.location.pathname + (search ? "?" + search : ""));
     }
 
-    sliders.forEach(function (s) { s.addEventListener("input", update); });
+    const error = document.getElementById("weights-error");  // about the address's weights
+    sliders.forEach(function (s) {
+      s.addEventListener("input", function () {
+        if (error) error.hidden = true;
+        update();
+      });
+    });
     document.getElementById("weights-reset").addEventListener("click", function (event) {
       event.preventDefault();
       sliders.forEach(function (s, i) { s.value = data.equal[i]; });
