@@ -20,16 +20,12 @@ class Picker:
     matches: list[Assessment]
     more: int  # further matches not listed
 
-    @property
-    def chosen_ids(self) -> set[int]:
-        return {a.pk for a in self.chosen}
-
 
 class CompareForm(forms.Form):
     case = forms.MultipleChoiceField(
         label="Cases", required=False, widget=forms.CheckboxSelectMultiple
     )
-    q = forms.CharField(label="Find assessments", required=False, max_length=100)
+    q = forms.CharField(label="Find assessments", required=False)  # the picker uses 100 chars
     assessment = forms.ModelMultipleChoiceField(
         label="Assessments you may see",
         queryset=Assessment.objects.none(),

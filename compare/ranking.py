@@ -111,8 +111,3 @@ def parse_weights(values: Sequence[str]) -> tuple[float, ...]:
             )
         weights.append(weight + 0.0)  # -0 becomes 0
     return tuple(weights)
-
-
-def weights_param(weights: Sequence[float]) -> str:
-    """The query value for these weights, e.g. "1,1,2,1,1,1,1,0.5"."""
-    return ",".join(f"{w:g}" for w in weights)

@@ -14,7 +14,7 @@ from checklist.services import assessment_scorecard
 
 from .charts import institutions_timeline, linkage_profile, point_bars
 from .forms import CompareForm, WeightsForm
-from .ranking import EQUAL, ranking, weights_param
+from .ranking import EQUAL, ranking
 from .table import (
     Subject,
     comparison_frame,
@@ -113,7 +113,6 @@ def _sensitivity(form: WeightsForm, subjects: list[Subject]) -> dict:
         "form": form,
         "sliders": list(zip(criteria.POINTS, weights, strict=True)),
         "rows": ranking([(s.name, s.card) for s in subjects], weights),
-        "param": "" if weights == EQUAL else weights_param(weights),
         "reset": others.urlencode(),  # this comparison with equal weights
         "data": {
             "subjects": [

@@ -174,6 +174,28 @@ def test_moving_a_weight_reranks_the_cases_and_a_png_button_saves_a_chart(
     ranking = page.locator("#ranking tbody tr")
     expect(ranking).to_have_count(5)
     equal = ranking.all_inner_texts()
+
+    # The script's rule is compare/ranking.py's, down to rounding exact ties to even.
+    from checklist.scoring import PointScore, Scorecard
+    from compare.ranking import weighted_overall
+
+    examples = [
+        ([50.0, 50.5, None, None, None, None, None, None], [1] * 8),  # 50.25 -> 50.2
+        ([50.0, 51.5, None, None, None, None, None, None], [1] * 8),  # 50.75 -> 50.8
+        ([96.0, 100.0, 95.4, 75.0, 80.6, 85.7, None, 89.7], [1, 1, 1, 1, 3, 1, 2.5, 0.5]),
+        ([82.9, None, 67.4, 37.5, 88.3, 92.4, None, 51.7], [0, 3, 0.5, 1, 1, 2, 1, 1]),
+        ([90.0, None, None, None, None, None, None, None], [0, 1, 1, 1, 1, 1, 1, 1]),  # none
+    ]
+    for scores, weights in examples:
+        points = tuple(
+            PointScore(n, "", s, "not yet known" if s is None else "strong", 1.0, (), (), ())
+            for n, s in enumerate(scores, start=1)
+        )
+        expected = weighted_overall(Scorecard("", "", None, 1.0, points), weights)
+        script = page.evaluate(
+            "([s, w]) => window.clusterdxRanking.weightedOverall(s, w)", [scores, weights]
+        )
+        assert script == expected, (scores, weights)
     expect(ranking.nth(2)).to_contain_text("Tiruppur knitwear")
 
     slider = page.locator("#weight-5")  # support services, where León is ahead of Tiruppur

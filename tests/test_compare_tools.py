@@ -15,7 +15,7 @@ from checklist import criteria
 from checklist.models import OFFICERS, Assessment
 from checklist.scoring import PointScore, Scorecard
 from compare.forms import PICKER_SIZE
-from compare.ranking import EQUAL, parse_weights, ranking, weighted_overall, weights_param
+from compare.ranking import EQUAL, parse_weights, ranking, weighted_overall
 
 ALL = ["sinos-valley", "leon-guadalajara", "tiruppur", "bangalore", "korea-chaebol-networks"]
 POINT_5_x3 = (1.0, 1.0, 1.0, 1.0, 3.0, 1.0, 1.0, 1.0)
@@ -82,7 +82,6 @@ def test_the_weighted_overall_is_rounded_like_the_engine_with_ties_to_even():
 def test_weights_come_as_a_comma_list_or_eight_values():
     assert parse_weights(["1,1,2,1,1,1,1,0.5"]) == (1, 1, 2, 1, 1, 1, 1, 0.5)
     assert parse_weights(["0", "3", "1", "1", "1", "1", "2.5", "1"]) == (0, 3, 1, 1, 1, 1, 2.5, 1)
-    assert weights_param((1.0, 1.0, 2.0, 1.0, 1.0, 1.0, 1.0, 0.5)) == "1,1,2,1,1,1,1,0.5"
 
 
 @pytest.mark.parametrize(

@@ -43,6 +43,9 @@
     return (moved > 0 ? "▲ " : "▼ ") + Math.abs(moved) + " (was " + equalRank + ")";
   }
 
+  // The rule, for the browser test that checks it against compare/ranking.py.
+  window.clusterdxRanking = { weightedOverall: weightedOverall, ranks: ranks };
+
   function setUpSensitivity() {
     const source = document.getElementById("sensitivity-data");
     if (!source) return;
