@@ -163,7 +163,7 @@ def compare_url(*slugs, assessments=(), **params):
 def ranking_rows(html: str) -> list[tuple[str, str, str, str]]:
     """(rank, subject, weighted overall, change) of each row of the ranking table."""
     table = html[html.index('id="ranking"') :]
-    body = table[table.index("<tbody>") : table.index("</tbody>")]
+    body = table[table.index("<tbody") : table.index("</tbody>")]
     rows = []
     for row in re.findall(r"<tr>(.*?)</tr>", body, re.S):
         cells = [re.sub(r"<span.*?</span>|<[^>]+>", "", c).strip()
