@@ -119,6 +119,33 @@ class CaseStudyQuerySet(models.QuerySet):
             "policy",
         )
 
+    def for_comparison(self):
+        """What the compare page reads (scorecard, table, charts), in a fixed number of queries.
+
+        A lighter `with_library()`: no firms, and figures without the related rows the
+        comparison only checks by id. Size classes and history feed the size-structure chart
+        (history holds the Sinos 1971 gap)."""
+        return self.prefetch_related(
+            "clusters",
+            "size_classes",
+            models.Prefetch("history", HistoryEvent.objects.select_related("cluster")),
+            "actor_groups",
+            "institutions",
+            "markets",
+            models.Prefetch(
+                "linkages",
+                Linkage.objects.select_related(
+                    "from_group", "from_institution", "to_group", "to_institution"
+                ),
+            ),
+            models.Prefetch(
+                "figures",
+                Figure.objects.select_related("cluster", "actor_group", "size_class__cluster"),
+            ),
+            "conclusions",
+            "policy",
+        )
+
     def for_cards(self):
         """The case list: each case with its clusters and headline figures."""
         return self.prefetch_related(

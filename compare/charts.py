@@ -13,25 +13,32 @@ from checklist import criteria
 def point_bars(scores: pd.DataFrame) -> go.Figure:
     """Grouped bars, one trace per cluster; columns: cluster, point, score (None = unknown)."""
     labels = [f"{p.number}. {p.short}" for p in criteria.POINTS]
-    figure = go.Figure()
+    traces = []
     for cluster, rows in scores.groupby("cluster", sort=False):
         by_point = dict(zip(rows["point"], rows["score"], strict=True))
         values = [by_point.get(p.number) for p in criteria.POINTS]
-        figure.add_trace(
-            go.Bar(
-                x=labels,
-                y=[None if pd.isna(v) else float(v) for v in values],
-                name=str(cluster),
-            )
+        traces.append(
+            {
+                "type": "bar",
+                "x": labels,
+                "y": [None if pd.isna(v) else float(v) for v in values],
+                "name": str(cluster),
+            }
         )
-    figure.update_layout(
-        barmode="group",
-        yaxis={"range": [0, 100], "title": "score"},
-        legend={"orientation": "h", "y": -0.25},
-        margin={"l": 50, "r": 20, "t": 30, "b": 60},
-        title={"text": "Checklist score by point (gaps: not yet known)", "font": {"size": 14}},
+    # One trace per cluster, so built in one call like checklist_radar (validated once).
+    return go.Figure(
+        data=traces,
+        layout={
+            "barmode": "group",
+            "yaxis": {"range": [0, 100], "title": {"text": "score"}},
+            "legend": {"orientation": "h", "y": -0.25},
+            "margin": {"l": 50, "r": 20, "t": 30, "b": 60},
+            "title": {
+                "text": "Checklist score by point (gaps: not yet known)",
+                "font": {"size": 14},
+            },
+        },
     )
-    return figure
 
 
 STRENGTHS = ["strong", "moderate", "weak", "unknown"]
@@ -42,24 +49,30 @@ def linkage_profile(ties: pd.DataFrame) -> go.Figure:
 
     Columns: subject, direction, strength, ties.
     """
-    figure = go.Figure()
+    traces = []
     for strength in STRENGTHS:
         rows = ties[ties["strength"] == strength]
-        figure.add_trace(
-            go.Bar(
-                x=[rows["subject"].tolist(), rows["direction"].tolist()],
-                y=rows["ties"].tolist(),
-                name=strength,
-            )
+        traces.append(
+            {
+                "type": "bar",
+                "x": [rows["subject"].tolist(), rows["direction"].tolist()],
+                "y": rows["ties"].tolist(),
+                "name": strength,
+            }
         )
-    figure.update_layout(
-        barmode="stack",
-        yaxis={"title": "ties"},
-        legend={"orientation": "h", "y": -0.35, "title": {"text": "strength"}},
-        margin={"l": 50, "r": 20, "t": 30, "b": 90},
-        title={"text": "Linkage profile: ties by direction and strength", "font": {"size": 14}},
+    return go.Figure(  # in one call, validated once (see point_bars)
+        data=traces,
+        layout={
+            "barmode": "stack",
+            "yaxis": {"title": {"text": "ties"}},
+            "legend": {"orientation": "h", "y": -0.35, "title": {"text": "strength"}},
+            "margin": {"l": 50, "r": 20, "t": 30, "b": 90},
+            "title": {
+                "text": "Linkage profile: ties by direction and strength",
+                "font": {"size": 14},
+            },
+        },
     )
-    return figure
 
 
 def institutions_timeline(institutions: pd.DataFrame) -> go.Figure:
@@ -70,34 +83,37 @@ def institutions_timeline(institutions: pd.DataFrame) -> go.Figure:
     are counted in the title, not plotted.
     """
     dated = institutions.dropna(subset=["founded"])
-    figure = go.Figure()
+    traces = []
     for kind, rows in dated.groupby("kind", sort=True):
-        figure.add_trace(
-            go.Scatter(
-                x=rows["founded"].astype(int).tolist(),
-                y=rows["subject"].tolist(),
-                mode="markers",
-                marker={"size": 12,
-                        "symbol": [OWNERSHIP_SYMBOLS.get(o, "circle") for o in rows["ownership"]]},
-                name=str(kind),
-                hovertext=[f"{r['name']} ({r['ownership']})"
-                           + (f"<br>{source_text(r)}" if "paper_lines" in r else "")
-                           for _, r in rows.iterrows()],
-                hoverinfo="text+x",
-            )
+        traces.append(
+            {
+                "type": "scatter",
+                "x": rows["founded"].astype(int).tolist(),
+                "y": rows["subject"].tolist(),
+                "mode": "markers",
+                "marker": {"size": 12, "symbol": [OWNERSHIP_SYMBOLS.get(o, "circle")
+                                                  for o in rows["ownership"]]},
+                "name": str(kind),
+                "hovertext": [f"{r['name']} ({r['ownership']})"
+                              + (f"<br>{source_text(r)}" if "paper_lines" in r else "")
+                              for _, r in rows.iterrows()],
+                "hoverinfo": "text+x",
+            }
         )  # fmt: skip
     undated = len(institutions) - len(dated)
-    figure.update_layout(
-        xaxis={"title": "founded"},
-        margin={"l": 160, "r": 20, "t": 60, "b": 40},
-        legend={"orientation": "h", "y": -0.3},
-        title={
-            "text": f"Institutions by founding year ({undated} without a year in the source)"
-            f"<br><sup>{OWNERSHIP_KEY}</sup>",
-            "font": {"size": 14},
+    return go.Figure(  # in one call, validated once (see point_bars)
+        data=traces,
+        layout={
+            "xaxis": {"title": {"text": "founded"}},
+            "margin": {"l": 160, "r": 20, "t": 60, "b": 40},
+            "legend": {"orientation": "h", "y": -0.3},
+            "title": {
+                "text": f"Institutions by founding year ({undated} without a year in the source)"
+                f"<br><sup>{OWNERSHIP_KEY}</sup>",
+                "font": {"size": 14},
+            },
         },
     )
-    return figure
 
 
 OWNERSHIP_SYMBOLS = {

@@ -12,8 +12,9 @@ import pandas as pd
 
 from cases.models import CaseStudy, Conclusion, Figure
 from checklist import criteria
-from checklist.library import build_profile, producer_count_figures
+from checklist.library import producer_count_figures
 from checklist.models import Assessment
+from checklist.profile import ClusterProfile
 from checklist.scoring import Scorecard
 
 
@@ -25,6 +26,7 @@ class Subject:
     card: Scorecard
     case: CaseStudy | None = None
     assessment: Assessment | None = None
+    profile: ClusterProfile | None = None  # a case's profile, as its card was scored from
 
 
 @dataclass(frozen=True)
@@ -99,8 +101,7 @@ def _employment(case: CaseStudy, figures: list[Figure]) -> Cell | None:
     return Cell(value, lines, chosen[0].citation)
 
 
-def _case_headlines(case: CaseStudy) -> dict[str, Cell]:
-    profile = build_profile(case)
+def _case_headlines(case: CaseStudy, profile: ClusterProfile) -> dict[str, Cell]:
     figures = list(case.figures.all())
     cells = {}
     if profile.producer_count:
@@ -141,7 +142,8 @@ HEADLINES = ["Producing firms", "Employment", "Share of output exported", "Insti
 
 def comparison_rows(subjects: list[Subject]) -> list[Row]:
     headlines = [
-        _case_headlines(s.case) if s.case else _assessment_headlines(s.assessment) for s in subjects
+        _case_headlines(s.case, s.profile) if s.case else _assessment_headlines(s.assessment)
+        for s in subjects
     ]
     rows = [
         Row("Headline figures", name, tuple(h.get(name, EMPTY) for h in headlines))

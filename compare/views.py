@@ -4,15 +4,18 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from cases.models import CaseStudy
+from checklist import criteria
 from checklist.charts import checklist_radar
 from checklist.exports import to_xlsx
-from checklist.library import case_scorecard
+from checklist.library import build_profile
 from checklist.models import Assessment
+from checklist.scoring import score
 from checklist.services import assessment_scorecard
 
 from . import charts, table
 from .charts import institutions_timeline, linkage_profile, point_bars
-from .forms import CompareForm
+from .forms import CompareForm, WeightsForm
+from .ranking import EQUAL, ranking
 from .table import (
     Subject,
     comparison_frame,
@@ -71,12 +74,13 @@ def _library_charts(subjects: list[Subject]) -> list[dict]:
 
 def _subjects(data, user) -> list[Subject]:
     subjects = []
-    cases = {c.slug: c for c in CaseStudy.objects.with_library().filter(slug__in=data["case"])}
+    cases = {c.slug: c for c in CaseStudy.objects.for_comparison().filter(slug__in=data["case"])}
     for slug in data["case"]:  # in the order chosen
         case = cases[slug]
+        profile = build_profile(case)  # kept for the table, which reads its producer count
         subjects.append(
             Subject(f"case:{slug}", case.short_title, case.get_absolute_url(),
-                    case_scorecard(case), case=case)
+                    score(profile), case=case, profile=profile)
         )  # fmt: skip
     ids = [a.pk for a in data["assessment"]]
     assessments = (
@@ -117,6 +121,7 @@ def compare_page(request):
         context.update(
             {
                 "subjects": subjects,
+                "sensitivity": _sensitivity(WeightsForm(request.GET), subjects),
                 "rows": comparison_rows(subjects),
                 "scores": scores.pivot(index="point", columns="cluster", values="score")
                 .reindex(columns=[s.name for s in subjects])
@@ -130,6 +135,26 @@ def compare_page(request):
             }
         )
     return render(request, "compare/compare.html", context)
+
+
+def _sensitivity(form: WeightsForm, subjects: list[Subject]) -> dict:
+    """The weight sliders and the ranking for the weights asked for; the page's script
+    re-ranks from `data` by the same rule (compare/ranking.py) as the sliders move."""
+    weights = form.weights
+    others = form.data.copy()
+    others.pop("w", None)
+    return {
+        "form": form,
+        "sliders": list(zip(criteria.POINTS, weights, strict=True)),
+        "rows": ranking([(s.name, s.card) for s in subjects], weights),
+        "reset": others.urlencode(),  # this comparison with equal weights
+        "data": {
+            "subjects": [
+                {"name": s.name, "scores": [p.rated_score for p in s.card.points]} for s in subjects
+            ],
+            "equal": EQUAL,
+        },
+    }
 
 
 @require_GET

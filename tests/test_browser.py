@@ -170,3 +170,72 @@ def test_five_case_comparison_draws_its_charts(library, live_server, watched_pag
     expect(page.locator("#chart-sizes")).to_contain_text("not in the paper's text")  # 1971
     expect(page.locator("#chart-exports")).to_contain_text("Direct knitwear exports")
     expect(page.locator("#comparison thead th")).to_have_count(6)
+
+
+def test_moving_a_weight_reranks_the_cases_and_a_png_button_saves_a_chart(
+    library, live_server, watched_page, browser
+):
+    page = watched_page
+    slugs = ["sinos-valley", "leon-guadalajara", "tiruppur", "bangalore", "korea-chaebol-networks"]
+    cases = "&".join(f"case={s}" for s in slugs)
+    page.goto(f"{live_server.url}/compare/?{cases}&w=1,1,oops,1,1,1,1,1")
+    expect(page.locator("#weights-error")).to_contain_text("point 3 is not a number")
+    ranking = page.locator("#ranking tbody tr")
+    expect(ranking).to_have_count(5)
+    equal = ranking.all_inner_texts()
+
+    # The script's rule is compare/ranking.py's, down to rounding exact ties to even.
+    from checklist.scoring import PointScore, Scorecard
+    from compare.ranking import weighted_overall
+
+    examples = [
+        ([50.0, 50.5, None, None, None, None, None, None], [1] * 8),  # 50.25 -> 50.2
+        ([50.0, 51.5, None, None, None, None, None, None], [1] * 8),  # 50.75 -> 50.8
+        ([96.0, 100.0, 95.4, 75.0, 80.6, 85.7, None, 89.7], [1, 1, 1, 1, 3, 1, 2.5, 0.5]),
+        ([82.9, None, 67.4, 37.5, 88.3, 92.4, None, 51.7], [0, 3, 0.5, 1, 1, 2, 1, 1]),
+        ([90.0, None, None, None, None, None, None, None], [0, 1, 1, 1, 1, 1, 1, 1]),  # none
+    ]
+    for scores, weights in examples:
+        points = tuple(
+            PointScore(n, "", s, "not yet known" if s is None else "strong", 1.0, (), (), ())
+            for n, s in enumerate(scores, start=1)
+        )
+        expected = weighted_overall(Scorecard("", "", None, 1.0, points), weights)
+        script = page.evaluate(
+            "([s, w]) => window.clusterdxRanking.weightedOverall(s, w)", [scores, weights]
+        )
+        assert script == expected, (scores, weights)
+    expect(ranking.nth(2)).to_contain_text("Tiruppur knitwear")
+
+    slider = page.locator("#weight-5")  # support services, where León is ahead of Tiruppur
+    slider.focus()
+    for _ in range(4):  # 1 -> 3 in steps of 0.5
+        page.keyboard.press("ArrowRight")
+    expect(page.locator("output[for=weight-5]")).to_have_text("3")
+    expect(page.locator("#weights-error")).to_be_hidden()  # the address's weights are gone
+    expect(ranking.nth(2)).to_contain_text("Leon & Guadalajara shoes")
+    expect(ranking.nth(2)).to_contain_text("▲ 1 (was 4)")
+    expect(ranking.nth(3)).to_contain_text("Tiruppur knitwear")
+    assert "w=1,1,1,1,3,1,1,1" in page.url
+    live = ranking.all_inner_texts()
+
+    # The shared address, read without JavaScript: the server ranks exactly as the script did.
+    plain = browser.new_context(java_script_enabled=False).new_page()
+    plain.goto(page.url)
+    assert plain.locator("#ranking tbody tr").all_inner_texts() == live
+    plain.context.close()
+
+    page.get_by_role("link", name="Reset to equal weights").click()
+    expect(page.locator("output[for=weight-5]")).to_have_text("1")
+    assert ranking.all_inner_texts() == equal and "w=" not in page.url
+
+    page.locator("#chart-radar .main-svg").first.wait_for(state="visible")
+    charts = page.locator(".chart-box .plotly-graph-div")
+    assert charts.count() >= 4
+    expect(page.get_by_role("button", name="PNG", exact=True)).to_have_count(charts.count())
+    with page.expect_download() as saved:
+        page.locator("button.png-download[data-chart=chart-radar]").click()
+    download = saved.value
+    assert download.suggested_filename == "clusterdx-radar.png"
+    with open(download.path(), "rb") as image:
+        assert image.read(8) == b"\x89PNG\r\n\x1a\n"
