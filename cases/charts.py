@@ -27,7 +27,19 @@ def _ring(keys: list[str], radius: float, start: float = 0.0) -> dict[str, tuple
     }
 
 
-def _short(label: str, limit: int = 26) -> str:
+def _outward(point: tuple[float, float]) -> str:
+    """Where a node's label goes so that it points away from the centre (fewer overlaps)."""
+    x, y = point
+    vertical = "top" if y > 0.1 else "bottom" if y < -0.1 else "middle"
+    horizontal = "right" if x > 0.3 else "left" if x < -0.3 else "center"
+    return (
+        f"{vertical} {horizontal}"
+        if vertical != "middle" or horizontal != "center"
+        else "top center"
+    )
+
+
+def _short(label: str, limit: int = 34) -> str:
     return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
 
 
@@ -37,18 +49,32 @@ def cluster_map(nodes: pd.DataFrame, edges: pd.DataFrame) -> go.Figure:
     nodes: key, label, type ("group" or "institution"), detail.
     edges: source, target (node keys), direction, nature, strength, trend, cited (where the
     tie comes from: paper lines for a case, the answer for an assessment).
-    Edge width shows strength, colour the direction; hovering a tie's midpoint tells its
-    nature, strength, trend and source.
+    Edge width shows strength, colour the direction, an arrowhead which way it runs (from the
+    work-giver or provider to the receiver); hovering a tie's midpoint tells its nature,
+    strength, trend and source.
     """
     groups = nodes[nodes["type"] == "group"]["key"].tolist()
     institutions = nodes[nodes["type"] == "institution"]["key"].tolist()
     position = {**_ring(groups, 1.0), **_ring(institutions, 1.9, start=math.pi / 7)}
     figure = go.Figure()
     shown = set()
+    arrows = []
     for edge in edges.itertuples(index=False):
         if edge.source not in position or edge.target not in position:
             continue
         (x0, y0), (x1, y1) = position[edge.source], position[edge.target]
+        if edge.source != edge.target:
+            # An arrowhead on the last stretch of the tie shows its direction (from -> to).
+            arrows.append(
+                {
+                    "x": x1, "y": y1, "ax": x0 + 0.75 * (x1 - x0), "ay": y0 + 0.75 * (y1 - y0),
+                    "xref": "x", "yref": "y", "axref": "x", "ayref": "y", "text": "",
+                    "showarrow": True, "arrowhead": 2, "arrowsize": 1.2, "standoff": 9,
+                    "arrowwidth": max(1.0, STRENGTH_WIDTH.get(edge.strength, 1.5) * 0.6),
+                    "arrowcolor": DIRECTION_COLOUR.get(edge.direction, "#7f7f7f"),
+                    "opacity": 0.8,
+                }
+            )  # fmt: skip
         figure.add_trace(
             go.Scatter(
                 x=[x0, x1],
@@ -89,8 +115,8 @@ def cluster_map(nodes: pd.DataFrame, edges: pd.DataFrame) -> go.Figure:
                 mode="markers+text",
                 marker={"size": 14, "symbol": symbol, "color": colour},
                 text=[_short(label) for label in subset["label"]],
-                textposition="top center",
-                textfont={"size": 10},
+                textposition=[_outward(position[k]) for k in subset["key"]],
+                textfont={"size": 12},
                 hovertext=[
                     f"{label}<br>{detail}"
                     for label, detail in zip(subset["label"], subset["detail"], strict=True)
@@ -100,7 +126,8 @@ def cluster_map(nodes: pd.DataFrame, edges: pd.DataFrame) -> go.Figure:
             )
         )
     figure.update_layout(
-        xaxis={"visible": False},
+        annotations=arrows,
+        xaxis={"visible": False, "range": [-3.0, 3.0]},  # room for the outer labels
         yaxis={"visible": False},
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         height=620,

@@ -79,3 +79,22 @@ def test_institutions_timeline_plots_dated_ones_and_counts_the_rest():
     assert [t.name for t in figure.data] == ["Trade fair"]
     assert list(figure.data[0].x) == [1963]
     assert "1 without a year" in figure.layout.title.text
+
+
+def test_cluster_map_points_an_arrow_from_each_ties_source_to_its_target():
+    nodes = pd.DataFrame(
+        [
+            {"key": "a", "label": "Large firms", "type": "group", "detail": ""},
+            {"key": "b", "label": "Subcontractors", "type": "group", "detail": ""},
+        ]
+    )
+    edges = pd.DataFrame(
+        [{"source": "a", "target": "b", "direction": "backward", "nature": "Subcontracting",
+          "strength": "strong", "trend": "stable", "cited": "paper lines 1-2"}]
+    )  # fmt: skip
+    figure = cluster_map(nodes, edges)
+    (arrow,) = figure.layout.annotations
+    line = next(t for t in figure.data if t.mode == "lines")
+    # The arrow ends at the target and starts three-quarters of the way along the tie.
+    assert (arrow.x, arrow.y) == (line.x[1], line.y[1])
+    assert arrow.ax == line.x[0] + 0.75 * (line.x[1] - line.x[0])
