@@ -104,6 +104,14 @@ def workbook_frames(card: Scorecard, sheets: dict) -> dict[str, pd.DataFrame]:
     return frames
 
 
+CSV_TYPE = "text/csv; charset=utf-8"
+
+
+def to_csv(frame: pd.DataFrame) -> bytes:
+    """UTF-8 with a byte-order mark, so that Excel shows accents and arrows as they are."""
+    return frame.to_csv(index=False).encode("utf-8-sig")
+
+
 def to_xlsx(frames: dict[str, pd.DataFrame]) -> bytes:
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:

@@ -260,13 +260,15 @@ STEP_TITLES = {
 }
 
 
-def _shown(field, value) -> str:
+def _shown(field, value) -> str | int | float:
     """An answer as the form shows it: the choice's label, not its code; blank when unanswered."""
     choices = dict(getattr(field, "choices", ()) or ())
     if isinstance(value, list | tuple):
         return ", ".join(str(choices.get(v, v)) for v in value)
     if isinstance(value, bool):
         return "Yes" if value else "No"
+    if isinstance(value, int | Decimal) and not choices:
+        return float(value) if isinstance(value, Decimal) else value  # numbers stay numbers
     if value in (None, ""):
         blank = str(choices.get("", ""))  # "Don't know" on yes/no questions; "------" on selects
         return "" if blank.startswith("---") else blank

@@ -12,7 +12,7 @@ from cases.models import ActorGroup, CaseStudy
 
 from . import criteria
 from .charts import checklist_radar
-from .exports import answers_frame, scorecard_frame, to_xlsx, workbook_frames
+from .exports import CSV_TYPE, answers_frame, scorecard_frame, to_csv, to_xlsx, workbook_frames
 from .forms import STEP_FORMS, STEP_INTROS, STEP_TITLES, ProfileForm, answer_sheets
 from .history import answer_changes, compare_scorecards
 from .library import case_scorecard
@@ -253,18 +253,15 @@ def api_assessment_scorecard(request, pk):
     return JsonResponse(scorecard_payload(assessment_scorecard_of(assessment)))
 
 
-DOWNLOADS = ("scorecard.csv", "answers.csv", "scorecard.xlsx")
-
-
 @login_required
 @require_GET
 def assessment_download(request, pk, filename):
     assessment = get_object_or_404(Assessment.objects.for_user(request.user), pk=pk)
     card, sheets = assessment_scorecard_of(assessment), answer_sheets(assessment)
     if filename == "scorecard.csv":
-        content, kind = scorecard_frame(card).to_csv(index=False), "text/csv; charset=utf-8"
+        content, kind = to_csv(scorecard_frame(card)), CSV_TYPE
     elif filename == "answers.csv":
-        content, kind = answers_frame(sheets).to_csv(index=False), "text/csv; charset=utf-8"
+        content, kind = to_csv(answers_frame(sheets)), CSV_TYPE
     else:
         content = to_xlsx(workbook_frames(card, sheets))
         kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -6,7 +6,7 @@ from django.views.decorators.http import require_GET
 from cases.models import CaseStudy
 from checklist import criteria
 from checklist.charts import checklist_radar
-from checklist.exports import to_xlsx
+from checklist.exports import CSV_TYPE, to_csv, to_xlsx
 from checklist.library import build_profile
 from checklist.models import Assessment
 from checklist.scoring import score
@@ -166,12 +166,12 @@ def compare_download(request, fmt):
     chart = request.GET.get("chart")
     if chart in CHART_DATA:
         data = CHART_DATA[chart](subjects)
-        response = HttpResponse(data.to_csv(index=False), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(to_csv(data), content_type=CSV_TYPE)
         response["Content-Disposition"] = f'attachment; filename="clusterdx-{chart}.csv"'
         return response
     table = comparison_frame(subjects, comparison_rows(subjects))
     if fmt == "csv":
-        response = HttpResponse(table.to_csv(index=False), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(to_csv(table), content_type=CSV_TYPE)
     else:
         frames = {"Comparison": table, "Scores": scores_frame(subjects)}
         response = HttpResponse(

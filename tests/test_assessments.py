@@ -291,7 +291,8 @@ def test_answers_and_scores_download_as_csv_and_xlsx_in_words(client, officer):
     scores = client.get(reverse("checklist:download", args=[assessment.pk, "scorecard.csv"]))
     assert scores["Content-Type"].startswith("text/csv")
     assert "agra-shoe-cluster-scorecard.csv" in scores["Content-Disposition"]
-    table = list(csv.DictReader(io.StringIO(scores.content.decode())))
+    assert scores.content.startswith(b"\xef\xbb\xbf")  # BOM: Excel then reads it as UTF-8
+    table = list(csv.DictReader(io.StringIO(scores.content.decode("utf-8-sig"))))
     first = table[0]
     assert (first["point"], first["name"]) == ("1", "Identify existing clusters and networks")
     fairs = next(row for row in table if row["indicator"] == "4a")
@@ -299,14 +300,14 @@ def test_answers_and_scores_download_as_csv_and_xlsx_in_words(client, officer):
     assert table[-1]["point"] == "overall"
 
     answers = client.get(reverse("checklist:download", args=[assessment.pk, "answers.csv"]))
-    rows = list(csv.DictReader(io.StringIO(answers.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(answers.content.decode("utf-8-sig"))))
     asked = {(r["step"], r["row"], r["question"]): r["answer"] for r in rows}
     # Questions and answers as the form words them, not field names and codes.
     assert asked[("Markets", "", "Firms compete mainly on")] == "Price, Quality"
     assert asked[("Policy environment", "", "Trade regime")] == "Liberalising"
     assert asked[("Groups of firms", "2", "Role")] == "Stage units and subcontractors"
     assert asked[("Linkages", "1", "Nature")] == "Subcontracting"
-    assert "stage_unit" not in answers.content.decode()
+    assert "stage_unit" not in answers.content.decode("utf-8-sig")
 
     xlsx = client.get(reverse("checklist:download", args=[assessment.pk, "scorecard.xlsx"]))
     book = openpyxl.load_workbook(io.BytesIO(xlsx.content))
@@ -315,6 +316,8 @@ def test_answers_and_scores_download_as_csv_and_xlsx_in_words(client, officer):
     sheet = list(book["Scorecard"].iter_rows(values_only=True))
     assert sheet[0][:4] == ("point", "indicator", "name", "score") and len(sheet) == 1 + 8 + 31 + 1
     assert sheet[-1][2].startswith("Overall, based on")
+    groups = list(book["Groups of firms"].iter_rows(values_only=True))
+    assert groups[1][2:4] == (5000, 80.0)  # counts and shares as numbers, not text
     linkages = list(book["Linkages"].iter_rows(values_only=True))
     assert "Direction" in linkages[0] and "Forward" in linkages[2]
 
@@ -350,7 +353,7 @@ def test_assessing_again_keeps_history_and_explains_what_changed(client, officer
     compare = client.get(reverse("checklist:compare", args=[second.pk, first.pk]))
     html = compare.content.decode()
     assert "3a Output sold on demanding markets: 0.6 → 1.0" in html
-    assert "Markets: Share of output exported (%)</td><td>30.00</td><td>80.00" in html
+    assert "Markets: Share of output exported (%)</td><td>30.0</td><td>80.0" in html
     assert "Profile: Year of the evidence</td><td>1995</td><td>1999" in html
     assert (
         "Markets: Firms compete mainly on</td><td>Price, Quality</td><td>Quality, Fashion" in html

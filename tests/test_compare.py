@@ -25,7 +25,7 @@ def make_assessment(owner, name="Agra shoe cluster", **fields):
 
 
 def test_five_case_comparison_shows_features_with_their_lines(client):
-    html = client.get(compare_url(*ALL)).content.decode()
+    html = client.get(compare_url(*ALL)).content.decode("utf-8-sig")
     assert html.count('<th><a href="/cases/') == 5
     for feature in (
         "Producing firms",
@@ -42,14 +42,14 @@ def test_five_case_comparison_shows_features_with_their_lines(client):
 
 
 def test_choosing_nothing_says_what_to_do(client):
-    html = client.get(reverse("compare:page"), {"case": []}).content.decode()
+    html = client.get(reverse("compare:page"), {"case": []}).content.decode("utf-8-sig")
     assert 'id="comparison"' not in html
-    html = client.get(reverse("compare:page") + "?case=").content.decode()
+    html = client.get(reverse("compare:page") + "?case=").content.decode("utf-8-sig")
     assert "Select a valid choice" in html or "Choose at least one" in html
 
 
 def test_unknown_case_is_refused_in_the_form(client):
-    html = client.get(compare_url("atlantis")).content.decode()
+    html = client.get(compare_url("atlantis")).content.decode("utf-8-sig")
     assert "Select a valid choice" in html and 'id="comparison"' not in html
 
 
@@ -60,9 +60,13 @@ def test_assessments_join_the_comparison_only_if_visible(client):
     boris = User.objects.create_user("boris", password="x")
     theirs = make_assessment(boris, name="Boris cluster")
     client.force_login(olga)
-    html = client.get(compare_url("sinos-valley", assessments=[mine.pk])).content.decode()
+    html = client.get(compare_url("sinos-valley", assessments=[mine.pk])).content.decode(
+        "utf-8-sig"
+    )
     assert "Agra shoe cluster (1995)" in html and "30%" in html
-    refused = client.get(compare_url("sinos-valley", assessments=[theirs.pk])).content.decode()
+    refused = client.get(compare_url("sinos-valley", assessments=[theirs.pk])).content.decode(
+        "utf-8-sig"
+    )
     assert "Boris cluster" not in refused and "Select a valid choice" in refused
 
 
@@ -77,12 +81,12 @@ def test_compare_page_queries_do_not_grow_with_what_is_compared(
         client.get(compare_url("sinos-valley", assessments=ids[:1]))
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(compare_url(*ALL, assessments=ids))
-    assert response.content.decode().count('<th><a href="') == 5 + 12
+    assert response.content.decode("utf-8-sig").count('<th><a href="') == 5 + 12
 
 
 def test_comparison_downloads_as_csv_and_xlsx_with_sources(client):
     response = client.get(reverse("compare:download", args=["csv"]) + "?case=sinos-valley")
-    lines = response.content.decode().splitlines()
+    lines = response.content.decode("utf-8-sig").splitlines()
     assert lines[0] == "group,feature,subject,value,paper_lines,citation,note"
     assert any(
         line.startswith(
@@ -94,7 +98,7 @@ def test_comparison_downloads_as_csv_and_xlsx_with_sources(client):
     assert xlsx.content[:2] == b"PK"
     assert client.get(reverse("compare:download", args=["csv"])).status_code == 400
     ties = client.get(reverse("compare:download", args=["csv"]) + "?case=tiruppur&chart=linkages")
-    assert ties.content.decode().splitlines()[0] == "subject,direction,strength,ties"
+    assert ties.content.decode("utf-8-sig").splitlines()[0] == "subject,direction,strength,ties"
 
 
 def test_point_bars_draw_one_trace_per_cluster_with_gaps_for_unknown():

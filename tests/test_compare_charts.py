@@ -234,12 +234,12 @@ def chart_csv(client, chart, *slugs, assessments=()) -> list[dict]:
     )
     response = client.get(f"{url}&chart={chart}")
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
-    return list(csv.DictReader(io.StringIO(response.content.decode())))
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
 @pytest.mark.django_db
 def test_compare_page_draws_the_library_charts_with_their_data_and_csv_links(client):
-    html = client.get(compare_url("sinos-valley", "tiruppur")).content.decode()
+    html = client.get(compare_url("sinos-valley", "tiruppur")).content.decode("utf-8-sig")
     for chart in ("sizes", "firms", "exports", "institution-types"):
         assert f'id="chart-{chart}"' in html
         assert f"chart={chart}" in html  # its CSV link
@@ -264,7 +264,7 @@ def test_sinos_1971_size_shares_are_shown_as_missing_never_as_numbers(client):
 
 @pytest.mark.django_db
 def test_size_chart_warns_where_cases_draw_size_classes_differently(client):
-    html = client.get(compare_url("sinos-valley", "leon-guadalajara")).content.decode()
+    html = client.get(compare_url("sinos-valley", "leon-guadalajara")).content.decode("utf-8-sig")
     assert "“Small” differs between cases: ≤100 employees in Sinos Valley shoes; ≤99 employees" in (
         html.replace("&quot;", '"')
     )
@@ -290,7 +290,7 @@ def test_exports_chart_draws_only_the_chosen_cases_series(client):
 
 @pytest.mark.django_db
 def test_exports_chart_gives_way_to_a_message_when_no_subject_has_a_series(client):
-    html = client.get(compare_url("bangalore")).content.decode()
+    html = client.get(compare_url("bangalore")).content.decode("utf-8-sig")
     assert 'id="chart-exports"' not in html
     assert "None of the chosen subjects has an export time series" in html
     assert 'id="chart-sizes"' not in html  # Bangalore records no size classes either
@@ -342,7 +342,7 @@ def test_library_charts_add_no_queries_per_compared_case(client, django_assert_m
     with django_assert_max_num_queries(30) as one:
         client.get(compare_url("bangalore"))
     with django_assert_max_num_queries(len(one.captured_queries)):
-        html = client.get(compare_url(*ALL)).content.decode()
+        html = client.get(compare_url(*ALL)).content.decode("utf-8-sig")
     for chart in ("sizes", "firms", "exports", "institution-types"):
         assert f'id="chart-{chart}"' in html
     assert "about 2,700 firms" in html and "nearly Rs 20,000 million" in html

@@ -173,7 +173,7 @@ def ranking_rows(html: str) -> list[tuple[str, str, str, str]]:
 
 
 def test_weights_in_the_address_are_ranked_on_the_server(client, cases):
-    html = client.get(compare_url(*ALL, w="1,1,1,1,3,1,1,1")).content.decode()
+    html = client.get(compare_url(*ALL, w="1,1,1,1,3,1,1,1")).content.decode("utf-8-sig")
     rows = ranking_rows(html)
     expected = ranking(list(cases.values()), POINT_5_x3)
     assert rows == [(str(r.rank), r.name.replace("&", "&amp;"), f"{r.overall:.1f}", r.change)
@@ -187,10 +187,12 @@ def test_weights_in_the_address_are_ranked_on_the_server(client, cases):
 @pytest.mark.django_db
 def test_the_sliders_eight_values_rank_like_the_comma_list(client):
     eight = "&".join(f"w={w:g}" for w in POINT_5_x3)
-    slider_html = client.get(compare_url(*ALL) + "&" + eight).content.decode()
-    comma_html = client.get(compare_url(*ALL, w="1,1,1,1,3,1,1,1")).content.decode()
+    slider_html = client.get(compare_url(*ALL) + "&" + eight).content.decode("utf-8-sig")
+    comma_html = client.get(compare_url(*ALL, w="1,1,1,1,3,1,1,1")).content.decode("utf-8-sig")
     assert ranking_rows(slider_html) == ranking_rows(comma_html)
-    assert ranking_rows(slider_html) != ranking_rows(client.get(compare_url(*ALL)).content.decode())
+    assert ranking_rows(slider_html) != ranking_rows(
+        client.get(compare_url(*ALL)).content.decode("utf-8-sig")
+    )
 
 
 @pytest.mark.django_db
@@ -203,15 +205,17 @@ def test_the_sliders_eight_values_rank_like_the_comma_list(client):
     ],
 )
 def test_bad_weights_say_why_and_the_page_ranks_with_equal_weights(client, w, message):
-    html = client.get(compare_url(*ALL, w=w)).content.decode()
+    html = client.get(compare_url(*ALL, w=w)).content.decode("utf-8-sig")
     assert f'id="weights-error">{message} The ranking below uses equal weights.' in html
-    assert ranking_rows(html) == ranking_rows(client.get(compare_url(*ALL)).content.decode())
+    assert ranking_rows(html) == ranking_rows(
+        client.get(compare_url(*ALL)).content.decode("utf-8-sig")
+    )
     assert 'id="comparison"' in html and 'id="chart-radar"' in html  # the rest still works
     assert html.count('value="1.0"') >= 8  # sliders back at equal weights
 
 
 def test_the_page_says_what_weights_do_and_gives_the_script_the_rated_scores(client, cases):
-    html = client.get(compare_url("tiruppur", "bangalore")).content.decode()
+    html = client.get(compare_url("tiruppur", "bangalore")).content.decode("utf-8-sig")
     section = html[html.index('id="sensitivity"') : html.index("</section>")]
     assert "left out, never counted as zero" in section
     assert "indicators inside each point stay the engine" in section
@@ -253,7 +257,7 @@ def admin_with_many(db, client):
 
 
 def test_picker_lists_25_assessments_and_counts_the_rest(client, admin_with_many):
-    html = client.get(compare_url("tiruppur")).content.decode()
+    html = client.get(compare_url("tiruppur")).content.decode("utf-8-sig")
     assert len(listed(html)) == PICKER_SIZE
     assert f"{len(admin_with_many) - PICKER_SIZE} more matches" in html
 
@@ -261,17 +265,17 @@ def test_picker_lists_25_assessments_and_counts_the_rest(client, admin_with_many
 def test_picker_search_matches_name_country_or_sector(client, admin_with_many):
     garages, metal = admin_with_many[-2:]
     for q in ("nairobi", "KENYA", "repair"):
-        assert listed(client.get(compare_url("tiruppur", q=q)).content.decode()) == [
+        assert listed(client.get(compare_url("tiruppur", q=q)).content.decode("utf-8-sig")) == [
             str(garages.pk)
         ]
-    html = client.get(compare_url("tiruppur", q="atlantis")).content.decode()
+    html = client.get(compare_url("tiruppur", q="atlantis")).content.decode("utf-8-sig")
     assert listed(html) == [] and "No assessment you may see matches “atlantis”." in html
-    assert "more match" not in client.get(compare_url(q="metal")).content.decode()
+    assert "more match" not in client.get(compare_url(q="metal")).content.decode("utf-8-sig")
 
 
 def test_chosen_assessments_stay_listed_and_ticked_whatever_the_search(client, admin_with_many):
     first, garages = admin_with_many[0], admin_with_many[-2]
-    html = client.get(compare_url(assessments=[first.pk], q="kenya")).content.decode()
+    html = client.get(compare_url(assessments=[first.pk], q="kenya")).content.decode("utf-8-sig")
     assert listed(html) == [f"{first.pk}*", str(garages.pk)]
     assert "Shoe cluster 0 (1995)" in html[html.index('id="comparison"') :]
 
@@ -283,7 +287,9 @@ def test_picker_never_lists_an_assessment_the_user_may_not_see(client):
     mine = make_assessment(olga, "Agra shoe cluster")
     theirs = make_assessment(User.objects.create_user("boris"), "Boris shoe cluster")
     client.force_login(olga)
-    html = client.get(compare_url(assessments=[mine.pk, theirs.pk], q="shoe")).content.decode()
+    html = client.get(compare_url(assessments=[mine.pk, theirs.pk], q="shoe")).content.decode(
+        "utf-8-sig"
+    )
     assert listed(html) == [f"{mine.pk}*"]  # both chosen; the forbidden one is dropped
     assert "Boris" not in html and "Select a valid choice" in html
 
@@ -298,5 +304,5 @@ def test_picker_queries_do_not_grow_with_the_assessments(
         make_assessment(User.objects.get(username="ada"), f"More {n}")
     chosen = [a.pk for a in admin_with_many[:20]]
     with django_assert_max_num_queries(len(few.captured_queries)):
-        html = client.get(compare_url(*ALL, assessments=chosen, q="e")).content.decode()
+        html = client.get(compare_url(*ALL, assessments=chosen, q="e")).content.decode("utf-8-sig")
     assert len(listed(html)) == 20 + PICKER_SIZE and html.count('<th><a href="') == 5 + 20
