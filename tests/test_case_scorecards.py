@@ -171,3 +171,13 @@ def test_recommendation_examples_name_the_cases_by_their_library_titles(client):
     assert criteria.CASE_NAMES == dict(CaseStudy.objects.values_list("slug", "short_title"))
     html = client.get(reverse("checklist:case-scorecard", args=["korea-chaebol-networks"]))
     assert ">Leon &amp; Guadalajara shoes</a> —" in html.content.decode()
+
+
+def test_a_case_scorecard_sets_the_scores_against_the_papers_conclusions_table(client):
+    html = client.get(reverse("checklist:case-scorecard", args=["sinos-valley"])).content.decode()
+    section = html[html.index('id="paper-conclusions"') :]
+    conclusions = CaseStudy.objects.get(slug="sinos-valley").conclusions.all()
+    assert len(conclusions) == 7
+    for cell in conclusions:
+        assert cell.get_row_display().replace("?", "") in section
+        assert f"?from={cell.line_from}&amp;to={cell.line_to}" in section
