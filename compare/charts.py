@@ -386,7 +386,9 @@ def exports_over_time(exports: pd.DataFrame) -> go.Figure:
                         "symbol": ["circle-open" if n else "circle" for n in rows["note"]],
                     },
                     name=f"{subject}: {rows['label'].iloc[0]}{where}",
-                    hovertext=_hover(rows, lambda r: f"{int(r['year'])}: {r['shown']}"),
+                    hovertext=_hover(
+                        rows, lambda r: f"{r['label']}<br>{int(r['year'])}: {r['shown']}"
+                    ),
                     hoverinfo="text",
                 ),
                 row=number,
@@ -396,6 +398,7 @@ def exports_over_time(exports: pd.DataFrame) -> go.Figure:
             figure.update_yaxes(type="log", title={"text": "log scale"}, row=number, col=1)
     figure.update_layout(
         height=280 * max(len(units), 1) + 120,
+        showlegend=True,  # even for one series: its name says what is measured, and where
         legend={"orientation": "h", "y": -0.15},
         margin={"l": 60, "r": 20, "t": 90, "b": 60},
         title=_title("Exports over time (series the paper gives)"),

@@ -33,12 +33,36 @@ class CompareForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["case"].choices = list(CaseStudy.objects.values_list("slug", "short_title"))
+    def __init__(self, data=None, *, user, **kwargs):
+        cases = list(CaseStudy.objects.values_list("slug", "short_title"))
+        self.dropped: list[str] = []  # what the address asked for that cannot be compared
+        if data is not None:
+            data = self._comparable_only(data, user, {slug for slug, _ in cases})
+        super().__init__(data, **kwargs)
+        self.fields["case"].choices = cases
         # Validation checks the chosen ids against everything the user may see (one query);
         # the page lists only `picker`, never all of them.
         self.fields["assessment"].queryset = Assessment.objects.for_user(user)
+
+    def _comparable_only(self, data, user, slugs):
+        """The query without unknown cases and assessments the user may not see, each noted
+        in `dropped`, so that one stale or mistyped id does not void the whole comparison."""
+        data = data.copy()
+        cases = data.getlist("case")
+        self.dropped += [f"case “{slug}” (no such case)" for slug in cases if slug not in slugs]
+        data.setlist("case", [slug for slug in cases if slug in slugs])
+        asked = data.getlist("assessment")
+        ids = [int(v) for v in asked if v.isdigit()]
+        visible = set(
+            Assessment.objects.for_user(user).filter(pk__in=ids).values_list("pk", flat=True)
+        )
+        self.dropped += [
+            f"assessment {value} (not one you may see)"
+            for value in asked
+            if not value.isdigit() or int(value) not in visible
+        ]
+        data.setlist("assessment", [v for v in asked if v.isdigit() and int(v) in visible])
+        return data
 
     def clean(self):
         data = super().clean()

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
+from django.urls import reverse
 
 from cases.models import CaseStudy, Conclusion, Figure
 from checklist import criteria
@@ -35,6 +36,7 @@ class Cell:
     lines: tuple[int, int] | None = None  # paper lines, for library data
     citation: str = ""
     note: str = ""  # why a cell is uncertain, or where it comes from
+    url: str = ""  # where the cell's evidence is shown (a scorecard), when not paper lines
 
 
 @dataclass(frozen=True)
@@ -156,9 +158,9 @@ def comparison_rows(subjects: list[Subject]) -> list[Row]:
             p = s.card.point(point.number)
             if p.rated_score is None:
                 provisional = "" if p.score is None else f"; provisional {p.score:.1f}"
-                cells.append(Cell(f"— ({p.level}{provisional})"))
+                cells.append(Cell(f"— ({p.level}{provisional})", url=_evidence_url(s, point)))
             else:
-                cells.append(Cell(f"{p.score:.1f} ({p.level})"))
+                cells.append(Cell(f"{p.score:.1f} ({p.level})", url=_evidence_url(s, point)))
         rows.append(Row("Checklist scores", f"{point.number}. {point.title}", tuple(cells)))
     overall = tuple(
         Cell(
@@ -169,6 +171,15 @@ def comparison_rows(subjects: list[Subject]) -> list[Row]:
     )
     rows.append(Row("Checklist scores", "Overall", overall))
     return rows
+
+
+def _evidence_url(subject: Subject, point) -> str:
+    """The subject's scorecard, at the point's evidence."""
+    if subject.case is not None:
+        scorecard = reverse("checklist:case-scorecard", args=[subject.case.slug])
+    else:
+        scorecard = subject.url
+    return f"{scorecard}#point-{point.number}"
 
 
 def comparison_frame(subjects: list[Subject], rows: list[Row]) -> pd.DataFrame:

@@ -1,6 +1,8 @@
+import pandas as pd
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.html import escape, format_html
 from django.views.decorators.http import require_GET
 
 from cases.models import CaseStudy
@@ -46,12 +48,37 @@ CHART_DATA = {
 }
 
 
-def _html(frame):
-    return frame.to_html(classes="table table-sm small", index=False, na_rep="—", border=0)
+def _paper_link(lines) -> str:
+    """'208-209' (or '208') as a link to those lines of the paper."""
+    if not isinstance(lines, str) or not lines:
+        return ""
+    first, _, last = lines.partition("-")
+    url = f"{reverse('cases:paper')}?from={first}&to={last or first}#L{first}"
+    return format_html('<a class="cite" href="{}">{}</a>', url, lines)
+
+
+def _html(frame: pd.DataFrame) -> str:
+    """A chart's data as a table: whole numbers without ".0", paper lines as links."""
+    shown = frame.copy()
+    for column in shown.columns:
+        values = shown[column]
+        if values.dtype.kind == "f" and values.dropna().apply(float.is_integer).all():
+            shown[column] = values.astype("Int64")
+        elif values.dtype == object:
+            shown[column] = values.map(lambda v: v if pd.isna(v) else escape(v))
+    if "paper_lines" in shown:
+        shown["paper_lines"] = frame["paper_lines"].map(_paper_link)
+    return shown.to_html(
+        classes="table table-sm small", index=False, na_rep="—", border=0, escape=False
+    )
 
 
 def _chart(figure, div_id):
-    return figure.to_html(full_html=False, include_plotlyjs=False, div_id=div_id)
+    # A figure with its own height gets a box of that height, so nothing below it is covered.
+    height = f"{figure.layout.height}px" if figure.layout.height else "100%"
+    return figure.to_html(
+        full_html=False, include_plotlyjs=False, div_id=div_id, default_height=height
+    )
 
 
 def _library_charts(subjects: list[Subject]) -> list[dict]:
@@ -88,7 +115,7 @@ def _subjects(data, user) -> list[Subject]:
         .filter(pk__in=ids)
         .prefetch_related("groups", "ties", "institutions")
     )
-    for assessment in assessments:
+    for assessment in sorted(assessments, key=lambda a: ids.index(a.pk)):  # in the order chosen
         subjects.append(
             Subject(
                 f"assessment:{assessment.pk}",
@@ -126,12 +153,8 @@ def compare_page(request):
                 "scores": scores.pivot(index="point", columns="cluster", values="score")
                 .reindex(columns=[s.name for s in subjects])
                 .to_html(classes="table table-sm small", na_rep="unknown", border=0),
-                "radar": checklist_radar(scores).to_html(
-                    full_html=False, include_plotlyjs=False, div_id="chart-radar"
-                ),
-                "bars": point_bars(scores).to_html(
-                    full_html=False, include_plotlyjs=False, div_id="chart-bars"
-                ),
+                "radar": _chart(checklist_radar(scores), "chart-radar"),
+                "bars": _chart(point_bars(scores), "chart-bars"),
             }
         )
     return render(request, "compare/compare.html", context)
@@ -157,6 +180,19 @@ def _sensitivity(form: WeightsForm, subjects: list[Subject]) -> dict:
     }
 
 
+def _ranking_frame(subjects: list[Subject], weights) -> pd.DataFrame:
+    """The ranking for the weights in the address, with the weights themselves."""
+    rows = ranking([(s.name, s.card) for s in subjects], weights)
+    frame = pd.DataFrame(
+        [{"rank": r.rank, "cluster": r.name, "weighted overall": r.overall,
+          "rank with equal weights": r.equal_rank, "points rated": r.rated} for r in rows]
+    )  # fmt: skip
+    point_weights = ", ".join(f"{p.number}: {w:g}" for p, w in zip(criteria.POINTS, weights,
+                                                                    strict=True))  # fmt: skip
+    frame["point weights"] = point_weights
+    return frame
+
+
 @require_GET
 def compare_download(request, fmt):
     form = CompareForm(request.GET, user=request.user)
@@ -173,7 +209,11 @@ def compare_download(request, fmt):
     if fmt == "csv":
         response = HttpResponse(to_csv(table), content_type=CSV_TYPE)
     else:
-        frames = {"Comparison": table, "Scores": scores_frame(subjects)}
+        frames = {
+            "Comparison": table,
+            "Ranking": _ranking_frame(subjects, WeightsForm(request.GET).weights),
+            **{f"Chart {name}": frame(subjects) for name, frame in CHART_DATA.items()},
+        }
         response = HttpResponse(
             to_xlsx(frames),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

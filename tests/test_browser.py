@@ -233,6 +233,8 @@ def test_moving_a_weight_reranks_the_cases_and_a_png_button_saves_a_chart(
     charts = page.locator(".chart-box .plotly-graph-div")
     assert charts.count() >= 4
     expect(page.get_by_role("button", name="PNG", exact=True)).to_have_count(charts.count())
+    for button in page.locator("button.png-download").all():
+        button.click(trial=True, timeout=5000)  # visible and not covered by a chart or table
     with page.expect_download() as saved:
         page.locator("button.png-download[data-chart=chart-radar]").click()
     download = saved.value

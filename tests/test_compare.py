@@ -1,5 +1,7 @@
 """Researchers compare cases and assessments side by side; every library cell cites the paper."""
 
+import re
+
 import pytest
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
@@ -48,9 +50,13 @@ def test_choosing_nothing_says_what_to_do(client):
     assert "Select a valid choice" in html or "Choose at least one" in html
 
 
-def test_unknown_case_is_refused_in_the_form(client):
+def test_unknown_case_is_left_out_with_a_message_and_the_rest_compared(client):
     html = client.get(compare_url("atlantis")).content.decode("utf-8-sig")
-    assert "Select a valid choice" in html and 'id="comparison"' not in html
+    assert "Left out of the comparison: case “atlantis” (no such case)" in html
+    assert "Choose at least one case or assessment" in html and 'id="comparison"' not in html
+    html = client.get(compare_url("atlantis", "tiruppur")).content.decode("utf-8-sig")
+    assert "case “atlantis” (no such case)" in html
+    assert 'id="comparison"' in html and "Tiruppur knitwear" in html
 
 
 def test_assessments_join_the_comparison_only_if_visible(client):
@@ -67,7 +73,13 @@ def test_assessments_join_the_comparison_only_if_visible(client):
     refused = client.get(compare_url("sinos-valley", assessments=[theirs.pk])).content.decode(
         "utf-8-sig"
     )
-    assert "Boris cluster" not in refused and "Select a valid choice" in refused
+    assert "Boris cluster" not in refused
+    assert f"assessment {theirs.pk} (not one you may see)" in refused
+    assert 'id="comparison"' in refused  # Sinos Valley is still compared
+    csv = client.get(
+        reverse("compare:download", args=["csv"]) + f"?case=sinos-valley&assessment={theirs.pk}"
+    ).content.decode("utf-8-sig")
+    assert "Sinos Valley shoes" in csv and "Boris" not in csv
 
 
 def test_compare_page_queries_do_not_grow_with_what_is_compared(
@@ -122,3 +134,39 @@ def test_scores_frame_lists_every_point_of_every_subject():
     subjects = [Subject("x", "X", "/", score(ClusterProfile("X")))]
     frame = scores_frame(subjects)
     assert list(frame.columns) == ["cluster", "point", "score"] and len(frame) == 8
+
+
+def test_every_number_leads_to_its_source_from_the_page(client):
+    html = client.get(compare_url("sinos-valley", "tiruppur")).content.decode()
+    # Data tables link their paper lines; whole numbers show without ".0".
+    assert '<a class="cite" href="/paper/?from=208&amp;to=209#L208">208-209</a>' in html
+    assert "1963.0" not in html and "<td>1963</td>" in html
+    # Each checklist score links to the evidence on its scorecard.
+    assert 'href="/cases/tiruppur/scorecard/#point-5"' in html
+    # A chart with its own height is drawn in a box of that height (nothing below is covered).
+    assert re.search(r'<div style="height:\d+px; width:100%;">\s*<div id="chart-sizes"', html)
+
+
+def test_assessments_are_compared_in_the_order_chosen(client):
+    olga = User.objects.create_user("olga", password="x", is_staff=True)
+    first, second = make_assessment(olga, name="Alpha"), make_assessment(olga, name="Beta")
+    client.force_login(olga)
+    html = client.get(compare_url(assessments=[second.pk, first.pk])).content.decode()
+    head = html[html.index('id="comparison"') :]
+    assert head.index("Beta (1995)") < head.index("Alpha (1995)")
+
+
+def test_xlsx_holds_the_comparison_the_ranking_and_every_charts_data(client):
+    import io
+
+    import openpyxl
+
+    url = reverse("compare:download", args=["xlsx"]) + "?case=sinos-valley&case=bangalore"
+    book = openpyxl.load_workbook(io.BytesIO(client.get(url + "&w=1,1,1,1,3,1,1,1").content))
+    assert book.sheetnames[:2] == ["Comparison", "Ranking"]
+    assert {"Chart scores", "Chart sizes", "Chart exports", "Chart linkages"} <= set(
+        book.sheetnames
+    )
+    ranking = list(book["Ranking"].iter_rows(values_only=True))
+    assert ranking[0][:3] == ("rank", "cluster", "weighted overall")
+    assert ranking[1][-1].startswith("1: 1, 2: 1, 3: 1, 4: 1, 5: 3")

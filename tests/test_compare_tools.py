@@ -291,7 +291,7 @@ def test_picker_never_lists_an_assessment_the_user_may_not_see(client):
         "utf-8-sig"
     )
     assert listed(html) == [f"{mine.pk}*"]  # both chosen; the forbidden one is dropped
-    assert "Boris" not in html and "Select a valid choice" in html
+    assert "Boris" not in html and f"assessment {theirs.pk} (not one you may see)" in html
 
 
 def test_picker_queries_do_not_grow_with_the_assessments(

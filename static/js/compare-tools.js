@@ -142,7 +142,8 @@
           height: chart.offsetHeight || 450,
         });
       });
-      chart.insertAdjacentElement("afterend", button);
+      // After the chart's sized wrapper, not inside it, so the chart never covers the button.
+      chart.closest(".chart-box").appendChild(button);
     });
   }
 
