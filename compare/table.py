@@ -6,7 +6,7 @@ their answers) and their scorecards; no queries of its own.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 from django.urls import reverse
@@ -44,6 +44,12 @@ class Row:
     group: str
     feature: str
     cells: tuple[Cell, ...]
+    subjects: tuple[str, ...] = ()  # the subjects' names, in the cells' order
+
+    @property
+    def named_cells(self) -> list[tuple[str, Cell]]:
+        """(subject, cell) pairs: on a phone each cell is shown under its subject's name."""
+        return list(zip(self.subjects, self.cells, strict=True))
 
 
 EMPTY = Cell("—")
@@ -119,6 +125,8 @@ def _case_headlines(case: CaseStudy, profile: ClusterProfile) -> dict[str, Cell]
         best = sorted(exported, key=lambda f: (f.scope != Figure.Scope.CLUSTER, -(f.year or 0)))
         first = best[0]
         scope = "" if first.scope == Figure.Scope.CLUSTER else f" ({first.get_scope_display()})"
+        if first.firm_id:  # one firm's share, not the cluster's: say whose
+            scope = f" ({first.label})"
         cells["Share of output exported"] = _cited(first, first.display_value + scope)
     institutions = list(case.institutions.all())
     cells["Institutions named"] = Cell(str(len(institutions)))
@@ -170,7 +178,8 @@ def comparison_rows(subjects: list[Subject]) -> list[Row]:
         for s in subjects
     )
     rows.append(Row("Checklist scores", "Overall", overall))
-    return rows
+    names = tuple(s.name for s in subjects)
+    return [replace(row, subjects=names) for row in rows]
 
 
 def _evidence_url(subject: Subject, point) -> str:

@@ -170,3 +170,8 @@ def test_xlsx_holds_the_comparison_the_ranking_and_every_charts_data(client):
     ranking = list(book["Ranking"].iter_rows(values_only=True))
     assert ranking[0][:3] == ("rank", "cluster", "weighted overall")
     assert ranking[1][-1].startswith("1: 1, 2: 1, 3: 1, 4: 1, 5: 3")
+
+
+def test_a_firms_export_share_is_not_passed_off_as_the_clusters(client):
+    html = client.get(compare_url("korea-chaebol-networks")).content.decode()
+    assert "75% (Share of GSA&#x27;s output exported)" in html
