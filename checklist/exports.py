@@ -51,7 +51,8 @@ def scorecard_frame(card: Scorecard) -> pd.DataFrame:
         {
             "point": "overall",
             "indicator": "",
-            "name": f"Overall, based on {card.rated} of 8 points (engine {card.engine_version})",
+            "name": f"{card.subject}: overall, based on {card.rated} of 8 points "
+            f"(engine {card.engine_version})",
             "score": card.overall,
             "level": "",
             "evidence known": f"{card.completeness:.0%}",

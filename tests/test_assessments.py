@@ -297,7 +297,7 @@ def test_answers_and_scores_download_as_csv_and_xlsx_in_words(client, officer):
     assert (first["point"], first["name"]) == ("1", "Identify existing clusters and networks")
     fairs = next(row for row in table if row["indicator"] == "4a")
     assert fairs["value (0-1)"] == "1.0" and "Agra Footwear Fair" in fairs["evidence"]
-    assert table[-1]["point"] == "overall"
+    assert table[-1]["point"] == "overall" and table[-1]["name"].startswith("Agra shoe cluster")
 
     answers = client.get(reverse("checklist:download", args=[assessment.pk, "answers.csv"]))
     rows = list(csv.DictReader(io.StringIO(answers.content.decode("utf-8-sig"))))
@@ -315,7 +315,7 @@ def test_answers_and_scores_download_as_csv_and_xlsx_in_words(client, officer):
                                "Linkages", "Institutions"]  # fmt: skip
     sheet = list(book["Scorecard"].iter_rows(values_only=True))
     assert sheet[0][:4] == ("point", "indicator", "name", "score") and len(sheet) == 1 + 8 + 31 + 1
-    assert sheet[-1][2].startswith("Overall, based on")
+    assert sheet[-1][2].startswith("Agra shoe cluster: overall, based on")
     groups = list(book["Groups of firms"].iter_rows(values_only=True))
     assert groups[1][2:4] == (5000, 80.0)  # counts and shares as numbers, not text
     linkages = list(book["Linkages"].iter_rows(values_only=True))
