@@ -356,6 +356,24 @@ def firms_and_employment(firms: pd.DataFrame) -> go.Figure:
     return figure
 
 
+def firms_caveats(firms: pd.DataFrame) -> list[str]:
+    """What each subject's count and employment figure cover, in the paper's own words: the
+    two often describe different sets of firms (Sinos's 500 core producers against everyone
+    engaged in its 1,800-firm shoe sector)."""
+    caveats = []
+    for subject, rows in firms[firms["value"].notna()].groupby("subject", sort=False):
+        covered = {
+            measure: "; ".join(part["label"])
+            for measure, part in rows.groupby("measure", sort=False)
+        }
+        if len(covered) == 2:
+            caveats.append(
+                f"{subject}: the firms are “{covered['Producing firms']}”, the employment "
+                f"“{covered['Employment']}” — they may not cover the same firms."
+            )
+    return caveats
+
+
 def exports_over_time(exports: pd.DataFrame) -> go.Figure:
     """One line per export time series, one panel per unit (shares, rupees, dollars).
 

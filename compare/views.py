@@ -40,6 +40,9 @@ LIBRARY_CHARTS = [
      charts.institution_types, "None of the chosen subjects names any institutions."),
 ]  # fmt: skip
 
+# What a chart's readers must know about its numbers, listed under it.
+CAVEATS = {"sizes": charts.size_caveats, "firms": charts.firms_caveats}
+
 CHART_DATA = {
     "scores": scores_frame,
     "linkages": linkages_frame,
@@ -92,7 +95,7 @@ def _library_charts(subjects: list[Subject]) -> list[dict]:
                 "chart": _chart(builder(frame), f"chart-{name}") if len(frame) else "",
                 "empty": empty,
                 "data": _html(frame),
-                "caveats": charts.size_caveats(frame) if name == "sizes" else [],
+                "caveats": CAVEATS[name](frame) if name in CAVEATS else [],
                 "wide": name == "sizes",  # its class labels need the room
             }
         )

@@ -346,3 +346,14 @@ def test_library_charts_add_no_queries_per_compared_case(client, django_assert_m
     for chart in ("sizes", "firms", "exports", "institution-types"):
         assert f'id="chart-{chart}"' in html
     assert "about 2,700 firms" in html and "nearly Rs 20,000 million" in html
+
+
+@pytest.mark.django_db
+def test_firms_chart_says_what_each_count_and_employment_figure_covers(client):
+    html = client.get(compare_url("sinos-valley", "bangalore")).content.decode()
+    section = html[html.index('id="firms"') :]
+    assert (
+        "Sinos Valley shoes: the firms are “Shoe producers at the core of the cluster”, the "
+        "employment “Persons engaged in Sinos Valley&#x27;s shoe sector”"
+    ) in section
+    assert "Bangalore high-tech networks: the firms" not in section  # nothing to set side by side
