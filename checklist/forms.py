@@ -7,7 +7,13 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
 from . import criteria
-from .models import Assessment, AssessmentGroup, AssessmentInstitution, AssessmentTie
+from .models import (
+    DIRECT_QUESTIONS,
+    Assessment,
+    AssessmentGroup,
+    AssessmentInstitution,
+    AssessmentTie,
+)
 
 # "%%": Django %-formats validator messages with the limit's parameters.
 SHARE_RANGE = "Give a share between 0 and 100 (%%)."
@@ -76,7 +82,6 @@ class GroupForm(forms.ModelForm):
         required=False,
         validators=PERCENT,
         max_digits=5,
-        min_value=None,
         widget=forms.NumberInput(attrs={"min": 0, "max": 100, "step": "any"}),
     )
 
@@ -116,10 +121,15 @@ InstitutionFormSet = forms.inlineformset_factory(
     labels={"sector_specific": "Serves this sector specifically?"},
     help_texts={
         "sector_specific": "Intervention should be 'sector specific' (lines 2658-2660): a "
-        "generalist SME scheme does not count for 2a. Leave empty if not known."
+        "generalist SME scheme does not count for 2a. Choose “Don't know” if you are not sure."
     },
     extra=3,
 )
+
+
+def _asked_on(step: str) -> dict[str, str]:
+    """The direct questions a step asks: field name -> indicator code."""
+    return {field: code for code, (where, field) in DIRECT_QUESTIONS.items() if where == step}
 
 
 class DirectQuestionsForm(forms.ModelForm):
@@ -142,19 +152,19 @@ class DirectQuestionsForm(forms.ModelForm):
 
 
 class LinkageQuestionsForm(DirectQuestionsForm):
-    codes = {"group_support": "2b", "buyer_know_how": "4c", "supplier_upgrading": "6b"}
+    codes = _asked_on("linkages")
 
     class Meta:
         model = Assessment
-        fields = ["group_support", "buyer_know_how", "supplier_upgrading"]
+        fields = list(_asked_on("linkages"))
 
 
 class InstitutionQuestionsForm(DirectQuestionsForm):
-    codes = {"self_help_finance": "5e", "supplier_associations": "6d"}
+    codes = _asked_on("institutions")
 
     class Meta:
         model = Assessment
-        fields = ["self_help_finance", "supplier_associations"]
+        fields = list(_asked_on("institutions"))
 
 
 class MarketsForm(forms.ModelForm):

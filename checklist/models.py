@@ -12,6 +12,15 @@ from django.urls import reverse
 from cases.models import ActorGroup, CaseStudy, Institution, Linkage
 
 STEPS = ("profile", "firms", "linkages", "institutions", "markets", "policy")
+# The checklist indicators asked directly (yes / no / don't know), each with the step that
+# asks it and the assessment field that holds the answer (see criteria.DIRECT_YES_VALUE).
+DIRECT_QUESTIONS = {
+    "2b": ("linkages", "group_support"),
+    "4c": ("linkages", "buyer_know_how"),
+    "6b": ("linkages", "supplier_upgrading"),
+    "5e": ("institutions", "self_help_finance"),
+    "6d": ("institutions", "supplier_associations"),
+}
 # A blank answer is "don't know": it stays unknown in the scorecard, never a "no".
 DONT_KNOW = ("", "Don't know")
 YES_NO = [("yes", "Yes"), ("no", "No"), DONT_KNOW]

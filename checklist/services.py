@@ -7,20 +7,12 @@ from decimal import Decimal
 from django.db import transaction
 
 from . import criteria
-from .models import STEPS, Assessment, ScoreRecord
+from .models import DIRECT_QUESTIONS, STEPS, Assessment, ScoreRecord
 from .payloads import scorecard_payload
 from .profile import Body, ClusterProfile, Fact, Group, MarketBasis, Source, Tie
 from .scoring import Scorecard, score
 
 YES_NO = {"yes": True, "no": False}
-# The assessment field that answers each indicator's direct question, and its step.
-DIRECT_FIELDS = {
-    "2b": ("linkages", "group_support"),
-    "4c": ("linkages", "buyer_know_how"),
-    "6b": ("linkages", "supplier_upgrading"),
-    "5e": ("institutions", "self_help_finance"),
-    "6d": ("institutions", "supplier_associations"),
-}
 
 
 def _answer(step: str, question: str) -> Source:
@@ -100,7 +92,7 @@ def build_assessment_profile(assessment: Assessment) -> ClusterProfile:
             ),
         )
     direct = {}
-    for code, (step, field) in DIRECT_FIELDS.items():
+    for code, (step, field) in DIRECT_QUESTIONS.items():
         answer = fact(
             step, YES_NO.get(getattr(assessment, field)), criteria.indicator(code).question
         )
@@ -157,7 +149,7 @@ def answers_snapshot(assessment: Assessment) -> dict:
     fields = [
         "name", "country", "region", "sector", "kind", "evidence_year", "producer_count",
         "employment", "large_firms", "export_share", "destinations", "competes_on",
-        "foreign_buyers", "key_buyers", *(field for _, field in DIRECT_FIELDS.values()),
+        "foreign_buyers", "key_buyers", *(field for _, field in DIRECT_QUESTIONS.values()),
         "state_created", "trade_regime", "sme_incentives",
         "contract_rules", "intervention_style",
     ]  # fmt: skip

@@ -163,7 +163,10 @@ def assessment_step(request, pk, step):
 @login_required
 def assessment_scorecard(request, pk):
     assessment = get_object_or_404(
-        Assessment.objects.for_user(request.user).select_related("owner"), pk=pk
+        Assessment.objects.for_user(request.user)
+        .select_related("owner")
+        .prefetch_related("groups", "ties", "institutions"),  # the scores and the map read them
+        pk=pk,
     )
     card = assessment_scorecard_of(assessment)
     case_cards = _case_cards()
@@ -257,12 +260,12 @@ def api_assessment_scorecard(request, pk):
 @require_GET
 def assessment_download(request, pk, filename):
     assessment = get_object_or_404(Assessment.objects.for_user(request.user), pk=pk)
-    card, sheets = assessment_scorecard_of(assessment), answer_sheets(assessment)
     if filename == "scorecard.csv":
-        content, kind = to_csv(scorecard_frame(card)), CSV_TYPE
+        content, kind = to_csv(scorecard_frame(assessment_scorecard_of(assessment))), CSV_TYPE
     elif filename == "answers.csv":
-        content, kind = to_csv(answers_frame(sheets)), CSV_TYPE
+        content, kind = to_csv(answers_frame(answer_sheets(assessment))), CSV_TYPE
     else:
+        card, sheets = assessment_scorecard_of(assessment), answer_sheets(assessment)
         content = to_xlsx(workbook_frames(card, sheets))
         kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     response = HttpResponse(content, content_type=kind)

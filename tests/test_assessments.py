@@ -485,3 +485,22 @@ def test_evidence_words_answers_as_the_form_does(client, officer):
     assert style == ["Little or no intervention: Answer (policy): intervention style"]
     put_out = _evidence(client, assessment, "6c")["basis"]
     assert put_out[0].startswith("subcontracting tie, moderate: Answer (linkages): Producers")
+
+
+def test_scorecard_queries_do_not_grow_with_the_answers(
+    client, officer, django_assert_max_num_queries
+):
+    assessment = start(client)
+    fill_everything(client, assessment)
+    url = reverse("checklist:scorecard", args=[assessment.pk])
+    client.get(url)  # warm the session
+    with django_assert_max_num_queries(40) as few:
+        client.get(url)
+    for n in range(10):
+        AssessmentTie.objects.create(
+            assessment=assessment, direction="horizontal", nature="information_exchange",
+            from_role="producer", to_role="producer", strength="weak",
+        )  # fmt: skip
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        html = client.get(url).content.decode()
+    assert "your answer, linkage row 12" in html  # the map draws the new ties
