@@ -496,7 +496,7 @@ def test_scorecard_queries_do_not_grow_with_the_answers(
     client.get(url)  # warm the session
     with django_assert_max_num_queries(40) as few:
         client.get(url)
-    for n in range(10):
+    for _ in range(10):
         AssessmentTie.objects.create(
             assessment=assessment, direction="horizontal", nature="information_exchange",
             from_role="producer", to_role="producer", strength="weak",
