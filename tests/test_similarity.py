@@ -138,3 +138,26 @@ def test_case_scorecard_names_its_nearest_other_case_and_why(client, db):
     assert "Sinos Valley shoes 13 active institutions; Tiruppur knitwear 6 active" in section
     korea = client.get(reverse("checklist:case-scorecard", args=["korea-chaebol-networks"]))
     assert "Most like <strong>Bangalore high-tech networks</strong>" in korea.content.decode()
+
+
+def test_assessment_scorecard_says_where_it_differs_most_from_its_nearest_case(client, db):
+    import json
+
+    from checklist.answers import create_assessment_from_answers
+
+    from .test_assessments import make_user
+
+    officer = make_user("resemblance-officer", "Policy officers")
+    path = Path(settings.BASE_DIR) / "validation" / "kamukunji-metalwork.json"
+    assessment = create_assessment_from_answers(owner=officer, data=json.loads(path.read_text()))
+    client.force_login(officer)
+    html = client.get(reverse("checklist:scorecard", args=[assessment.pk])).content.decode()
+    section = html[html.index('id="resemblance-section"') : html.index("</section>")]
+    assert "Most like <strong>Leon &amp; Guadalajara shoes</strong>" in section
+    assert "features known for both" in section
+    differs = section[section.index('id="resemblance-differs"') :]
+    assert (
+        "Foreign buyers: Kamukunji metalworking (Nairobi) no demanding foreign buyers; "
+        "Leon &amp; Guadalajara shoes sells to demanding foreign buyers"
+    ) in differs
+    assert "Point 2: Kamukunji metalworking (Nairobi) scores 0 on point 2" in differs
