@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from . import criteria
 from .profile import ClusterProfile
@@ -433,7 +433,7 @@ def resemblances(mine: ScoredProfile, cases: Mapping[str, ScoredProfile]) -> lis
         best = found[0]
         tied = tuple(r.subject for r in found[1:] if best.similarity - r.similarity < NEAR_TIE_GAP)
         if tied:
-            found[0] = Resemblance(**{**best.__dict__, "near_tie_with": tied})
+            found[0] = replace(best, near_tie_with=tied)
     return found
 
 
