@@ -11,6 +11,7 @@ from cases.models import CaseStudy, Cited, Figure, PolicySetting
 
 from .profile import Body, ClusterProfile, Fact, Group, MarketBasis, Source, Tie
 from .scoring import Scorecard, score
+from .similarity import ScoredProfile
 
 
 def _source(label: str, row: Cited) -> Source:
@@ -124,6 +125,7 @@ def build_profile(case: CaseStudy) -> ClusterProfile:
         policy[field] = Fact(value, _source(label, setting))
     return ClusterProfile(
         subject=case.short_title,
+        kind=case.kind,
         groups=groups,
         ties=ties,
         institutions=bodies,
@@ -138,3 +140,9 @@ def build_profile(case: CaseStudy) -> ClusterProfile:
 def case_scorecard(case: CaseStudy) -> Scorecard:
     """The checklist scorecard of a library case, computed from its data by the engine."""
     return score(build_profile(case))
+
+
+def scored_case(case: CaseStudy) -> ScoredProfile:
+    """A library case's profile with its scorecard, as resemblance compares them."""
+    profile = build_profile(case)
+    return ScoredProfile(profile, score(profile))

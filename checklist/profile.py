@@ -89,6 +89,7 @@ class Fact:
 @dataclass(frozen=True)
 class ClusterProfile:
     subject: str
+    kind: str | None = None  # "cluster" or "network" (resemblance compares them)
     groups: tuple[Group, ...] | None = None
     ties: tuple[Tie, ...] | None = None
     institutions: tuple[Body, ...] | None = None

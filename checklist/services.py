@@ -100,6 +100,7 @@ def build_assessment_profile(assessment: Assessment) -> ClusterProfile:
             direct[code] = answer
     return ClusterProfile(
         subject=assessment.name,
+        kind=assessment.kind,
         direct=direct,
         groups=groups,
         ties=ties,

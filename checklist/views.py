@@ -15,11 +15,13 @@ from .charts import checklist_radar
 from .exports import CSV_TYPE, answers_frame, scorecard_frame, to_csv, to_xlsx, workbook_frames
 from .forms import STEP_FORMS, STEP_INTROS, STEP_TITLES, ProfileForm, answer_sheets
 from .history import answer_changes, compare_scorecards
-from .library import case_scorecard
+from .library import case_scorecard, scored_case
 from .models import OFFICERS, STEPS, Assessment
 from .payloads import scorecard_payload
+from .scoring import score
 from .services import assessment_scorecard as assessment_scorecard_of
 from .services import (
+    build_assessment_profile,
     create_assessment,
     delete_draft,
     lineage,
@@ -27,7 +29,14 @@ from .services import (
     save_step,
     submit_assessment,
 )
-from .similarity import resemblances
+from .similarity import (
+    FEATURES,
+    MIN_COMPARED,
+    NEAR_TIE_GAP,
+    SHOWN,
+    ScoredProfile,
+    resemblances,
+)
 
 
 @require_GET
@@ -45,6 +54,10 @@ def method(request):
         "engine_version": criteria.ENGINE_VERSION,
         "heading": criteria.HEADING,
         "heading_lines": criteria.HEADING_LINES,
+        "resemblance_features": FEATURES,
+        "resemblance_min_compared": MIN_COMPARED,
+        "near_tie_gap": NEAR_TIE_GAP,
+        "resemblance_shown": SHOWN,
     }
     return render(request, "checklist/method.html", context)
 
@@ -52,15 +65,20 @@ def method(request):
 @require_GET
 def case_scorecard_page(request, slug):
     # All five cases are scored (one prefetching query set) so the radar can compare them.
-    cards = {case.slug: (case, case_scorecard(case)) for case in CaseStudy.objects.with_library()}
-    if slug not in cards:
+    scored = {case.slug: (case, scored_case(case)) for case in CaseStudy.objects.with_library()}
+    if slug not in scored:
         raise Http404("No such case study.")
+    cards = {key: (case, s.card) for key, (case, s) in scored.items()}
     case, card = cards[slug]
     others = {key: other_card for key, (_, other_card) in cards.items() if key != slug}
     context = {
         "case": case,
         "card": card,
         "radar": _radar_html(card, others),
+        # Which other library case this one most resembles, and why.
+        "resemblances": resemblances(
+            scored[slug][1], {key: s for key, (_, s) in scored.items() if key != slug}
+        ),
         "others": [(other, c.overall) for other, c in cards.values() if other.slug != slug],
     }
     return render(request, "checklist/case_scorecard.html", context)
@@ -77,8 +95,8 @@ def api_case_scorecard(request, slug):
 # Assessments -----------------------------------------------------------------------------------
 
 
-def _case_cards() -> dict:
-    return {case.slug: case_scorecard(case) for case in CaseStudy.objects.with_library()}
+def _scored_cases() -> dict[str, ScoredProfile]:
+    return {case.slug: scored_case(case) for case in CaseStudy.objects.with_library()}
 
 
 def _radar_html(card, case_cards) -> str:
@@ -168,15 +186,17 @@ def assessment_scorecard(request, pk):
         .prefetch_related("groups", "ties", "institutions"),  # the scores and the map read them
         pk=pk,
     )
-    card = assessment_scorecard_of(assessment)
-    case_cards = _case_cards()
+    profile = build_assessment_profile(assessment)
+    card = score(profile)
+    scored_cases = _scored_cases()
+    case_cards = {key: s.card for key, s in scored_cases.items()}
     editable = Assessment.objects.editable_by(request.user).filter(pk=pk).exists()
     context = {
         "assessment": assessment,
         "card": card,
         "radar": _radar_html(card, case_cards),
         "cluster_map": _cluster_map_html(assessment),
-        "resemblances": resemblances(card, case_cards),
+        "resemblances": resemblances(ScoredProfile(profile, card), scored_cases),
         "history": list(assessment.scores.all()[:20]),
         "lineage": _visible_lineage(request.user, assessment),
         "editable": editable,

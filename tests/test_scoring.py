@@ -293,24 +293,23 @@ def test_comparison_names_the_indicators_that_moved():
 
 
 def test_resemblance_prefers_the_nearest_scorecard_and_needs_shared_points():
-    from checklist.similarity import resemblances
+    from checklist.similarity import ScoredProfile, resemblances
 
     def card(subject, regime, incentives, rules, style, exports):
-        return score(
-            ClusterProfile(
-                subject,
-                trade_regime=Fact(regime, SRC),
-                sme_incentives=Fact(incentives, SRC),
-                contract_rules=Fact(rules, SRC),
-                intervention_style=Fact(style, SRC),
-                export_share=Fact(exports, SRC),
-                competition=(MarketBasis("export", frozenset({"quality"}), SRC),),
-                foreign_buyers=Fact(True, SRC),
-                institutions=(Body("trade_fair", "f", SRC, ownership="private"),),
-                groups=(Group("export_agent", "a", SRC),),
-                ties=(),
-            )
+        profile = ClusterProfile(
+            subject,
+            trade_regime=Fact(regime, SRC),
+            sme_incentives=Fact(incentives, SRC),
+            contract_rules=Fact(rules, SRC),
+            intervention_style=Fact(style, SRC),
+            export_share=Fact(exports, SRC),
+            competition=(MarketBasis("export", frozenset({"quality"}), SRC),),
+            foreign_buyers=Fact(True, SRC),
+            institutions=(Body("trade_fair", "f", SRC, ownership="private"),),
+            groups=(Group("export_agent", "a", SRC),),
+            ties=(),
         )
+        return ScoredProfile(profile, score(profile))
 
     mine = card("mine", "open", "fair", True, "facilitator", 60.0)
     near = card("near", "open", "fair", True, "facilitator", 55.0)
@@ -318,7 +317,8 @@ def test_resemblance_prefers_the_nearest_scorecard_and_needs_shared_points():
     ranked = resemblances(mine, {"far": far, "near": near})
     assert [r.key for r in ranked] == ["near", "far"]
     assert ranked[0].similarity > ranked[1].similarity
-    assert resemblances(mine, {"blank": score(ClusterProfile("blank"))}) == []
+    blank = ScoredProfile(ClusterProfile("blank"), score(ClusterProfile("blank")))
+    assert resemblances(mine, {"blank": blank}) == []
 
 
 # Direct answers (assessments) against lists alone (library cases) ------------------------------
