@@ -1,5 +1,6 @@
 """Benchmark: queries and seconds of `load_cases` for a first load, an unchanged reload and a
-reload with one changed datum.
+reload with one changed datum (and an unchanged reload with --force, which compares
+every object instead of trusting the fingerprint).
 
 Sets up its own SQLite database in a temporary folder (or uses DATABASE_URL if given), migrates
 it, and loads copies of the shipped fixtures three times, counting the queries sent. Prints
@@ -62,7 +63,7 @@ def main() -> None:
         for model in reversed(list(apps.get_app_config("cases").get_models())):
             model._base_manager.all().delete()
 
-    def measure(label: str, before) -> None:
+    def measure(label: str, before, *options: str) -> None:
         seconds, queries, outputs = [], [], []
         for run in range(args.repeat):
             before(run)
@@ -75,7 +76,7 @@ def main() -> None:
             out = io.StringIO()
             with connection.execute_wrapper(count):
                 start = time.perf_counter()
-                call_command("load_cases", *map(str, paths), stdout=out)
+                call_command("load_cases", *map(str, paths), *options, stdout=out)
                 seconds.append(time.perf_counter() - start)
             queries.append(len(sent))
             outputs.append(out.getvalue().strip())
@@ -88,6 +89,7 @@ def main() -> None:
     write_summary(original_summary)
     measure("(a) first load, empty database", lambda run: empty_library())
     measure("(b) unchanged reload", lambda run: None)
+    measure("(b') unchanged reload, --force", lambda run: None, "--force")
     measure(
         "(c) reload, one datum changed",
         lambda run: write_summary(f"{original_summary} (edit {run})"),

@@ -22,6 +22,7 @@ then skipped without reading a row. Every load that changes data moves the data 
 from __future__ import annotations
 
 import decimal
+import functools
 import hashlib
 import inspect
 import json
@@ -221,6 +222,7 @@ class _Problem(Exception):
     """A field's value cannot be used; the message names the field."""
 
 
+@functools.cache
 def _natural_key_length(model) -> int:
     parameters = inspect.signature(model._default_manager.get_by_natural_key).parameters
     return len(parameters)
