@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from .paper import load_paper, stated_numbers
 
@@ -869,3 +870,57 @@ class Conclusion(CaseItem):
     @property
     def row_order(self) -> int:
         return list(self.Row.values).index(self.row)
+
+
+class LibraryVersionManager(models.Manager):
+    SINGLE_ROW = 1
+
+    def current(self) -> "LibraryVersion":
+        """The library's version row; an unsaved version 0 when nothing was ever loaded."""
+        return self.filter(pk=self.SINGLE_ROW).first() or self.model(pk=self.SINGLE_ROW)
+
+    def record_change(self, what: str) -> None:
+        """Move the data version after a change of library data made other than by the loader
+        (the admin, an import, an undo). The stored fixture fingerprint is cleared, so that the
+        next `load_cases` compares every object instead of trusting that nothing changed."""
+        row = self.select_for_update().filter(pk=self.SINGLE_ROW).first()
+        row = row or self.model(pk=self.SINGLE_ROW)
+        row.version += 1
+        row.changed_at = timezone.now()
+        row.fixture_fingerprint = ""
+        row.change = what[:200]
+        row.save()
+
+
+class LibraryVersion(models.Model):
+    """The case library's data version: one row, moved by every change of library data.
+
+    Everything derived from the library (profiles, scorecards, figures) can be cached under
+    this version. The loader also keeps here the fingerprint of the fixture files it last
+    loaded: when the same files are loaded again and nothing else changed the data since, the
+    load is skipped without reading a row. Bookkeeping, not library data: the loader ignores
+    it in a `dumpdata` export.
+    """
+
+    version = models.PositiveIntegerField(default=0, help_text="Moved by every data change.")
+    changed_at = models.DateTimeField(null=True, blank=True, help_text="When it last moved.")
+    change = models.CharField(max_length=200, blank=True, help_text="What moved it last.")
+    fixture_fingerprint = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="SHA-256 of the fixture files (and the paper and schema) last loaded; "
+        "empty once the data has been changed by other means.",
+    )
+    objects_loaded = models.PositiveIntegerField(
+        default=0, help_text="How many objects those files hold."
+    )
+
+    objects = LibraryVersionManager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="cases_libraryversion_single_row"),
+        ]
+
+    def __str__(self):
+        return f"library data version {self.version}"

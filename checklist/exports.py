@@ -1,14 +1,16 @@
 """An assessment's scorecard and answers as tables, for CSV and XLSX downloads. No ORM.
 
+The tables are written to files by clusterdx.downloads (no cell there can run as a formula).
+
 Everything is worded for people: indicator and point names, the form's questions and the
 chosen options' labels, never internal codes alone.
 """
 
 from __future__ import annotations
 
-import io
-
 import pandas as pd
+
+from clusterdx.downloads import CSV_TYPE, to_csv, to_xlsx
 
 from .scoring import Scorecard
 
@@ -105,17 +107,6 @@ def workbook_frames(card: Scorecard, sheets: dict) -> dict[str, pd.DataFrame]:
     return frames
 
 
-CSV_TYPE = "text/csv; charset=utf-8"
-
-
-def to_csv(frame: pd.DataFrame) -> bytes:
-    """UTF-8 with a byte-order mark, so that Excel shows accents and arrows as they are."""
-    return frame.to_csv(index=False).encode("utf-8-sig")
-
-
-def to_xlsx(frames: dict[str, pd.DataFrame]) -> bytes:
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for sheet, frame in frames.items():
-            frame.to_excel(writer, sheet_name=sheet[:31], index=False)
-    return buffer.getvalue()
+# The writers live in clusterdx.downloads, which neutralises formula-like cells in every
+# download; the assessment and comparison views import them from here.
+__all__ = ["CSV_TYPE", "answers_frame", "scorecard_frame", "to_csv", "to_xlsx", "workbook_frames"]

@@ -1,0 +1,66 @@
+"""Every CSV and XLSX the app sends is written here, so that no cell can run as a formula.
+
+A spreadsheet program treats a cell that starts with `=`, `+`, `-` or `@` (and, in some
+programs, a tab or carriage return) as a formula, so a name such as
+`=HYPERLINK("http://example.com","n")` typed into an assessment would become a live link, or
+worse, on the computer of whoever opens the download. As OWASP advises ("CSV Injection"), such
+text cells get a leading apostrophe: the text is kept, visibly, and never evaluated. Numbers
+are left alone, so that -3 stays a number a reader can sum; only text is ever prefixed.
+"""
+
+from __future__ import annotations
+
+import io
+import numbers
+
+import pandas as pd
+
+CSV_TYPE = "text/csv; charset=utf-8"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# OWASP's list: the characters with which a spreadsheet starts a formula or a DDE command.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """The value as a cell that cannot be a formula: text starting like one gets a leading
+    apostrophe; numbers, booleans, dates and missing values are returned as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _neutralised_column(values: pd.Series) -> pd.Series:
+    if values.dtype.kind in "biufcmM":  # numeric, boolean and date columns hold no text
+        return values
+    return values.map(neutralise)
+
+
+def neutralised(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of the frame with every text cell and column heading neutralised. Column
+    headings count: the comparison's headings are assessment names."""
+    safe = pd.DataFrame(
+        {
+            position: _neutralised_column(frame.iloc[:, position])
+            for position in range(frame.shape[1])
+        },
+        index=frame.index,
+    )
+    safe.columns = [neutralise(name) if not isinstance(name, numbers.Number) else name
+                    for name in frame.columns]  # fmt: skip
+    return safe
+
+
+def to_csv(frame: pd.DataFrame) -> bytes:
+    """UTF-8 with a byte-order mark, so that Excel shows accents and arrows as they are."""
+    return neutralised(frame).to_csv(index=False).encode("utf-8-sig")
+
+
+def to_xlsx(frames: dict[str, pd.DataFrame]) -> bytes:
+    """One sheet per frame, named by its key (cut to Excel's 31 characters). Sheet names
+    are the app's own words, never user text, so they are not neutralised."""
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for sheet, frame in frames.items():
+            neutralised(frame).to_excel(writer, sheet_name=sheet[:31], index=False)
+    return buffer.getvalue()
