@@ -250,13 +250,17 @@ def _cluster_map_html(assessment) -> str:
 
 
 def _visible_lineage(user, assessment):
+    """The assessments of this cluster the user may see, oldest first; empty unless there is
+    another one to show. Counted after filtering: a list holding only "this one" would say
+    that hidden assessments exist."""
     chain = lineage(assessment)
-    visible = set(
+    visible_pks = set(
         Assessment.objects.for_user(user)
         .filter(pk__in=[a.pk for a in chain])
         .values_list("pk", flat=True)
     )
-    return [a for a in chain if a.pk in visible] if len(chain) > 1 else []
+    visible = [a for a in chain if a.pk in visible_pks]
+    return visible if len(visible) > 1 else []
 
 
 @login_required

@@ -6,12 +6,18 @@ Variables (see README.md and .env.example):
   ALLOWED_HOSTS    comma-separated host names; default "localhost,127.0.0.1" in DEBUG.
   DATABASE_URL     default: a SQLite file in the project (db.sqlite3).
   CSRF_TRUSTED_ORIGINS  comma-separated origins, only needed behind a proxy on another origin.
+  Security and sign-in (the block "Security and sign-in" below): BEHIND_TLS_PROXY,
+  SECURE_SSL_REDIRECT, SECURE_HSTS_SECONDS, SECURE_HSTS_INCLUDE_SUBDOMAINS,
+  SECURE_HSTS_PRELOAD, SECURE_COOKIES, EMAIL_URL, DEFAULT_FROM_EMAIL, AXES_FAILURE_LIMIT,
+  AXES_COOLOFF_MINUTES.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+import dj_email_url
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -51,6 +57,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "bootstrap",  # django-bootstrap-static: Bootstrap 5 served from the installed package
+    "axes",  # login throttling (see "Security and sign-in")
     "cases",
     "checklist",
     "compare",
@@ -65,6 +72,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Turns axes' lock-out flag into the lock-out page; axes wants it last.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "clusterdx.urls"
@@ -138,10 +147,62 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # The review paper every case datum cites, one line per line of the original extraction.
 PAPER_PATH = BASE_DIR / "fixtures" / "paper.txt"
 
+# Security and sign-in ----------------------------------------------------------------------
+# Production (DEBUG off) defaults are the safe ones; each can be turned off from the
+# environment for a plain-HTTP trial on localhost (README, "Security").
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_flag("SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = env_flag("SECURE_COOKIES", True)
     SECURE_CONTENT_TYPE_NOSNIFF = True
+    SECURE_SSL_REDIRECT = env_flag("SECURE_SSL_REDIRECT", True)
+    # One year, as `check --deploy` asks; 0 turns HSTS off (e.g. while trying TLS out).
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+    # Covers only subdomains of the app's own host name, not the organisation's parent domain.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    # Asking browsers to hard-code the domain is the domain owner's decision (hstspreload.org),
+    # so it stays off unless asked for; its reminder (security.W021) is silenced only then.
+    SECURE_HSTS_PRELOAD = env_flag("SECURE_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+# Behind a TLS-terminating proxy (nginx, a load balancer) gunicorn sees plain HTTP from the
+# proxy: trust the proxy's X-Forwarded-Proto for "is this HTTPS?" and its X-Forwarded-For for
+# the client's address. Only set this when the proxy overwrites both headers, or a client
+# could claim HTTPS or any address.
+BEHIND_TLS_PROXY = env_flag("BEHIND_TLS_PROXY")
+if BEHIND_TLS_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Mail (password reset). EMAIL_URL as dj-email-url reads it, e.g.
+# smtp://user:password@mail.example.org:587/?tls=True. Development prints mail on the
+# console; production without EMAIL_URL sends none, and then the site does not offer
+# password reset by email at all (an admin sets a new password instead).
+EMAIL_URL = os.environ.get("EMAIL_URL", "")
+if EMAIL_URL:
+    globals().update(dj_email_url.parse(EMAIL_URL))  # EMAIL_BACKEND, EMAIL_HOST, ...
+elif DEBUG:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+PASSWORD_RESET_BY_EMAIL = bool(EMAIL_URL) or DEBUG
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "clusterdx@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Login throttling (django-axes) on the site's and the admin's login. Failures are counted per
+# username *and* address together: an attacker guessing one account from one address is
+# stopped, but cannot lock that person out from elsewhere, nor lock out a whole office that
+# shares one NAT address by failing on one name. (Guessing from many addresses is not stopped;
+# the password validators keep guessable passwords out.)
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out username and address first
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True  # a successful login forgets earlier typos
+AXES_LOCKOUT_CALLABLE = "clusterdx.accounts.locked_out"
+AXES_CLIENT_IP_CALLABLE = "clusterdx.accounts.client_ip"
 
 LOGGING = {
     "version": 1,

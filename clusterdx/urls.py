@@ -1,7 +1,45 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.http import HttpResponse
 from django.urls import include, path
 from django.views.generic import TemplateView
+
+from clusterdx import accounts
+
+reset_only_with_mail = accounts.password_reset_by_email_only
+
+# django.contrib.auth.urls, spelled out: the login page says whether reset by email is offered,
+# and the reset pages answer "ask an admin" where no mail is sent.
+account_urls = [
+    path("login/", accounts.login, name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "password_change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path(
+        "password_reset/",
+        reset_only_with_mail(auth_views.PasswordResetView.as_view()),
+        name="password_reset",
+    ),
+    path(
+        "password_reset/done/",
+        reset_only_with_mail(auth_views.PasswordResetDoneView.as_view()),
+        name="password_reset_done",
+    ),
+    path(
+        "reset/<uidb64>/<token>/",
+        reset_only_with_mail(auth_views.PasswordResetConfirmView.as_view()),
+        name="password_reset_confirm",
+    ),
+    path(
+        "reset/done/",
+        reset_only_with_mail(auth_views.PasswordResetCompleteView.as_view()),
+        name="password_reset_complete",
+    ),
+]
 
 urlpatterns = [
     # No icon: answer browsers' automatic request without a 404 in the console (admin pages).
@@ -11,7 +49,7 @@ urlpatterns = [
     path("", include("checklist.urls")),
     path("", include("compare.urls")),
     path("api/", include("cases.api_urls")),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include(account_urls)),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,5 +1,8 @@
-from django.contrib.auth import get_user_model
+import os
+
+from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -13,7 +16,9 @@ class Command(BaseCommand):
         "Create a user with a role: 'officer' (creates assessments, sees own and shared), "
         "'researcher' (reads cases and assessments shared with researchers) or 'admin' "
         "(staff: manages everything). The password comes from --password or the "
-        "CLUSTERDX_PASSWORD environment variable."
+        "CLUSTERDX_PASSWORD environment variable, and must pass the same password "
+        "validators as the site (AUTH_PASSWORD_VALIDATORS): not too short, too common, "
+        "all digits or too like the username."
     )
 
     def add_arguments(self, parser):
@@ -24,8 +29,6 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, username, role, password, email, **options):
-        import os
-
         password = password or os.environ.get("CLUSTERDX_PASSWORD")
         if not password:
             raise CommandError("Give --password or set CLUSTERDX_PASSWORD.")
@@ -33,9 +36,19 @@ class Command(BaseCommand):
         if User.objects.filter(username=username).exists():
             raise CommandError(f"User {username!r} already exists.")
         admin = role == "admin"
-        user = User.objects.create_user(
-            username, email=email, password=password, is_staff=admin, is_superuser=admin
+        user = User(
+            username=User.normalize_username(username),
+            email=User.objects.normalize_email(email),
+            is_staff=admin,
+            is_superuser=admin,
         )
+        try:
+            # With the unsaved user, so "too similar to the username/email" is checked too.
+            password_validation.validate_password(password, user=user)
+        except ValidationError as error:
+            raise CommandError("Password refused: " + " ".join(error.messages)) from error
+        user.set_password(password)
+        user.save()
         if not admin:
             user.groups.add(Group.objects.get(name=ROLES[role]))
         self.stdout.write(self.style.SUCCESS(f"Created {role} {username!r}."))
