@@ -69,7 +69,11 @@ def data_table(
         "",
         "<tr>{}</tr>",
         (
-            (format_html_join("", "<td>{}</td>", ((cell(c, v),) for c, v in zip(columns, row, strict=True))),)
+            (
+                format_html_join(
+                    "", "<td>{}</td>", ((cell(c, v),) for c, v in zip(columns, row, strict=True))
+                ),
+            )
             for row in frame.itertuples(index=False, name=None)
         ),
     )

@@ -7,13 +7,13 @@ from django.views.decorators.http import require_GET
 
 from cases.models import CaseStudy
 from checklist import criteria
-from clusterdx.html import chart, data_table
 from checklist.charts import checklist_radar
 from checklist.exports import CSV_TYPE, to_csv, to_xlsx
 from checklist.library import build_profile
 from checklist.models import Assessment
 from checklist.scoring import score
 from checklist.services import assessment_scorecard
+from clusterdx.html import chart, data_table
 
 from . import charts, table
 from .charts import institutions_timeline, linkage_profile, point_bars

@@ -1,6 +1,5 @@
 """Researchers compare cases and assessments side by side; every library cell cites the paper."""
 
-
 import pytest
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
