@@ -3,7 +3,7 @@
 Stored text (an assessment's name, a library acronym) can hold anything a user typed, so it
 reaches a page only escaped:
 - `data_table` renders a DataFrame with every cell escaped, whatever its dtype (pandas 3 gives
-  text the `str` dtype, so escaping "object columns" before `to_html(escape=False)` escaped
+  text the `str` dtype, so escaping "object columns" and then rendering unescaped escaped
   nothing), and links built by `format_html`.
 - `chart` hands a figure to the page as data (`json_script`), drawn by static/js/charts.js:
   no inline script, as the Content-Security-Policy requires.
