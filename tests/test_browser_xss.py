@@ -178,7 +178,7 @@ def test_no_payload_runs_or_renders_on_any_page_for_any_role(poisoned, live_serv
             if charts.count():
                 found += page.evaluate(HOVER_EVERY_TRACE)
             found += page.evaluate("window.__csp || []")
-            problems += [f"{where}: {f}" for f in found]
+            problems.extend(f"{where}: {f}" for f in found)
             body = page.locator("body").inner_text()
             seen_as_text += sum(body.count(p) for p in PAYLOADS)
         context.close()

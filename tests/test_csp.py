@@ -37,7 +37,7 @@ def test_pages_with_charts_and_scripts_carry_none_inline(client):
     assessment.ties.create(direction="horizontal", nature="cooperation", strength="strong")
     client.force_login(owner)
     paths = [
-        reverse("compare:page") + "?case=tiruppur&case=sinos-valley&assessment=%d" % assessment.pk,
+        reverse("compare:page") + f"?case=tiruppur&case=sinos-valley&assessment={assessment.pk}",
         reverse("cases:detail", args=["tiruppur"]),
         reverse("checklist:case-scorecard", args=["tiruppur"]),
         reverse("checklist:scorecard", args=[assessment.pk]),

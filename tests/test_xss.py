@@ -204,6 +204,6 @@ def test_compare_charts_draw_subjects_names_and_sources_as_text():
     assert list(figures["linkages"].data[0].x[0]) == [chart_text(LINK)]
     assert chart_text(IMG) in figures["institutions"].data[0].hovertext[0]
     assert figures["exports"].layout.annotations[0].text == chart_text("<b>Rs</b>")
-    assert figures["types"].data[0].hovertext[0].endswith(
-        f"{chart_text(IMG)}<br>{chart_text(LINK)}"
+    assert (
+        figures["types"].data[0].hovertext[0].endswith(f"{chart_text(IMG)}<br>{chart_text(LINK)}")
     )
