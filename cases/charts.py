@@ -7,6 +7,8 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
+from clusterdx.html import chart_text
+
 STRENGTH_WIDTH = {"weak": 1.0, "moderate": 2.5, "strong": 4.5, "unknown": 1.5}
 DIRECTION_COLOUR = {
     "backward": "#1f77b4",
@@ -86,8 +88,8 @@ def cluster_map(nodes: pd.DataFrame, edges: pd.DataFrame) -> go.Figure:
                 },
                 opacity=0.55,
                 hoverinfo="skip",
-                name=edge.direction,
-                legendgroup=edge.direction,
+                name=chart_text(edge.direction),
+                legendgroup=chart_text(edge.direction),
                 showlegend=edge.direction not in shown,
             )
         )
@@ -98,7 +100,9 @@ def cluster_map(nodes: pd.DataFrame, edges: pd.DataFrame) -> go.Figure:
                 y=[(y0 + y1) / 2],
                 mode="markers",
                 marker={"size": 6, "color": DIRECTION_COLOUR.get(edge.direction, "#7f7f7f")},
-                hovertext=f"{edge.nature}: {edge.strength}, {edge.trend} ({edge.cited})",
+                hovertext=chart_text(
+                    f"{edge.nature}: {edge.strength}, {edge.trend} ({edge.cited})"
+                ),
                 hoverinfo="text",
                 showlegend=False,
             )
@@ -114,11 +118,11 @@ def cluster_map(nodes: pd.DataFrame, edges: pd.DataFrame) -> go.Figure:
                 y=[position[k][1] for k in subset["key"]],
                 mode="markers+text",
                 marker={"size": 14, "symbol": symbol, "color": colour},
-                text=[_short(label) for label in subset["label"]],
+                text=[chart_text(_short(label)) for label in subset["label"]],
                 textposition=[_outward(position[k]) for k in subset["key"]],
                 textfont={"size": 12},
                 hovertext=[
-                    f"{label}<br>{detail}"
+                    f"{chart_text(label)}<br>{chart_text(detail)}"
                     for label, detail in zip(subset["label"], subset["detail"], strict=True)
                 ],
                 hoverinfo="text",

@@ -6,6 +6,8 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from clusterdx.html import chart
+
 from . import payloads
 from .charts import cluster_map
 from .models import CaseStudy, Confidence
@@ -74,13 +76,13 @@ def case_detail(request, slug):
             if obj.confidence != Confidence.CERTAIN
         ),
     }
-    context["cluster_map"] = _cluster_map_html(case, context["linkages"])
+    context["cluster_map"] = _cluster_map_chart(case, context["linkages"])
     return render(request, "cases/case_detail.html", context)
 
 
-def _cluster_map_html(case, linkages) -> str:
+def _cluster_map_chart(case, linkages) -> dict | None:
     if not linkages:
-        return ""
+        return None
     nodes = pd.DataFrame(
         [
             {"key": f"g{g.id}", "label": g.name, "type": "group", "detail": g.get_role_display()}
@@ -114,8 +116,7 @@ def _cluster_map_html(case, linkages) -> str:
             for link in linkages
         ]  # fmt: skip
     )
-    figure = cluster_map(nodes, edges)
-    return figure.to_html(full_html=False, include_plotlyjs=False, div_id="cluster-map")
+    return chart(cluster_map(nodes, edges), "cluster-map")
 
 
 @require_GET

@@ -3,6 +3,8 @@
 import pandas as pd
 import plotly.graph_objects as go
 
+from clusterdx.html import chart_text
+
 from . import criteria
 
 
@@ -22,7 +24,7 @@ def checklist_radar(scores: pd.DataFrame, highlight: str | None = None) -> go.Fi
                 "type": "scatterpolar",
                 "r": [*values, values[0]],
                 "theta": [*labels, labels[0]],
-                "name": str(cluster),
+                "name": chart_text(cluster),
                 "customdata": [p.title for p in criteria.POINTS] + [criteria.POINTS[0].title],
                 "hovertemplate": "%{customdata}: %{r}<extra>%{fullData.name}</extra>",
                 "connectgaps": False,

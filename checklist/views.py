@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cases.charts import cluster_map
 from cases.models import ActorGroup, CaseStudy
+from clusterdx.html import chart
 
 from . import criteria
 from .charts import checklist_radar
@@ -74,7 +75,7 @@ def case_scorecard_page(request, slug):
     context = {
         "case": case,
         "card": card,
-        "radar": _radar_html(card, others),
+        "radar": _radar_chart(card, others),
         # Which other library case this one most resembles, and why.
         "resemblances": resemblances(
             scored[slug][1], {key: s for key, (_, s) in scored.items() if key != slug}
@@ -99,14 +100,13 @@ def _scored_cases() -> dict[str, ScoredProfile]:
     return {case.slug: scored_case(case) for case in CaseStudy.objects.with_library()}
 
 
-def _radar_html(card, case_cards) -> str:
+def _radar_chart(card, case_cards) -> dict:
     rows = [
         {"cluster": c.subject, "point": p.number, "score": p.rated_score}
         for c in [card, *case_cards.values()]
         for p in c.points
     ]
-    figure = checklist_radar(pd.DataFrame(rows), highlight=card.subject)
-    return figure.to_html(full_html=False, include_plotlyjs=False, div_id="radar")
+    return chart(checklist_radar(pd.DataFrame(rows), highlight=card.subject), "radar")
 
 
 def _next_step(step: str) -> str | None:
@@ -194,8 +194,8 @@ def assessment_scorecard(request, pk):
     context = {
         "assessment": assessment,
         "card": card,
-        "radar": _radar_html(card, case_cards),
-        "cluster_map": _cluster_map_html(assessment),
+        "radar": _radar_chart(card, case_cards),
+        "cluster_map": _cluster_map_chart(assessment),
         "resemblances": resemblances(ScoredProfile(profile, card), scored_cases),
         "history": list(assessment.scores.all()[:20]),
         "lineage": _visible_lineage(request.user, assessment),
@@ -208,12 +208,12 @@ def assessment_scorecard(request, pk):
 INSTITUTION_HUB = "institutions"
 
 
-def _cluster_map_html(assessment) -> str:
+def _cluster_map_chart(assessment) -> dict | None:
     """The assessment's groups (one node per role), its institutions, and its ties. A tie's end
     that is "an institution" meets the institutions' hub node: the form does not say which."""
     groups, ties = list(assessment.groups.all()), list(assessment.ties.all())
     if not ties:
-        return ""
+        return None
     role_names = dict(ActorGroup.Role.choices)
     by_role: dict[str, list[str]] = {}
     for group in groups:
@@ -245,8 +245,7 @@ def _cluster_map_html(assessment) -> str:
         }
         for number, tie in enumerate(ties, start=1)
     ]
-    figure = cluster_map(pd.DataFrame(nodes), pd.DataFrame(edges))
-    return figure.to_html(full_html=False, include_plotlyjs=False, div_id="cluster-map")
+    return chart(cluster_map(pd.DataFrame(nodes), pd.DataFrame(edges)), "cluster-map")
 
 
 def _visible_lineage(user, assessment):

@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",  # the Content-Security-Policy header: see the end
     # Turns axes' lock-out flag into the lock-out page; axes wants it last.
     "axes.middleware.AxesMiddleware",
 ]
@@ -209,4 +210,28 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+}
+
+# Content-Security-Policy (django-csp), sent on every response. Script and everything else
+# only from this site: no inline script, no event-handler attributes, no other host, so text a
+# user stored cannot run even if it reached a page as markup. Charts travel as JSON drawn by
+# static/js/charts.js. Images may be data:/blob: URLs: plotly's PNG download draws through
+# them. Frames: none (as X-Frame-Options DENY).
+from csp.constants import NONE, SELF, UNSAFE_INLINE  # noqa: E402  (kept with the policy it spells)
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        # Inline styles for plotly.js only: while it draws it injects <style> rules (modebar,
+        # hover; some per chart, so no static copy or hash can stand in) and sets style
+        # attributes through d3 (bar patterns). Styles cannot run script; script-src stays
+        # strict. Our own templates use no inline style.
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
 }

@@ -8,6 +8,12 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from checklist import criteria
+from clusterdx.html import chart_text
+
+
+def _texts(values) -> list[str]:
+    """A column's values as chart text (names, categories): drawn as typed, never as markup."""
+    return [chart_text(v) for v in values]
 
 
 def point_bars(scores: pd.DataFrame) -> go.Figure:
@@ -22,7 +28,7 @@ def point_bars(scores: pd.DataFrame) -> go.Figure:
                 "type": "bar",
                 "x": labels,
                 "y": [None if pd.isna(v) else float(v) for v in values],
-                "name": str(cluster),
+                "name": chart_text(cluster),
             }
         )
     # One trace per cluster, so built in one call like checklist_radar (validated once).
@@ -55,7 +61,7 @@ def linkage_profile(ties: pd.DataFrame) -> go.Figure:
         traces.append(
             {
                 "type": "bar",
-                "x": [rows["subject"].tolist(), rows["direction"].tolist()],
+                "x": [_texts(rows["subject"]), _texts(rows["direction"])],
                 "y": rows["ties"].tolist(),
                 "name": strength,
             }
@@ -89,12 +95,12 @@ def institutions_timeline(institutions: pd.DataFrame) -> go.Figure:
             {
                 "type": "scatter",
                 "x": rows["founded"].astype(int).tolist(),
-                "y": rows["subject"].tolist(),
+                "y": _texts(rows["subject"]),
                 "mode": "markers",
                 "marker": {"size": 12, "symbol": [OWNERSHIP_SYMBOLS.get(o, "circle")
                                                   for o in rows["ownership"]]},
-                "name": str(kind),
-                "hovertext": [f"{r['name']} ({r['ownership']})"
+                "name": chart_text(kind),
+                "hovertext": [f"{chart_text(r['name'])} ({chart_text(r['ownership'])})"
                               + (f"<br>{source_text(r)}" if "paper_lines" in r else "")
                               for _, r in rows.iterrows()],
                 "hoverinfo": "text+x",
@@ -136,12 +142,12 @@ def source_text(row) -> str:
     """A frame row's source for a hover: lines, citation and the note, wrapped."""
     parts = []
     if row["paper_lines"]:
-        parts.append(f"paper lines {row['paper_lines']}")
+        parts.append(f"paper lines {chart_text(row['paper_lines'])}")
     if row["citation"]:
-        parts.append(str(row["citation"]))
+        parts.append(chart_text(row["citation"]))
     text = " · ".join(parts)
     if row["note"]:
-        note = "<br>".join(textwrap.wrap(str(row["note"]), 70))
+        note = "<br>".join(chart_text(line) for line in textwrap.wrap(str(row["note"]), 70))
         text = f"{text}<br>{note}" if text else note
     return text
 
@@ -168,11 +174,12 @@ def _year(value) -> str:
 
 def size_group(row) -> str:
     """The outer axis label of a size-structure bar: subject, area and year."""
-    return f"{row['subject']}<br>{row['area']}, {_year(row['year'])}"
+    return f"{chart_text(row['subject'])}<br>{chart_text(row['area'])}, {_year(row['year'])}"
 
 
 def size_class_label(row) -> str:
-    return f"{row['size_class']}<br>{row['bounds']}"  # two short lines fit a phone better
+    """The inner axis label: class and bounds on two short lines (they fit a phone better)."""
+    return f"{chart_text(row['size_class'])}<br>{chart_text(row['bounds'])}"
 
 
 def _categories(rows: pd.DataFrame, outer, inner) -> list[list[str]]:
@@ -230,14 +237,14 @@ def size_structure(sizes: pd.DataFrame) -> go.Figure:
                         y=_categories(drawn, size_group, size_class_label),
                         x=drawn["value"].astype(float).tolist(),
                         orientation="h",
-                        name=str(measure),
+                        name=chart_text(measure),
                         marker={"pattern": _hatched(drawn)},
-                        text=drawn["shown"].tolist(),
+                        text=_texts(drawn["shown"]),
                         textposition="outside",
                         textfont={"size": 11},
                         cliponaxis=False,
-                        hovertext=_hover(drawn, lambda r: f"{r['size_class']}: {r['shown']}"
-                                                          f" ({r['basis'] or r['measure']})"),
+                        hovertext=_hover(drawn, lambda r: chart_text(
+                            f"{r['size_class']}: {r['shown']} ({r['basis'] or r['measure']})")),
                         hoverinfo="text",
                     ),
                     row=number,
@@ -255,7 +262,9 @@ def size_structure(sizes: pd.DataFrame) -> go.Figure:
                     textposition="middle right",
                     cliponaxis=False,
                     name=NOT_GIVEN,
-                    hovertext=_hover(missing, lambda r: f"{r['size_class']}: {r['shown']}"),
+                    hovertext=_hover(
+                        missing, lambda r: chart_text(f"{r['size_class']}: {r['shown']}")
+                    ),
                     hoverinfo="text",
                 ),
                 row=number,
@@ -309,7 +318,7 @@ def firms_and_employment(firms: pd.DataFrame) -> go.Figure:
     """
     measures = ["Producing firms", "Employment"]
     figure = make_subplots(rows=1, cols=2, subplot_titles=measures, horizontal_spacing=0.12)
-    subjects = list(dict.fromkeys(firms["subject"]))
+    subjects = list(dict.fromkeys(_texts(firms["subject"])))
     parts = list(dict.fromkeys(firms.loc[firms["value"].notna(), "part"]))
     colours = dict(zip(parts, itertools.cycle(PALETTE), strict=False))
     for column, measure in enumerate(measures, start=1):
@@ -318,13 +327,13 @@ def firms_and_employment(firms: pd.DataFrame) -> go.Figure:
             drawn = rows[(rows["part"] == part) & rows["value"].notna()]
             figure.add_trace(
                 go.Bar(
-                    x=drawn["subject"].tolist(),
+                    x=_texts(drawn["subject"]),
                     y=drawn["value"].astype(float).tolist(),
-                    name=part or "Whole cluster",
+                    name=chart_text(part) or "Whole cluster",
                     marker={"color": colours[part], "pattern": _hatched(drawn)},
-                    legendgroup=part,
+                    legendgroup=chart_text(part),
                     showlegend=column == 1 and len(parts) > 1,
-                    hovertext=_hover(drawn, lambda r: f"{r['label']}: {r['shown']}"),
+                    hovertext=_hover(drawn, lambda r: chart_text(f"{r['label']}: {r['shown']}")),
                     hoverinfo="text",
                 ),
                 row=1,
@@ -333,14 +342,14 @@ def firms_and_employment(firms: pd.DataFrame) -> go.Figure:
         missing = rows[rows["value"].isna()]
         figure.add_trace(
             go.Scatter(
-                x=missing["subject"].tolist(),
+                x=_texts(missing["subject"]),
                 y=[0] * len(missing),
                 mode="markers",
                 marker=MISSING_MARKER,
                 name="Not given (hover for why)",
                 legendgroup="missing",
                 showlegend=column == 1 and len(missing) > 0,
-                hovertext=_hover(missing, lambda r: f"{r['measure']}: {r['shown']}"),
+                hovertext=_hover(missing, lambda r: chart_text(f"{r['measure']}: {r['shown']}")),
                 hoverinfo="text",
             ),
             row=1,
@@ -385,7 +394,7 @@ def exports_over_time(exports: pd.DataFrame) -> go.Figure:
         rows=max(len(units), 1),
         cols=1,
         shared_xaxes=True,
-        subplot_titles=[("Share (%)" if u == "%" else u) for u in units],
+        subplot_titles=[("Share (%)" if u == "%" else chart_text(u)) for u in units],
         vertical_spacing=0.15,
     )
     for number, unit in enumerate(units, start=1):
@@ -403,9 +412,13 @@ def exports_over_time(exports: pd.DataFrame) -> go.Figure:
                         "size": 9,
                         "symbol": ["circle-open" if n else "circle" for n in rows["note"]],
                     },
-                    name=f"{subject}: {rows['label'].iloc[0]}{where}",
+                    name=chart_text(f"{subject}: {rows['label'].iloc[0]}{where}"),
                     hovertext=_hover(
-                        rows, lambda r: f"{r['label']}<br>{int(r['year'])}: {r['shown']}"
+                        rows,
+                        lambda r: (
+                            f"{chart_text(r['label'])}<br>{int(r['year'])}: "
+                            f"{chart_text(r['shown'])}"
+                        ),
                     ),
                     hoverinfo="text",
                 ),
@@ -441,13 +454,14 @@ def institution_types(types: pd.DataFrame) -> go.Figure:
     for ownership, rows in types.groupby("ownership", sort=False):
         figure.add_trace(
             go.Bar(
-                y=[rows["subject"].tolist(), rows["kind"].tolist()],
+                y=[_texts(rows["subject"]), _texts(rows["kind"])],
                 x=rows["institutions"].tolist(),
                 orientation="h",
-                name=str(ownership),
+                name=chart_text(ownership),
                 marker={"color": OWNERSHIP_COLOURS.get(str(ownership))},
                 hovertext=[
-                    f"{k}, {ownership.lower()}: {n}<br>" + "<br>".join(names.split("; "))
+                    chart_text(f"{k}, {ownership.lower()}: {n}") + "<br>"
+                    + "<br>".join(_texts(names.split("; ")))
                     for k, n, names in zip(rows["kind"], rows["institutions"], rows["names"],
                                            strict=True)
                 ],

@@ -2,7 +2,7 @@ import pandas as pd
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 from django.views.decorators.http import require_GET
 
 from cases.models import CaseStudy
@@ -13,6 +13,7 @@ from checklist.library import build_profile
 from checklist.models import Assessment
 from checklist.scoring import score
 from checklist.services import assessment_scorecard
+from clusterdx.html import chart, data_table
 
 from . import charts, table
 from .charts import institutions_timeline, linkage_profile, point_bars
@@ -60,28 +61,9 @@ def _paper_link(lines) -> str:
     return format_html('<a class="cite" href="{}">{}</a>', url, lines)
 
 
-def _html(frame: pd.DataFrame) -> str:
-    """A chart's data as a table: whole numbers without ".0", paper lines as links."""
-    shown = frame.copy()
-    for column in shown.columns:
-        values = shown[column]
-        if values.dtype.kind == "f" and values.dropna().apply(float.is_integer).all():
-            shown[column] = values.astype("Int64")
-        elif values.dtype == object:
-            shown[column] = values.map(lambda v: v if pd.isna(v) else escape(v))
-    if "paper_lines" in shown:
-        shown["paper_lines"] = frame["paper_lines"].map(_paper_link)
-    return shown.to_html(
-        classes="table table-sm small", index=False, na_rep="—", border=0, escape=False
-    )
-
-
-def _chart(figure, div_id):
-    # A figure with its own height gets a box of that height, so nothing below it is covered.
-    height = f"{figure.layout.height}px" if figure.layout.height else "100%"
-    return figure.to_html(
-        full_html=False, include_plotlyjs=False, div_id=div_id, default_height=height
-    )
+def _html(frame: pd.DataFrame):
+    """A chart's data as a table (every cell escaped), paper lines as links."""
+    return data_table(frame, links={"paper_lines": _paper_link})
 
 
 def _library_charts(subjects: list[Subject]) -> list[dict]:
@@ -92,7 +74,7 @@ def _library_charts(subjects: list[Subject]) -> list[dict]:
             {
                 "name": name,
                 "title": title,
-                "chart": _chart(builder(frame), f"chart-{name}") if len(frame) else "",
+                "chart": chart(builder(frame), f"chart-{name}") if len(frame) else None,
                 "empty": empty,
                 "data": _html(frame),
                 "caveats": CAVEATS[name](frame) if name in CAVEATS else [],
@@ -141,9 +123,9 @@ def compare_page(request):
         ties, institutions = linkages_frame(subjects), institutions_frame(subjects)
         context.update(
             {
-                "linkages": _chart(linkage_profile(ties), "chart-linkages"),
+                "linkages": chart(linkage_profile(ties), "chart-linkages"),
                 "linkages_data": _html(ties),
-                "institutions": _chart(institutions_timeline(institutions), "chart-institutions"),
+                "institutions": chart(institutions_timeline(institutions), "chart-institutions"),
                 "institutions_data": _html(institutions),
                 "library_charts": _library_charts(subjects),
             }
@@ -153,11 +135,14 @@ def compare_page(request):
                 "subjects": subjects,
                 "sensitivity": _sensitivity(WeightsForm(request.GET), subjects),
                 "rows": comparison_rows(subjects),
-                "scores": scores.pivot(index="point", columns="cluster", values="score")
-                .reindex(columns=[s.name for s in subjects])
-                .to_html(classes="table table-sm small", na_rep="unknown", border=0),
-                "radar": _chart(checklist_radar(scores), "chart-radar"),
-                "bars": _chart(point_bars(scores), "chart-bars"),
+                "scores": data_table(
+                    scores.pivot(index="point", columns="cluster", values="score")
+                    .reindex(columns=[s.name for s in subjects])
+                    .reset_index(),
+                    missing="unknown",
+                ),
+                "radar": chart(checklist_radar(scores), "chart-radar"),
+                "bars": chart(point_bars(scores), "chart-bars"),
             }
         )
     return render(request, "compare/compare.html", context)

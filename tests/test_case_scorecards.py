@@ -6,6 +6,7 @@ from django.urls import reverse
 from cases.models import CaseStudy
 from checklist import criteria
 from checklist.library import build_profile, case_scorecard
+from tests.figures import page_figure
 
 pytestmark = pytest.mark.django_db
 
@@ -134,7 +135,8 @@ def test_scorecard_page_shows_points_evidence_radar_and_recommendations(
     assert response.status_code == 200
     for point in criteria.POINTS:
         assert f'id="point-{point.number}"' in html
-    assert 'id="radar"' in html and "Plotly.newPlot" in html
+    radar = page_figure(html, "radar")  # drawn by static/js/charts.js, not inline script
+    assert len(radar["data"]) == 5 and "/static/js/charts.js" in html
     assert "/static/vendor/plotly/plotly.min.js" in html
     assert "What the checklist would ask of this case" in html
     assert "agrupamentos" not in html or "In the library" in html
