@@ -130,6 +130,7 @@ def case_detail(case: CaseStudy) -> dict:
                 "to": _end(link.to_group, link.to_institution),
                 "strength": link.strength,
                 "trend": link.trend,
+                "status": link.status,
                 "description": link.description,
                 "provenance": provenance(link),
             }

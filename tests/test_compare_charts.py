@@ -258,7 +258,9 @@ def test_sinos_1971_size_shares_are_shown_as_missing_never_as_numbers(client):
     assert all(r["value"] == "" and r["shown"] == "not stated in the paper's text" for r in missing)
     assert all(r["paper_lines"] == "209-210" and "Chart 1.1" in r["note"] for r in missing)
     assert {r["area"] for r in missing} == {"Sinos Valley"}  # Chart 1.1's 1971 bar
-    assert {r["area"] for r in rows if r["year"] == "1991"} == {"Region or state"}
+    # the shares are read as the cluster's, as the sentence they are quoted from says (208-209);
+    # the note keeps the chart caption's other reading (the state)
+    assert {r["area"] for r in rows if r["year"] == "1991"} == {"Sinos Valley"}
     assert all("Rio Grande de Sul" in r["note"] for r in rows if r["year"] == "1991")
 
 
