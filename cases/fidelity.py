@@ -38,7 +38,7 @@ UNIT_WORDS: dict[str, str] = {
     "telephone_lines": r"\bline\b.*telephone|telephone.*\bline",
     "newspapers": r"newspaper",
     "magazines": r"magazine",
-    "associations": r"association",
+    "associations": r"association|hyupryukhoe|camara",  # the paper's names for associations
     "offices": r"office",
     "components": r"component",
     "products": r"product",

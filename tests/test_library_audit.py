@@ -113,8 +113,10 @@ def test_the_scoring_profile_never_counts_an_absent_tie():
     case = CaseStudy.objects.with_library().get(slug="sinos-valley")
     ties = build_profile(case).ties
     reported = [link for link in case.linkages.all() if link.is_tie]
-    assert len(ties) == len(reported) == len(case.linkages.all()) - 1
-    assert (218, 220) not in {t.source.lines for t in ties}
+    absent = Linkage.objects.filter(case=case, status="absent").count()
+    assert absent == 2  # co-habiting producers (218-220), no joint purchasing (497-499)
+    assert len(ties) == len(reported) == len(case.linkages.all()) - absent
+    assert {(218, 220), (497, 499)}.isdisjoint({t.source.lines for t in ties})
 
 
 def test_the_compare_linkage_profile_never_counts_an_absent_tie():
@@ -140,9 +142,20 @@ def test_the_cluster_map_does_not_draw_an_absent_tie(client):
 def test_the_case_page_says_no_tie_reported(client):
     html = client.get(reverse("cases:detail", args=["sinos-valley"])).content.decode()
     table = html[html.index('id="linkages"') : html.index('id="cluster-map-section"')]
-    row = table[table.index('class="linkage-absent"') :]
-    row = row[: row.index("</tr>")]
-    assert "No tie reported:" in row and "subcontracting not reported" in row
+    rows = [r[: r.index("</tr>")] for r in table.split('class="linkage-absent"')[1:]]
+    assert len(rows) == 2
+    assert all("No tie reported:" in r for r in rows)
+    assert any("subcontracting not reported" in r and "L218–220" in r for r in rows)
+
+
+def test_a_tie_the_paper_denies_is_shown_as_denied_and_never_counted(client):
+    tie = Linkage.objects.get(case__slug="leon-guadalajara", key="leon-camara-cu-none")
+    assert tie.status == Linkage.Status.DENIED and "had no ties to the local Camara" in tie.passage
+    html = client.get(reverse("cases:detail", args=["leon-guadalajara"])).content.decode()
+    assert "Tie denied:" in html and "services denied" in html
+    assert "paper lines 881-881" not in html[html.index('id="cluster-map"') :]
+    case = CaseStudy.objects.with_library().get(slug="leon-guadalajara")
+    assert (881, 881) not in {t.source.lines for t in build_profile(case).ties}
 
 
 def test_the_api_says_a_tie_is_absent(client):
