@@ -14,7 +14,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from .paper import load_paper, stated_numbers
+from . import fidelity
+from .paper import load_paper, normalise, stated_numbers
 
 YEAR_MIN, YEAR_MAX = 1800, 2100
 
@@ -85,6 +86,15 @@ class Cited(models.Model):
                         f"Not found verbatim in {self.lines_label} of the paper: "
                         + "; ".join(repr(m.strip()[:80]) for m in missing)
                     )
+                errors.update(
+                    fidelity.citation_errors(
+                        citation=self.citation,
+                        passage=self.passage,
+                        paper=paper,
+                        line_from=self.line_from,
+                        line_to=self.line_to,
+                    )
+                )
         if self.confidence != Confidence.CERTAIN and not self.note.strip():
             errors["note"] = "Say what is uncertain when the confidence is not 'certain'."
         if errors:
@@ -520,6 +530,14 @@ class Linkage(CaseItem):
         STRENGTHENING = "strengthening", "Strengthening"
         UNKNOWN = "unknown", "Not judged"
 
+    class Status(models.TextChoices):
+        # The paper sometimes says two parties do NOT tie ("co-habit rather than actively
+        # engage", 218-220). That is evidence too, so it is stored with its passage, but it is
+        # not a tie: charts, maps and the scoring profile read only reported ties.
+        REPORTED = "reported", "Tie reported"
+        ABSENT = "absent", "No tie reported"
+        DENIED = "denied", "Tie denied"
+
     case = models.ForeignKey(CaseStudy, on_delete=models.CASCADE, related_name="linkages")
     cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="linkages")
     direction = models.CharField(max_length=14, choices=Direction.choices)
@@ -538,6 +556,13 @@ class Linkage(CaseItem):
     )
     strength = models.CharField(max_length=10, choices=Strength.choices, default=Strength.UNKNOWN)
     trend = models.CharField(max_length=14, choices=Trend.choices, default=Trend.UNKNOWN)
+    status = models.CharField(
+        max_length=10,
+        choices=Status.choices,
+        default=Status.REPORTED,
+        help_text="'No tie reported' or 'Tie denied' records the paper's word that there is no "
+        "such tie; those rows are never drawn or counted as ties.",
+    )
     description = models.TextField()
 
     class Meta(CaseItem.Meta):
@@ -562,6 +587,11 @@ class Linkage(CaseItem):
     @property
     def origin(self):
         return self.from_group or self.from_institution
+
+    @property
+    def is_tie(self) -> bool:
+        """True unless the paper reports the absence of this tie (or denies it)."""
+        return self.status == self.Status.REPORTED
 
     @property
     def destination(self):
@@ -662,8 +692,20 @@ class Figure(CaseItem):
         KM = "km", "km"
         YEARS = "years", "years"
         TIMES = "times", "×"
-        ITEMS = "items", "items"
         RANK = "rank", "rank"
+        MONTHS = "months", "months"
+        # Counts of things that are not firms or persons, each named as the paper names them
+        # (an "items" catch-all used to stand in for all of these and read wrongly).
+        TELEPHONE_LINES = "telephone_lines", "telephone lines"
+        NEWSPAPERS = "newspapers", "newspapers"
+        MAGAZINES = "magazines", "magazines"
+        ASSOCIATIONS = "associations", "associations"
+        OFFICES = "offices", "offices"
+        COMPONENTS = "components", "components"
+        PRODUCTS = "products", "products"
+        CLUSTERS = "clusters", "clusters"
+        SHARES = "shares", "shares"
+        TYPES = "types", "types"
 
     class Qualifier(models.TextChoices):
         EXACT = "exact", "exact"
@@ -686,6 +728,13 @@ class Figure(CaseItem):
     )
     unit = models.CharField(max_length=16, choices=Unit.choices)
     qualifier = models.CharField(max_length=8, choices=Qualifier.choices, default=Qualifier.EXACT)
+    value_text = models.CharField(
+        max_length=80,
+        blank=True,
+        help_text="The number as the paper words it, where digits would lose its precision or "
+        "qualifier ('5 million', 'roughly one-third', 'about 3,800'): shown instead of the "
+        "digits. Must be in the passage, or in the note when the figure is derived.",
+    )
     year = models.PositiveSmallIntegerField(null=True, blank=True)
     year_to = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="End of the period for growth rates and changes."
@@ -737,6 +786,11 @@ class Figure(CaseItem):
 
     @property
     def display_value(self) -> str:
+        """The figure as a reader sees it everywhere: the paper's own words where stored,
+        else the digits with the unit and the qualifier (never a qualifier dropped)."""
+        if self.value_text:
+            return self.value_text
+
         def fmt(number) -> str:
             return f"{Decimal(str(number)):,.3f}".rstrip("0").rstrip(".")
 
@@ -744,6 +798,8 @@ class Figure(CaseItem):
         if self.value_max is not None:
             number = f"{number}–{fmt(self.value_max)}"
         unit = self.get_unit_display()
+        if number == "1" and unit.endswith("s"):
+            unit = unit[:-1]  # "1 month", not "1 months"
         amount = f"{number}%" if self.unit == self.Unit.PERCENT else f"{number} {unit}"
         if self.unit == self.Unit.USD_MILLION:
             amount = f"US$ {number} million"
@@ -786,6 +842,33 @@ class Figure(CaseItem):
                     errors[field] = (
                         f"{year} is not in the passage. Widen the passage to the words that "
                         "date the figure, or mark it likely and explain in the note."
+                    )
+            certain = self.confidence == Confidence.CERTAIN
+            errors.update(
+                fidelity.unit_errors(
+                    unit=self.unit,
+                    passage=self.passage,
+                    value_text=self.value_text,
+                    note=self.note,
+                    certain=certain,
+                )
+            )
+            errors.update(
+                fidelity.qualifier_errors(
+                    value=self.value,
+                    qualifier=self.qualifier,
+                    passage=self.passage,
+                    value_text=self.value_text,
+                )
+            )
+            if self.value_text:
+                # The paper's wording is shown in place of the digits, so it must be the
+                # paper's: in the passage, or (for a derived figure) in the note.
+                wording = normalise(self.value_text).lower()
+                sources = [self.passage] + ([] if certain else [self.note])
+                if not any(wording in normalise(text).lower() for text in sources):
+                    errors["value_text"] = f"'{self.value_text}' is not in the passage" + (
+                        "." if certain else " or the note."
                     )
         for field in links:
             linked = getattr(self, field)

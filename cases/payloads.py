@@ -130,6 +130,7 @@ def case_detail(case: CaseStudy) -> dict:
                 "to": _end(link.to_group, link.to_institution),
                 "strength": link.strength,
                 "trend": link.trend,
+                "status": link.status,
                 "description": link.description,
                 "provenance": provenance(link),
             }
@@ -192,6 +193,7 @@ def case_detail(case: CaseStudy) -> dict:
                 "value_max": _number(f.value_max),
                 "unit": f.unit,
                 "qualifier": f.qualifier,
+                "value_text": f.value_text,  # the paper's wording, where digits lose it
                 "display": f.display_value,
                 "year": f.year,
                 "year_to": f.year_to,

@@ -76,7 +76,9 @@ def case_detail(request, slug):
             if obj.confidence != Confidence.CERTAIN
         ),
     }
-    context["cluster_map"] = _cluster_map_chart(case, context["linkages"])
+    # the map draws ties; a row recording that the paper reports no tie is not one
+    ties = [link for link in context["linkages"] if link.is_tie]
+    context["cluster_map"] = _cluster_map_chart(case, ties)
     return render(request, "cases/case_detail.html", context)
 
 

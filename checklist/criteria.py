@@ -280,8 +280,8 @@ INDICATORS: tuple[Indicator, ...] = (
             ),
             CaseExample(
                 "leon-guadalajara",
-                "Guadalajara's credit union (235 members in 1993, "
-                "60% very small firms) financed working capital.",
+                "The credit unions of both clusters largely financed their SME members' "
+                "working capital; Guadalajara's had 235 members in 1993, 60% very small firms.",
                 (877, 890),
             ),
             CaseExample(
@@ -534,16 +534,16 @@ INDICATORS: tuple[Indicator, ...] = (
         "5e",
         "Self-help institutions",
         "Are there self-help institutions such as producers' credit unions?",
-        "Point 5 names 'local self-help institutions' (2682); Guadalajara's credit union "
-        "lowered SMEs' transaction costs for credit (877-890).",
+        "Point 5 names 'local self-help institutions' (2682); the credit unions of Leon and "
+        "Guadalajara lowered SMEs' transaction costs for credit (877-890).",
         (2680, 2682),
         "Help producers set up self-help finance tied to their association, with caps that "
         "keep any one firm from dominating.",
         (
             CaseExample(
                 "leon-guadalajara",
-                "Guadalajara's credit union, tied to the Camara, "
-                "capped shares at 500 per member; 80% of its credit was working "
+                "Guadalajara's credit union, tied to the Camara, capped shares at 500 "
+                "per member; 80% of the credit of both clusters' unions was for working "
                 "capital.",
                 (877, 890),
             ),

@@ -43,7 +43,18 @@ def _producer_count(case: CaseStudy) -> Fact | None:
     first = min(f.line_from for f in best)
     last = max(f.line_to for f in best)
     labels = "; ".join(f"{f.label} {f.display_value}" for f in best)
-    return Fact(total, Source(labels, (first, last)))
+    return Fact(total, Source(labels, (first, last)), shown=_qualified_total(total, best))
+
+
+def _qualified_total(total: int, figures: list[Figure]) -> str:
+    """The total with the paper's qualifier kept: two "about" counts sum to "about 3,800".
+    Counts with different qualifiers ("over 700" + "about 500") make the sum approximate."""
+    qualifiers = {f.qualifier for f in figures}
+    if qualifiers == {Figure.Qualifier.EXACT}:
+        return f"{total:,}"
+    if len(qualifiers) == 1:
+        return f"{Figure.Qualifier(qualifiers.pop()).label} {total:,}"
+    return f"about {total:,}"
 
 
 def _export_share(case: CaseStudy) -> Fact | None:
@@ -104,6 +115,7 @@ def build_profile(case: CaseStudy) -> ClusterProfile:
             source=_source(f"Linkage: {link.origin} → {link.destination}", link),
         )
         for link in case.linkages.all()
+        if link.is_tie  # the paper's "no tie" is evidence for a reader, not a tie to count
     )
     bodies = tuple(
         Body(

@@ -115,7 +115,10 @@ def _case_headlines(case: CaseStudy, profile: ClusterProfile) -> dict[str, Cell]
     if profile.producer_count:
         fact = profile.producer_count
         cells["Producing firms"] = Cell(
-            f"{fact.value:,}", fact.source.lines, note=fact.source.label
+            # the qualified total ("about 3,800"): the paper's counts are approximate
+            fact.shown or f"{fact.value:,}",
+            fact.source.lines,
+            note=fact.source.label,
         )
     employment = _employment(case, figures)
     if employment:
@@ -226,7 +229,7 @@ def linkages_frame(subjects: list[Subject]) -> pd.DataFrame:
     records = []
     for s in subjects:
         ties = (
-            s.case.linkages.all()
+            [t for t in s.case.linkages.all() if t.is_tie]  # absent ties are not ties
             if s.case
             else (s.assessment.ties.all() if s.assessment.step_done("linkages") else [])
         )

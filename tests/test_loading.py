@@ -394,6 +394,16 @@ def test_check_constraints_evaluated_in_python_agree_with_the_database():
 # Cost and the data version.
 
 
+def shipped_object_count() -> int:
+    return sum(
+        len(json.loads(path.read_text(encoding="utf-8"))) for path in default_fixture_paths()
+    )
+
+
+# Derived from the files, so an audit that adds or removes a row does not break these tests.
+SHIPPED_OBJECTS = shipped_object_count()
+
+
 def empty_library():
     from cases.models import LibraryVersion
 
@@ -410,14 +420,18 @@ def test_first_load_sends_a_bounded_number_of_queries(django_assert_max_num_quer
     # loader used to send 20,636 (several per object).
     with django_assert_max_num_queries(60):
         report = load_fixtures()
-    assert (report.created, report.updated, report.version) == (789, 0, 1)
+    assert (report.created, report.updated, report.version) == (SHIPPED_OBJECTS, 0, 1)
 
 
 def test_unchanged_reload_reads_only_the_version_row(django_assert_max_num_queries):
     # Savepoint, the version row, release: the files' fingerprint says nothing changed.
     with django_assert_max_num_queries(3):
         report = load_fixtures()
-    assert report.skipped and (report.created, report.updated, report.unchanged) == (0, 0, 789)
+    assert report.skipped and (report.created, report.updated, report.unchanged) == (
+        0,
+        0,
+        SHIPPED_OBJECTS,
+    )
 
 
 def test_forced_reload_compares_every_object_in_one_query_per_model(
@@ -426,7 +440,11 @@ def test_forced_reload_compares_every_object_in_one_query_per_model(
     # Savepoint, the version row, the 12 models' rows, the version row saved, release.
     with django_assert_max_num_queries(16):
         report = load_fixtures(force=True)
-    assert not report.skipped and (report.created, report.updated, report.unchanged) == (0, 0, 789)
+    assert not report.skipped and (report.created, report.updated, report.unchanged) == (
+        0,
+        0,
+        SHIPPED_OBJECTS,
+    )
 
 
 def test_a_changed_datum_is_an_update_that_moves_the_data_version(tmp_path):
@@ -464,7 +482,7 @@ def test_a_change_made_elsewhere_moves_the_version_and_the_next_load_compares_ag
     assert LibraryVersion.objects.current().version == start + 1
     report = load_fixtures()
     # The fixtures are the truth when loaded: the edit is replaced, and the version moves.
-    assert not report.skipped and (report.updated, report.unchanged) == (1, 788)
+    assert not report.skipped and (report.updated, report.unchanged) == (1, SHIPPED_OBJECTS - 1)
     assert Figure.objects.get(pk=figure_row.pk).label == correct_label
     assert report.version == start + 2
 
@@ -475,4 +493,4 @@ def test_force_finds_a_change_made_behind_the_apps_back(capsys):
     call_command("load_cases")
     assert "nothing was compared" in capsys.readouterr().out
     call_command("load_cases", "--force")
-    assert "0 created, 1 updated, 788 unchanged" in capsys.readouterr().out
+    assert f"0 created, 1 updated, {SHIPPED_OBJECTS - 1} unchanged" in capsys.readouterr().out
