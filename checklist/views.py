@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cases.charts import cluster_map
 from cases.models import ActorGroup, CaseStudy
+from cases.views import is_case_slug
 
 from . import criteria
 from .charts import checklist_radar
@@ -78,7 +79,9 @@ def case_scorecard_page(request, slug):
 
 @require_GET
 def api_case_scorecard(request, slug):
-    case = CaseStudy.objects.with_library().filter(slug=slug).first()
+    case = None
+    if is_case_slug(slug):  # text no slug can be is a 404 without a query
+        case = CaseStudy.objects.with_library().filter(slug=slug).first()
     if case is None:
         return JsonResponse({"error": f"No case study with slug '{slug}'."}, status=404)
     return JsonResponse(scorecard_payload(case_scorecard(case)))
