@@ -6,8 +6,9 @@ import re
 
 import pytest
 
-from checklist.forms import LIST_MAX_ROWS
+from checklist.forms import LIST_MAX_ROWS, MarketsForm
 from checklist.models import OFFICERS, Assessment
+from checklist.services import StaleRevision, save_step
 from tests.test_assessments import formset_data, make_user, start, step_url
 
 pytestmark = pytest.mark.django_db
@@ -76,6 +77,20 @@ def test_a_save_without_a_token_is_refused_not_applied(client, officer):
     assessment = start(client)
     response = client.post(step_url(assessment, "markets"), {"main-export_share": "10"})
     assert response.status_code == 409
+    assessment.refresh_from_db()
+    assert assessment.export_share is None and "markets" not in assessment.steps_done
+
+
+def test_a_save_racing_past_the_check_is_refused_by_the_service(client, officer):
+    """Two requests may both pass the view's check; the UPDATE that claims the revision lets
+    only the first one write."""
+    assessment = start(client)
+    stale = assessment.revision
+    Assessment.objects.filter(pk=assessment.pk).update(revision=stale + 1)  # the other save
+    form = MarketsForm({"main-export_share": "10"}, instance=assessment, prefix="main")
+    assert form.is_valid()
+    with pytest.raises(StaleRevision):
+        save_step(assessment=assessment, step="markets", revision=stale, form=form)
     assessment.refresh_from_db()
     assert assessment.export_share is None and "markets" not in assessment.steps_done
 
