@@ -203,8 +203,18 @@ def test_a_forged_row_count_is_refused_at_once_and_nothing_saved(client, officer
     html = response.content.decode()
     assert response.status_code == 200
     assert f"A list holds at most {LIST_MAX_ROWS} rows" in html
+    assert html.count('class="border rounded p-2 mb-2 formset-row"') <= LIST_MAX_ROWS  # not 5000
     assessment.refresh_from_db()
     assert not assessment.groups.exists() and "firms" not in assessment.steps_done
+
+
+def test_one_row_over_the_ceiling_is_refused(client, officer):
+    assessment = start(client)
+    rows = [{"role": "producer", "name": f"Makers {n}"} for n in range(LIST_MAX_ROWS + 1)]
+    data = {"revision": str(assessment.revision), **formset_data("firms", rows)}
+    html = client.post(step_url(assessment, "firms"), data).content.decode()
+    assert f"A list holds at most {LIST_MAX_ROWS} rows" in html
+    assert not Assessment.objects.get(pk=assessment.pk).groups.exists()
 
 
 def test_a_list_of_exactly_the_ceiling_is_saved(client, officer):
