@@ -437,7 +437,7 @@ def resubmission(data, *, prefix: str | None, stored_ids: set[int], revision: in
     data["revision"] = str(revision)
     if prefix is None:
         return data
-    row_key = re.compile(rf"^{re.escape(prefix)}-(\d+)-(.+)$")
+    row_key = re.compile(rf"^{re.escape(prefix)}-([0-9]{{1,4}})-(.+)$")  # rows beyond 9999: junk
     rows: dict[int, dict[str, list[str]]] = {}
     for key in list(data.keys()):
         match = row_key.match(key)

@@ -220,11 +220,12 @@ def _conflict(request, assessment, step):
         else None,
         stored_formset=formset_class(instance=assessment, prefix=step) if formset_class else None,
     )
+    # Validating a bound ModelForm writes its values into the instance: render the offered
+    # form on a copy, so the page's heading and step marks show what is stored.
+    offered = Assessment.objects.get(pk=assessment.pk)
     context = {
-        "form": form_class(again, instance=assessment, prefix="main"),
-        "formset": formset_class(again, instance=assessment, prefix=step)
-        if formset_class
-        else None,
+        "form": form_class(again, instance=offered, prefix="main"),
+        "formset": formset_class(again, instance=offered, prefix=step) if formset_class else None,
         "step": step,
         "revision": assessment.revision,
         "conflict": view,

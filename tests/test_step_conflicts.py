@@ -223,3 +223,16 @@ def test_a_list_of_exactly_the_ceiling_is_saved(client, officer):
     data = {"revision": str(assessment.revision), **formset_data("firms", rows)}
     assert client.post(step_url(assessment, "firms"), data).status_code == 302
     assert Assessment.objects.get(pk=assessment.pk).groups.count() == LIST_MAX_ROWS
+
+
+def test_a_stale_save_with_row_keys_no_page_has_still_gets_the_conflict_view(client, officer):
+    assessment = start(client)
+    junk = {
+        "linkages-" + "9" * 4301 + "-description": "x",  # int() refuses 4,301 digits
+        "linkages-²-description": "y",
+        "linkages-INITIAL_FORMS": "junk",
+        "linkages-TOTAL_FORMS": "9" * 4301,
+    }
+    response = client.post(step_url(assessment, "linkages"), {"revision": "0" + "9" * 40, **junk})
+    assert response.status_code == 409
+    assert not assessment.ties.exists()
