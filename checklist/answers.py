@@ -155,7 +155,14 @@ def create_assessment_from_answers(*, owner, data: Mapping) -> Assessment:
             if step_errors:
                 errors += step_errors
                 continue
-            assessment = save_step(assessment=assessment, step=step, form=form, formset=formset)
+            # One transaction holds every step, so the revision read here cannot go stale.
+            assessment = save_step(
+                assessment=assessment,
+                step=step,
+                revision=assessment.revision,
+                form=form,
+                formset=formset,
+            )
         if errors:
             raise AnswersInvalid(errors)  # rolls back the steps already saved
     return assessment

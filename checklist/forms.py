@@ -1,6 +1,7 @@
 """The assessment's steps as forms. Help texts come from the paper, so each question is clear."""
 
 import datetime
+import re
 from decimal import Decimal
 
 from django import forms
@@ -76,6 +77,53 @@ class FirmsForm(forms.ModelForm):
         }
 
 
+# The most rows one list (groups, linkages, institutions) holds. The five cases in the paper need
+# at most a dozen; the ceiling keeps a forged TOTAL_FORMS=5000 from building thousands of forms.
+LIST_MAX_ROWS = 50
+TOO_MANY_ROWS = (
+    f"A list holds at most {LIST_MAX_ROWS} rows; nothing on this step was saved. Combine rows "
+    "(a row can stand for several firms or bodies) or delete some."
+)
+ROW_GONE = (
+    "This row was deleted since this page was opened (in another tab, or by someone else), so "
+    "its answers were not saved. Add it again in an empty row if you still need it."
+)
+
+
+class BaseRowsFormSet(forms.BaseInlineFormSet):
+    """A step's list: at most LIST_MAX_ROWS rows, and a row that no longer exists is told so
+    in words (Django's "Select a valid choice" would sit on a hidden field no one sees)."""
+
+    default_error_messages = {
+        **forms.BaseInlineFormSet.default_error_messages,
+        "too_many_forms": TOO_MANY_ROWS,
+    }
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "id" in form.fields:
+            form.fields["id"].error_messages["invalid_choice"] = ROW_GONE
+
+
+def rows_formset(model, **options):
+    return forms.inlineformset_factory(
+        Assessment,
+        model,
+        formset=options.pop("formset", BaseRowsFormSet),
+        extra=3,
+        max_num=LIST_MAX_ROWS,
+        absolute_max=LIST_MAX_ROWS,  # rows beyond it are not even built
+        validate_max=True,
+        **options,
+    )
+
+
+class RevisionForm(forms.Form):
+    """The version of the answers a step page was shown with (Assessment.revision)."""
+
+    revision = forms.IntegerField(min_value=0, max_value=2**31 - 1, widget=forms.HiddenInput)
+
+
 class GroupForm(forms.ModelForm):
     share_of_firms = forms.DecimalField(
         label="Share of firms (%)",
@@ -90,7 +138,7 @@ class GroupForm(forms.ModelForm):
         fields = ["role", "name", "count", "share_of_firms", "employment"]
 
 
-class BaseGroupFormSet(forms.BaseInlineFormSet):
+class BaseGroupFormSet(BaseRowsFormSet):
     def clean(self):
         super().clean()
         total = sum(
@@ -105,17 +153,12 @@ class BaseGroupFormSet(forms.BaseInlineFormSet):
             )
 
 
-GroupFormSet = forms.inlineformset_factory(
-    Assessment, AssessmentGroup, form=GroupForm, formset=BaseGroupFormSet, extra=3
-)
-TieFormSet = forms.inlineformset_factory(
-    Assessment,
+GroupFormSet = rows_formset(AssessmentGroup, form=GroupForm, formset=BaseGroupFormSet)
+TieFormSet = rows_formset(
     AssessmentTie,
     fields=["direction", "nature", "from_role", "to_role", "strength", "trend", "description"],
-    extra=3,
 )
-InstitutionFormSet = forms.inlineformset_factory(
-    Assessment,
+InstitutionFormSet = rows_formset(
     AssessmentInstitution,
     fields=["name", "kind", "ownership", "level", "status", "reach", "sector_specific", "services"],
     labels={"sector_specific": "Serves this sector specifically?"},
@@ -123,7 +166,6 @@ InstitutionFormSet = forms.inlineformset_factory(
         "sector_specific": "Intervention should be 'sector specific' (lines 2658-2660): a "
         "generalist SME scheme does not count for 2a. Choose “Don't know” if you are not sure."
     },
-    extra=3,
 )
 
 
@@ -314,3 +356,112 @@ def answer_sheets(assessment) -> dict:
 
 
 LIST_TITLES = {"firms": "Groups of firms", "linkages": "Linkages", "institutions": "Institutions"}
+
+
+# Optimistic concurrency: what a refused (stale) save shows ---------------------------------------
+
+ROW_BOOKKEEPING = {"id", "DELETE", "assessment"}
+
+
+def _words(field, value) -> str:
+    """An answer as text, worded as the form shows it (40, not 40.0 or 40.00)."""
+    shown = _shown(field, value)
+    return f"{shown:g}" if isinstance(shown, float) else str(shown)
+
+
+def _row_words(row) -> str:
+    """One list row as "Label: answer; ..." (unanswered questions left out)."""
+    parts = []
+    for name in row.fields:
+        if name in ROW_BOOKKEEPING:
+            continue
+        words = _words(row.fields[name], row[name].value())
+        if words:
+            parts.append(f"{row[name].label}: {words}")
+    return "; ".join(parts)
+
+
+def _row_pk(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def conflict_view(*, form, stored_form, formset=None, stored_formset=None) -> dict:
+    """Both versions of a step side by side: what the stale page submitted (`form`, `formset`,
+    bound) and what is stored now (`stored_form`, `stored_formset`, unbound), worded as the
+    form asks. List rows are paired by their id, so a row deleted or added elsewhere shows."""
+    answers = []
+    if form is not None:
+        for yours, stored in zip(form, stored_form, strict=True):
+            mine = _words(yours.field, yours.value())
+            now = _words(stored.field, stored.value())
+            answers.append(
+                {"question": str(yours.label), "yours": mine, "stored": now, "differs": mine != now}
+            )
+    rows, gone = [], []
+    if formset is not None:
+        stored_rows = {row.instance.pk: _row_words(row) for row in stored_formset.initial_forms}
+        paired = set()
+        for number, row in enumerate(formset.forms, start=1):
+            deleting = bool(row["DELETE"].value()) if "DELETE" in row.fields else False
+            if number <= formset.initial_form_count():
+                pk = _row_pk(row["id"].value())
+                if pk in stored_rows:
+                    paired.add(pk)
+                    note = "you deleted it" if deleting else ""
+                    rows.append(_row(number, _row_words(row), stored_rows[pk], note))
+                elif not deleting:
+                    gone.append(number)
+                    rows.append(
+                        _row(number, _row_words(row), "", "deleted since you opened this page")
+                    )
+            elif row.has_changed() and not deleting:
+                rows.append(_row(number, _row_words(row), "", "a new row of yours"))
+        for pk, words in stored_rows.items():
+            if pk not in paired:
+                rows.append(_row(None, "", words, "added since you opened this page; kept"))
+    return {"answers": answers, "rows": rows, "gone": gone}
+
+
+def _row(number, yours, stored, note) -> dict:
+    return {"number": number, "yours": yours, "stored": stored, "note": note}
+
+
+def resubmission(data, *, prefix: str | None, stored_ids: set[int], revision: int):
+    """The stale page's answers, ready to be saved over the stored ones on purpose: the current
+    revision, and rows deleted elsewhere turned into new rows (their old ids would be refused),
+    unless this page deleted them too."""
+    data = data.copy()
+    data["revision"] = str(revision)
+    if prefix is None:
+        return data
+    row_key = re.compile(rf"^{re.escape(prefix)}-([0-9]{{1,4}})-(.+)$")  # rows beyond 9999: junk
+    rows: dict[int, dict[str, list[str]]] = {}
+    for key in list(data.keys()):
+        match = row_key.match(key)
+        if match:
+            rows.setdefault(int(match[1]), {})[match[2]] = data.getlist(key)
+            del data[key]
+    try:
+        initial = int(data.get(f"{prefix}-INITIAL_FORMS", 0))
+    except ValueError:
+        initial = 0
+    kept, revived, new = [], [], []
+    for index in sorted(rows)[:LIST_MAX_ROWS]:
+        fields = rows[index]
+        if index < initial:
+            if _row_pk((fields.get("id") or [None])[0]) in stored_ids:
+                kept.append(fields)
+            elif not fields.get("DELETE"):
+                revived.append({k: v for k, v in fields.items() if k != "id"})
+        else:
+            new.append(fields)
+    ordered = kept + revived + new
+    for index, fields in enumerate(ordered):
+        for name, values in fields.items():
+            data.setlist(f"{prefix}-{index}-{name}", values)
+    data[f"{prefix}-INITIAL_FORMS"] = str(len(kept))
+    data[f"{prefix}-TOTAL_FORMS"] = str(len(ordered))
+    return data

@@ -71,6 +71,10 @@ class Assessment(models.Model):
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     steps_done = models.JSONField(default=list, blank=True)
+    # Optimistic concurrency: every saved step adds one, and a step form carries the number it
+    # was shown with, so a save from a stale page (another tab, another person) is refused
+    # instead of silently undoing the newer answers (services.save_step).
+    revision = models.PositiveIntegerField(default=0, editable=False)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import F
 
 from . import criteria
 from .models import DIRECT_QUESTIONS, STEPS, Assessment, ScoreRecord
@@ -204,11 +205,30 @@ def record_score(*, assessment: Assessment) -> ScoreRecord:
     )
 
 
-def save_step(*, assessment: Assessment, step: str, form=None, formset=None) -> Assessment:
-    """Save one step's validated form and formset together, and mark the step as answered."""
+class StaleRevision(Exception):
+    """The answers were saved by someone else (or another tab) since the page was shown."""
+
+
+def save_step(
+    *, assessment: Assessment, step: str, revision: int | None, form=None, formset=None
+) -> Assessment:
+    """Save one step's validated form and formset together, and mark the step as answered.
+
+    `revision` is the Assessment.revision the page was shown with (None only for a new
+    assessment). If the stored one has moved on, StaleRevision is raised and nothing is
+    saved. The check and the bump are one UPDATE, so two saves racing cannot both pass."""
     if step not in STEPS:
         raise ValueError(f"Unknown step: {step}")
+    if revision is None and assessment.pk is not None:
+        raise ValueError("Saving an existing assessment needs the revision its page showed.")
     with transaction.atomic():
+        if assessment.pk is not None:
+            claimed = Assessment.objects.filter(pk=assessment.pk, revision=revision).update(
+                revision=F("revision") + 1
+            )
+            if not claimed:
+                raise StaleRevision(assessment.pk)
+            assessment.revision = revision + 1  # what the UPDATE wrote; save() keeps it
         if form is not None:
             assessment = form.save(commit=False)
         if step not in assessment.steps_done:
@@ -226,7 +246,7 @@ def save_step(*, assessment: Assessment, step: str, form=None, formset=None) -> 
 def create_assessment(*, owner, form) -> Assessment:
     assessment = form.save(commit=False)
     assessment.owner = owner
-    return save_step(assessment=assessment, step="profile", form=None)
+    return save_step(assessment=assessment, step="profile", revision=None)
 
 
 def submit_assessment(*, assessment: Assessment) -> ScoreRecord:

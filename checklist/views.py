@@ -9,19 +9,29 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cases.charts import cluster_map
 from cases.models import ActorGroup, CaseStudy
+from cases.views import is_case_slug
 from clusterdx.html import chart
 
 from . import criteria
 from .charts import checklist_radar
 from .exports import CSV_TYPE, answers_frame, scorecard_frame, to_csv, to_xlsx, workbook_frames
-from .forms import STEP_FORMS, STEP_INTROS, STEP_TITLES, ProfileForm, answer_sheets
+from .forms import (
+    STEP_FORMS,
+    STEP_INTROS,
+    STEP_TITLES,
+    ProfileForm,
+    RevisionForm,
+    answer_sheets,
+    conflict_view,
+    resubmission,
+)
 from .history import answer_changes, compare_scorecards
 from .library import case_scorecard, scored_case
 from .models import OFFICERS, STEPS, Assessment
 from .payloads import scorecard_payload
 from .scoring import score
-from .services import assessment_scorecard as assessment_scorecard_of
 from .services import (
+    StaleRevision,
     build_assessment_profile,
     create_assessment,
     delete_draft,
@@ -30,6 +40,7 @@ from .services import (
     save_step,
     submit_assessment,
 )
+from .services import assessment_scorecard as assessment_scorecard_of
 from .similarity import (
     FEATURES,
     MIN_COMPARED,
@@ -87,7 +98,9 @@ def case_scorecard_page(request, slug):
 
 @require_GET
 def api_case_scorecard(request, slug):
-    case = CaseStudy.objects.with_library().filter(slug=slug).first()
+    case = None
+    if is_case_slug(slug):  # text no slug can be is a 404 without a query
+        case = CaseStudy.objects.with_library().filter(slug=slug).first()
     if case is None:
         return JsonResponse({"error": f"No case study with slug '{slug}'."}, status=404)
     return JsonResponse(scorecard_payload(case_scorecard(case)))
@@ -158,12 +171,25 @@ def assessment_step(request, pk, step):
     assessment = get_object_or_404(Assessment.objects.editable_by(request.user), pk=pk)
     form_class, formset_class = STEP_FORMS[step]
     data = request.POST or None
+    if request.method == "POST":
+        token = RevisionForm(request.POST)
+        shown = token.cleaned_data["revision"] if token.is_valid() else None
+        if shown != assessment.revision:
+            return _conflict(request, assessment, step)
     form = form_class(data, instance=assessment, prefix="main") if form_class else None
     formset = formset_class(data, instance=assessment, prefix=step) if formset_class else None
     parts = [part for part in (form, formset) if part is not None]
     if request.method == "POST" and all(part.is_valid() for part in parts):
-        assessment = save_step(assessment=assessment, step=step, form=form, formset=formset)
+        try:
+            assessment = save_step(
+                assessment=assessment, step=step, revision=shown, form=form, formset=formset
+            )
+        except StaleRevision:  # saved by another request between our read and our write
+            return _conflict(request, Assessment.objects.get(pk=pk), step)
         rescored = " and rescored" if assessment.status == Assessment.Status.SUBMITTED else ""
+        if "overwrite" in request.POST:
+            messages.success(request, f"Your answers replaced the stored ones{rescored}.")
+            return redirect("checklist:step", pk=pk, step=step)
         if "save_draft" in request.POST:
             messages.success(request, f"{STEP_TITLES[step]} saved as a draft{rescored}.")
             return redirect("checklist:step", pk=pk, step=step)
@@ -174,8 +200,57 @@ def assessment_step(request, pk, step):
         return redirect("checklist:scorecard", pk=pk)
     if request.method == "POST":
         messages.error(request, "Some answers need correcting; nothing on this step was saved.")
-    context = {"form": form, "formset": formset, "step": step, **_step_context(assessment, step)}
+    context = {
+        "form": form,
+        "formset": formset,
+        "step": step,
+        "revision": assessment.revision,
+        **_step_context(assessment, step),
+    }
     return render(request, "checklist/assessment_step.html", context)
+
+
+def _conflict(request, assessment, step):
+    """The page was shown with an older version of the answers (or none): save nothing, show
+    both versions, and offer the form again with this page's answers and the current token,
+    so that saving it overwrites on purpose while reloading keeps the stored answers."""
+    form_class, formset_class = STEP_FORMS[step]
+    stored_ids = (
+        set(
+            formset_class(instance=assessment, prefix=step)
+            .get_queryset()
+            .values_list("pk", flat=True)
+        )
+        if formset_class
+        else set()
+    )
+    again = resubmission(
+        request.POST,
+        prefix=step if formset_class else None,
+        stored_ids=stored_ids,
+        revision=assessment.revision,
+    )
+    view = conflict_view(
+        form=form_class(request.POST, instance=assessment, prefix="main"),
+        stored_form=form_class(instance=assessment, prefix="main"),
+        formset=formset_class(request.POST, instance=assessment, prefix=step)
+        if formset_class
+        else None,
+        stored_formset=formset_class(instance=assessment, prefix=step) if formset_class else None,
+    )
+    # Validating a bound ModelForm writes its values into the instance: render the offered
+    # form on a copy, so the page's heading and step marks show what is stored.
+    offered = Assessment.objects.get(pk=assessment.pk)
+    context = {
+        "form": form_class(again, instance=offered, prefix="main"),
+        "formset": formset_class(again, instance=offered, prefix=step) if formset_class else None,
+        "step": step,
+        "revision": assessment.revision,
+        "conflict": view,
+        **_step_context(assessment, step),
+    }
+    # 409 Conflict: the request was understood, but it would undo a newer save.
+    return render(request, "checklist/assessment_step.html", context, status=409)
 
 
 @login_required

@@ -1,4 +1,5 @@
 import pandas as pd
+from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -17,7 +18,7 @@ from clusterdx.html import chart, data_table
 
 from . import charts, table
 from .charts import institutions_timeline, linkage_profile, point_bars
-from .forms import CompareForm, WeightsForm
+from .forms import MAX_SUBJECTS, SEARCH_MAX_LENGTH, CompareForm, WeightsForm
 from .ranking import EQUAL, ranking
 from .table import (
     Subject,
@@ -116,6 +117,17 @@ def _subjects(data, user) -> list[Subject]:
 @require_GET
 def compare_page(request):
     form = CompareForm(request.GET or None, user=request.user)
+    if form.over_limit:
+        messages.warning(
+            request,
+            f"Compare at most {MAX_SUBJECTS} cases and assessments at a time: the first "
+            f"{MAX_SUBJECTS} asked for are compared, the rest are listed as left out.",
+        )
+    if form.search_shortened:
+        messages.warning(
+            request,
+            f"Searches use at most {SEARCH_MAX_LENGTH} characters: yours was shortened to them.",
+        )
     context = {"form": form, "subjects": [], "query": request.GET.urlencode()}
     if form.is_valid():
         subjects = _subjects(form.cleaned_data, request.user)

@@ -56,6 +56,13 @@ def step_url(assessment, step):
     return reverse("checklist:step", args=[assessment.pk, step])
 
 
+def post_step(client, assessment, step, data):
+    """POST a step as the page would: with the version token it was shown with (the one
+    stored now; tests/test_step_conflicts.py covers a stale one)."""
+    assessment.refresh_from_db(fields=["revision"])
+    return client.post(step_url(assessment, step), {"revision": assessment.revision, **data})
+
+
 def test_signing_in_is_needed_to_assess(client):
     response = client.get(reverse("checklist:assessments"))
     assert response.status_code == 302 and "/accounts/login/" in response.url
@@ -89,7 +96,7 @@ def test_group_shares_above_100_together_are_refused_and_nothing_is_saved(client
         {"role": "producer", "name": "Large producers", "share_of_firms": "40"},
     ]
     data = {"main-producer_count": "5000", **formset_data("firms", rows)}
-    response = client.post(step_url(assessment, "firms"), data)
+    response = post_step(client, assessment, "firms", data)
     html = response.content.decode()
     assert "add up to 110" in html and "cannot be above 100%" in html
     assert 'value="Large producers"' in html  # nothing typed is lost
@@ -102,7 +109,7 @@ def test_negative_count_and_share_over_100_are_refused_in_their_fields(client, o
     assessment = start(client)
     rows = [{"role": "producer", "name": "Producers", "count": "-3", "share_of_firms": "150"}]
     data = {"main-producer_count": "-1", **formset_data("firms", rows)}
-    html = client.post(step_url(assessment, "firms"), data).content.decode()
+    html = post_step(client, assessment, "firms", data).content.decode()
     assert html.count("Ensure this value is greater than or equal to 0") >= 2
     assert "Give a share between 0 and 100 (%)." in html
 
@@ -111,7 +118,7 @@ def test_draft_is_saved_and_resumed_at_any_step(client, officer):
     assessment = start(client)
     rows = [{"role": "export_agent", "name": "Bombay traders"}]
     data = {"main-producer_count": "", **formset_data("firms", rows), "save_draft": "1"}
-    response = client.post(step_url(assessment, "firms"), data)
+    response = post_step(client, assessment, "firms", data)
     assert response.url == step_url(assessment, "firms")
     html = client.get(step_url(assessment, "firms")).content.decode()
     assert 'value="Bombay traders"' in html
@@ -125,8 +132,10 @@ def fill_everything(client, assessment):
         {"role": "stage_unit", "name": "Stage units", "count": "900", "share_of_firms": "15"},
         {"role": "export_agent", "name": "Export agents"},
     ]
-    client.post(
-        step_url(assessment, "firms"),
+    post_step(
+        client,
+        assessment,
+        "firms",
         {"main-producer_count": "5000", **formset_data("firms", firms)},
     )
     ties = [
@@ -147,7 +156,7 @@ def fill_everything(client, assessment):
             "trend": "unknown",
         },
     ]
-    client.post(step_url(assessment, "linkages"), formset_data("linkages", ties))
+    post_step(client, assessment, "linkages", formset_data("linkages", ties))
     institutions = [
         {
             "name": "Agra Footwear Fair",
@@ -158,17 +167,21 @@ def fill_everything(client, assessment):
             "reach": "partial",
         },
     ]
-    client.post(step_url(assessment, "institutions"), formset_data("institutions", institutions))
-    client.post(
-        step_url(assessment, "markets"),
+    post_step(client, assessment, "institutions", formset_data("institutions", institutions))
+    post_step(
+        client,
+        assessment,
+        "markets",
         {
             "main-export_share": "30",
             "main-competes_on": ["price", "quality"],
             "main-foreign_buyers": "yes",
         },
     )
-    response = client.post(
-        step_url(assessment, "policy"),
+    response = post_step(
+        client,
+        assessment,
+        "policy",
         {"main-trade_regime": "liberalising", "main-intervention_style": "absent"},
     )
     return response
@@ -203,8 +216,10 @@ def test_submitting_records_the_scorecard_and_editing_rescored(client, officer):
     assert assessment.status == "submitted"
     first = ScoreRecord.objects.get(assessment=assessment)
     assert first.engine_version and first.answers["export_share"] == "30.00"
-    client.post(
-        step_url(assessment, "markets"),
+    post_step(
+        client,
+        assessment,
+        "markets",
         {
             "main-export_share": "80",
             "main-competes_on": ["quality", "fashion"],
@@ -337,9 +352,11 @@ def test_assessing_again_keeps_history_and_explains_what_changed(client, officer
     second = Assessment.objects.exclude(pk=first.pk).get()
     assert response.url == step_url(second, "profile")
     assert second.previous == first and second.groups.count() == first.groups.count()
-    client.post(step_url(second, "profile"), {**PROFILE, "main-evidence_year": "1999"})
-    client.post(
-        step_url(second, "markets"),
+    post_step(client, second, "profile", {**PROFILE, "main-evidence_year": "1999"})
+    post_step(
+        client,
+        second,
+        "markets",
         {
             "main-export_share": "80",
             "main-competes_on": ["quality", "fashion"],
@@ -381,13 +398,10 @@ def test_linkage_questions_tell_dont_know_from_no(client, officer):
     assessment = start(client)
     page = client.get(step_url(assessment, "linkages")).content.decode()
     assert "Do buyers or agents give producers technical help" in page and "Don&#x27;t know" in page
-    client.post(step_url(assessment, "linkages"), formset_data("linkages", []))
+    post_step(client, assessment, "linkages", formset_data("linkages", []))
     assert _evidence(client, assessment, "4c")["value"] is None  # no rows, not asked: unknown
-    client.post(
-        step_url(assessment, "linkages"),
-        {"main-buyer_know_how": "no", "main-group_support": "yes",
-         **formset_data("linkages", [])},
-    )  # fmt: skip
+    answers = {"main-buyer_know_how": "no", "main-group_support": "yes"}
+    post_step(client, assessment, "linkages", {**answers, **formset_data("linkages", [])})
     assessment.refresh_from_db()
     assert (assessment.buyer_know_how, assessment.group_support) == ("no", "yes")
     assert _evidence(client, assessment, "4c")["value"] == 0.0
@@ -403,11 +417,10 @@ def test_institution_questions_and_a_generalist_body_left_out_of_2a(client, offi
         {"name": "District SME office", "kind": "training", "ownership": "public",
          "level": "local", "status": "active", "reach": "wide", "sector_specific": "no"},
     ]  # fmt: skip
-    response = client.post(
-        step_url(assessment, "institutions"),
-        {"main-self_help_finance": "", "main-supplier_associations": "no",
-         **formset_data("institutions", bodies)},
-    )  # fmt: skip
+    answers = {"main-self_help_finance": "", "main-supplier_associations": "no"}
+    response = post_step(
+        client, assessment, "institutions", {**answers, **formset_data("institutions", bodies)}
+    )
     assert response.status_code == 302
     sector = _evidence(client, assessment, "2a")
     assert sector["value"] == 0.5
@@ -457,10 +470,12 @@ def test_scorecard_draws_the_clusters_map_from_its_linkages(client, officer):
 
 def test_key_buyers_named_in_markets_count_for_4b(client, officer):
     assessment = start(client)
-    client.post(step_url(assessment, "firms"), formset_data("firms", []))
+    post_step(client, assessment, "firms", formset_data("firms", []))
     assert _evidence(client, assessment, "4b")["value"] == 0.0
-    client.post(
-        step_url(assessment, "markets"),
+    post_step(
+        client,
+        assessment,
+        "markets",
         {"main-key_buyers": "Clarks\nDeichmann\n", "main-foreign_buyers": "yes"},
     )
     buyers = _evidence(client, assessment, "4b")
