@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from checklist.models import OFFICERS, RESEARCHERS, Assessment
-from tests.test_assessments import PROFILE, formset_data, make_user, start, step_url
+from tests.test_assessments import PROFILE, formset_data, make_user, post_step, start
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +59,7 @@ def test_group_shares_may_total_exactly_100_but_not_more(client, officer, shares
         for n, share in enumerate(shares)
     ]
     data = {"main-producer_count": "500", **formset_data("firms", rows)}
-    response = client.post(step_url(assessment, "firms"), data)
+    response = post_step(client, assessment, "firms", data)
     assessment.refresh_from_db()
     assert (response.status_code == 302) is accepted
     assert assessment.groups.count() == (len(shares) if accepted else 0)
