@@ -7,6 +7,7 @@ Each test prints what it tried, by kind, and the slowest request (run with `-s` 
 Hypothesis keeps no example database (`database=None`): the run is bounded and repeatable in
 time, and leaves no files behind."""
 
+import os
 import re
 import time
 from collections import Counter
@@ -32,6 +33,9 @@ FUZZ = settings(
     max_examples=100,  # with the sweep, about a minute in all on a busy 2-core machine
     deadline=None,  # time is bounded per request below, not per example
     database=None,
+    # CI replays the same inputs on every run (a landing must not depend on luck); a
+    # developer's run draws new ones each time, which is how new failures are found.
+    derandomize=bool(os.environ.get("CI")),
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 
@@ -164,7 +168,14 @@ def query_names(url_name: str) -> list[str]:
     if model is not None:
         names = ["q", "o", "p", "e", "all", "_popup", "_to_field", "_changelist_filters"]
         for spec in admin.site._registry[model].list_filter:
-            field = spec if isinstance(spec, str) else spec[0]
+            # A filter is a field name, a (field, filter class) pair, or a filter class
+            # (axes' admin has those) that reads its own parameter.
+            if isinstance(spec, str):
+                field = spec
+            elif isinstance(spec, (tuple, list)):
+                field = spec[0]
+            else:
+                field = getattr(spec, "parameter_name", None) or "x"
             names += [field, f"{field}__exact", f"{field}__id__exact", f"{field}__isnull"]
         return names
     if url_name == "autocomplete":
