@@ -67,9 +67,9 @@ def _differing_words(names: list[str]) -> list[str]:
     """The names without the words they all begin with."""
     split = [name.split() for name in names]
     shared = 0
-    while all(len(words) > shared for words in split) and len(
-        {words[shared] for words in split}
-    ) == 1:
+    while (
+        all(len(words) > shared for words in split) and len({words[shared] for words in split}) == 1
+    ):
         shared += 1
     return [" ".join(words[shared:]) for words in split]
 

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 
 from cases.models import CaseStudy
 from checklist import criteria
-from checklist.charts import checklist_radar
+from checklist.charts import checklist_radar, subject_colours
 from checklist.exports import CSV_TYPE, to_csv, to_xlsx
 from checklist.library import build_profile
 from checklist.models import Assessment
@@ -66,15 +66,20 @@ def _html(frame: pd.DataFrame):
     return data_table(frame, links={"paper_lines": _paper_link})
 
 
-def _library_charts(subjects: list[Subject]) -> list[dict]:
+# The charts whose traces are subjects, so they take the one colour map (checklist.charts).
+COLOURED_BY_SUBJECT = {charts.exports_over_time}
+
+
+def _library_charts(subjects: list[Subject], colours: dict[str, str]) -> list[dict]:
     drawn = []
     for name, title, frame_for, builder, empty in LIBRARY_CHARTS:
         frame = frame_for(subjects)
+        options = {"colours": colours} if builder in COLOURED_BY_SUBJECT else {}
         drawn.append(
             {
                 "name": name,
                 "title": title,
-                "chart": chart(builder(frame), f"chart-{name}") if len(frame) else None,
+                "chart": chart(builder(frame, **options), f"chart-{name}") if len(frame) else None,
                 "empty": empty,
                 "data": _html(frame),
                 "caveats": CAVEATS[name](frame) if name in CAVEATS else [],
@@ -113,6 +118,12 @@ def _subjects(data, user) -> list[Subject]:
     return subjects
 
 
+def _colours(subjects: list[Subject]) -> dict[str, str]:
+    """Each subject's colour: a case keeps its library colour whichever cases are chosen."""
+    library = list(CaseStudy.objects.values_list("short_title", flat=True))  # library order
+    return subject_colours(library, [s.name for s in subjects if s.case is None])
+
+
 @require_GET
 def compare_page(request):
     form = CompareForm(request.GET or None, user=request.user)
@@ -120,6 +131,7 @@ def compare_page(request):
     if form.is_valid():
         subjects = _subjects(form.cleaned_data, request.user)
         scores = scores_frame(subjects)
+        colours = _colours(subjects)
         ties, institutions = linkages_frame(subjects), institutions_frame(subjects)
         context.update(
             {
@@ -127,7 +139,7 @@ def compare_page(request):
                 "linkages_data": _html(ties),
                 "institutions": chart(institutions_timeline(institutions), "chart-institutions"),
                 "institutions_data": _html(institutions),
-                "library_charts": _library_charts(subjects),
+                "library_charts": _library_charts(subjects, colours),
             }
         )
         context.update(
@@ -141,8 +153,8 @@ def compare_page(request):
                     .reset_index(),
                     missing="unknown",
                 ),
-                "radar": chart(checklist_radar(scores), "chart-radar"),
-                "bars": chart(point_bars(scores), "chart-bars"),
+                "radar": chart(checklist_radar(scores, colours=colours), "chart-radar"),
+                "bars": chart(point_bars(scores, colours=colours), "chart-bars"),
             }
         )
     return render(request, "compare/compare.html", context)
