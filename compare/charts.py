@@ -135,14 +135,16 @@ def institutions_timeline(institutions: pd.DataFrame) -> go.Figure:
     return go.Figure(  # in one call, validated once (see point_bars)
         data=traces,
         layout={
-            "xaxis": {"title": {"text": "founded"}},
+            "xaxis": {"title": {"text": "founded"}, "automargin": True},
             "yaxis": {"automargin": True},
             "height": 220 + 50 * institutions["subject"].nunique(),
-            "margin": {"l": 10, "r": 20, "t": 70, "b": 20},
+            "margin": {"l": 10, "r": 20, "t": 110, "b": 20},
             "legend": LEGEND_BELOW,
             "title": {
-                "text": f"Institutions by founding year ({undated} without a year in the source)"
-                f"<br><sup>{OWNERSHIP_KEY}</sup>",
+                "text": wrap_label(
+                    f"Institutions by founding year ({undated} without a year in the source)", 40
+                )
+                + f"<br><sup>{OWNERSHIP_KEY}</sup>",
                 "font": {"size": 14},
             },
         },
@@ -183,7 +185,10 @@ UNCERTAIN = "hatched or open: the reading is uncertain<br>or the paper doubts it
 
 
 def _title(text: str) -> dict:
-    return {"text": f"{text}<br><sup>{UNCERTAIN}</sup>", "font": {"size": 14}}
+    return {
+        "text": f"{wrap_label(text, 40)}<br><sup>{UNCERTAIN}</sup>",
+        "font": {"size": 14},
+    }  # drawn in the middle of a top margin tall enough for its lines and the panel titles
 
 
 def doubted(note) -> bool:
@@ -316,7 +321,7 @@ def size_structure(sizes: pd.DataFrame) -> go.Figure:
         # Each class row holds one bar per measure, each tall enough for its value label.
         height=160 + sum(heights) * (20 + 26 * measures),
         legend=LEGEND_BELOW,
-        margin={"l": 10, "r": 60, "t": 100, "b": 20},
+        margin={"l": 10, "r": 60, "t": 120, "b": 20},
         title=_title("Firm size structure, in each case's own size classes"),
     )
     return figure
@@ -349,59 +354,60 @@ def size_caveats(sizes: pd.DataFrame) -> list[str]:
 
 
 def firms_and_employment(firms: pd.DataFrame) -> go.Figure:
-    """Producing firms and employment side by side; each cited figure a stacked segment.
+    """Producing firms above employment, a row per subject; each cited figure a segment.
 
     Columns: subject, measure, part, label, value (None: not given), shown, paper_lines,
-    citation, note. A case with several clusters stacks one segment per cluster.
+    citation, note. A case with several clusters stacks one segment per cluster. The bars run
+    across with the names at the left, so the names never crowd, however narrow the screen.
     """
     measures = ["Producing firms", "Employment"]
-    figure = make_subplots(rows=1, cols=2, subplot_titles=measures, horizontal_spacing=0.12)
-    subjects = list(dict.fromkeys(_wrapped(firms["subject"], 10)))
+    figure = make_subplots(rows=2, cols=1, subplot_titles=measures, vertical_spacing=0.16)
+    subjects = list(dict.fromkeys(_wrapped(firms["subject"])))
     parts = list(dict.fromkeys(firms.loc[firms["value"].notna(), "part"]))
     colours = dict(zip(parts, itertools.cycle(PALETTE), strict=False))
-    for column, measure in enumerate(measures, start=1):
+    for row, measure in enumerate(measures, start=1):
         rows = firms[firms["measure"] == measure]
         for part in parts:
             drawn = rows[(rows["part"] == part) & rows["value"].notna()]
             figure.add_trace(
                 go.Bar(
-                    x=_wrapped(drawn["subject"], 10),
-                    y=drawn["value"].astype(float).tolist(),
+                    y=_wrapped(drawn["subject"]),
+                    x=drawn["value"].astype(float).tolist(),
+                    orientation="h",
                     name=chart_text(part) or "Whole cluster",
                     marker={"color": colours[part], "pattern": _hatched(drawn)},
                     legendgroup=chart_text(part),
-                    showlegend=column == 1 and len(parts) > 1,
+                    showlegend=row == 1 and len(parts) > 1,
                     hovertext=_hover(drawn, lambda r: chart_text(f"{r['label']}: {r['shown']}")),
                     hoverinfo="text",
                 ),
-                row=1,
-                col=column,
+                row=row,
+                col=1,
             )
         missing = rows[rows["value"].isna()]
         figure.add_trace(
             go.Scatter(
-                x=_wrapped(missing["subject"], 10),
-                y=[0] * len(missing),
+                y=_wrapped(missing["subject"]),
+                x=[0] * len(missing),
                 mode="markers",
                 marker=MISSING_MARKER,
                 name="Not given (hover for why)",
                 legendgroup="missing",
-                showlegend=column == 1 and len(missing) > 0,
+                showlegend=row == 1 and len(missing) > 0,
                 hovertext=_hover(missing, lambda r: chart_text(f"{r['measure']}: {r['shown']}")),
                 hoverinfo="text",
             ),
-            row=1,
-            col=column,
+            row=row,
+            col=1,
         )
-        figure.update_xaxes(categoryorder="array", categoryarray=subjects, automargin=True,
-                            tickangle=0, row=1, col=column)  # fmt: skip
+        figure.update_yaxes(categoryorder="array", categoryarray=subjects[::-1], automargin=True,
+                            row=row, col=1)  # fmt: skip
+        figure.update_xaxes(automargin=True, row=row, col=1)
     figure.update_layout(
         barmode="stack",
-        height=520,
+        height=260 + 2 * 44 * len(subjects),
         legend=LEGEND_BELOW,
-        margin={"l": 60, "r": 20, "t": 100, "b": 20},
-        # Two panels of five names each are too narrow on a phone: there the names stand up.
-        meta={"narrow": {"xaxis.tickangle": -90, "xaxis2.tickangle": -90}},
+        margin={"l": 10, "r": 20, "t": 120, "b": 20},
         title=_title("Producing firms and employment"),
     )
     return figure
@@ -477,7 +483,7 @@ def exports_over_time(exports: pd.DataFrame, colours=None) -> go.Figure:
         height=280 * max(len(units), 1) + 120,
         showlegend=True,  # even for one series: its name says what is measured, and where
         legend=LEGEND_BELOW,
-        margin={"l": 60, "r": 20, "t": 100, "b": 20},
+        margin={"l": 60, "r": 20, "t": 140, "b": 20},
         title=_title("Exports over time (series the paper gives)"),
     )
     return figure
@@ -516,11 +522,11 @@ def institution_types(types: pd.DataFrame) -> go.Figure:
         )  # fmt: skip
     figure.update_layout(
         barmode="stack",
-        height=160 + 24 * types[["subject", "kind"]].drop_duplicates().shape[0],
-        xaxis={"title": "institutions named", "dtick": 1},
+        height=180 + 28 * types[["subject", "kind"]].drop_duplicates().shape[0],
+        xaxis={"title": "institutions named", "dtick": 1, "automargin": True},
         yaxis={"autorange": "reversed", "automargin": True},
         legend={**LEGEND_BELOW, "title": {"text": "ownership"}},
-        margin={"l": 10, "r": 20, "t": 40, "b": 20},
+        margin={"l": 10, "r": 40, "t": 40, "b": 40},  # r: the axis title's overhang
         title={"text": "Institutions by type and ownership", "font": {"size": 14}},
     )
     return figure

@@ -65,6 +65,7 @@ def library(transactional_db):
 
 
 def _problems(page, url: str) -> list[str]:
+    page.set_default_timeout(90_000)  # 2 cores shared by a busy machine: a slow page is no failure
     page.set_viewport_size({"width": WIDTHS[0], "height": 900})
     page.goto(url)
     found = []
