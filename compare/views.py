@@ -1,8 +1,10 @@
+import re
+
 import pandas as pd
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.views.decorators.http import require_GET
 
 from cases.models import CaseStudy
@@ -61,9 +63,33 @@ def _paper_link(lines) -> str:
     return format_html('<a class="cite" href="{}">{}</a>', url, lines)
 
 
+# A line reference inside a note: "(1112-1113)", "lines 208-209" or "line 1661".
+LINE_REFERENCE = re.compile(r"(?<![\d.,])(\d{1,4}(?:-\d{1,4})?)(?![\d%]|[.,]\d)")
+REFERENCE_CONTEXT = re.compile(r"(\(|\blines? )$")
+
+
+def linked_note(note) -> str:
+    """A note with its line references ("(1112-1113)", "lines 539-548") linked to the paper.
+
+    The text between the references is escaped (format_html / conditional_escape); only
+    numbers right after "(" or "line(s) " count, so "1,800 firms" or "80%" stay text."""
+    if not isinstance(note, str) or not note:
+        return ""
+    parts, last = [], 0
+    for match in LINE_REFERENCE.finditer(note):
+        if not REFERENCE_CONTEXT.search(note[: match.start()]):
+            continue
+        parts.append(conditional_escape(note[last : match.start()]))
+        parts.append(_paper_link(match.group(1)))
+        last = match.end()
+    parts.append(conditional_escape(note[last:]))
+    return format_html_join("", "{}", ((part,) for part in parts))
+
+
 def _html(frame: pd.DataFrame):
-    """A chart's data as a table (every cell escaped), paper lines as links."""
-    return data_table(frame, links={"paper_lines": _paper_link})
+    """A chart's data as a table (every cell escaped), paper lines and the line references
+    in notes as links."""
+    return data_table(frame, links={"paper_lines": _paper_link, "note": linked_note})
 
 
 # The charts whose traces are subjects, so they take the one colour map (checklist.charts).
@@ -193,6 +219,15 @@ def _ranking_frame(subjects: list[Subject], weights) -> pd.DataFrame:
     return frame
 
 
+def stacked(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The XLSX's sheets as one CSV table: a first column names the sheet each row comes
+    from, the columns are all the sheets' columns (blank where a sheet has no such column)."""
+    return pd.concat(
+        [frame.astype(object).assign(**{"table": name}) for name, frame in frames.items()],
+        ignore_index=True,
+    ).pipe(lambda both: both[["table", *[c for c in both.columns if c != "table"]]])
+
+
 @require_GET
 def compare_download(request, fmt):
     form = CompareForm(request.GET, user=request.user)
@@ -206,14 +241,14 @@ def compare_download(request, fmt):
         response["Content-Disposition"] = f'attachment; filename="clusterdx-{chart}.csv"'
         return response
     table = comparison_frame(subjects, comparison_rows(subjects))
+    frames = {
+        "Comparison": table,
+        "Ranking": _ranking_frame(subjects, WeightsForm(request.GET).weights),
+        **{f"Chart {name}": frame(subjects) for name, frame in CHART_DATA.items()},
+    }
     if fmt == "csv":
-        response = HttpResponse(to_csv(table), content_type=CSV_TYPE)
+        response = HttpResponse(to_csv(stacked(frames)), content_type=CSV_TYPE)
     else:
-        frames = {
-            "Comparison": table,
-            "Ranking": _ranking_frame(subjects, WeightsForm(request.GET).weights),
-            **{f"Chart {name}": frame(subjects) for name, frame in CHART_DATA.items()},
-        }
         response = HttpResponse(
             to_xlsx(frames),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
