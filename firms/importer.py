@@ -25,6 +25,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 from django.db import connection, transaction
 
 from .models import BuyerType, FirmRecord, FirmTable
@@ -470,8 +472,14 @@ class Staging:
         frame = frame[list(STAGED_COLUMNS)]
         with connection.cursor() as cursor:
             if self.vendor == "postgresql":
-                buffer = io.StringIO()
-                frame.to_csv(buffer, header=False, index=False)
+                # Arrow's CSV writer is several times faster than DataFrame.to_csv; it
+                # quotes text (so '' stays ''), and writes missing numbers as NULL.
+                buffer = io.BytesIO()
+                pa_csv.write_csv(
+                    pa.Table.from_pandas(frame, preserve_index=False),
+                    buffer,
+                    pa_csv.WriteOptions(include_header=False),
+                )
                 buffer.seek(0)
                 text_columns = ", ".join(
                     connection.ops.quote_name(c.name) for c in COLUMNS if c.kind in TEXT_KINDS
@@ -497,7 +505,7 @@ class Staging:
             FirmRecord.objects.filter(table=table)._raw_delete(using=connection.alias)
             cursor.execute(
                 f"INSERT INTO {target} (table_id, {self.columns}) "
-                f"SELECT %s, {self.columns} FROM {STAGING} ORDER BY source_row",
+                f"SELECT %s, {self.columns} FROM {STAGING}",
                 [table.pk],
             )
             count = cursor.rowcount
