@@ -128,6 +128,8 @@ def run_app(path: Path) -> int:
     report = import_firm_table(make_table(), path)
     if not report.ok:
         raise SystemExit(f"app import failed: {report.errors[:3]}")
+    print(f"app: final swap (delete, INSERT ... SELECT, commit) {report.swap_seconds:.1f} s",
+          file=sys.stderr)
     return report.rows
 
 
