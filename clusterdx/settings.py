@@ -151,9 +151,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Background jobs (django-tasks): firm-table imports run in `manage.py db_worker`, which
 # bin/serve starts. TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend runs them
 # inside the request instead (the tests do). Uploaded files are kept under MEDIA_ROOT.
-TASKS = {
-    "default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}
-}
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
 # The review paper every case datum cites, one line per line of the original extraction.
