@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "cases",
     "checklist",
     "compare",
+    "firms",  # firm-level tables (issue 11)
+    "django_tasks",
+    "django_tasks_db",  # the tasks' database backend and its `manage.py db_worker`
 ]
 
 MIDDLEWARE = [
@@ -145,6 +148,12 @@ LOGOUT_REDIRECT_URL = "home"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+# Background jobs (django-tasks): firm-table imports run in `manage.py db_worker`, which
+# bin/serve starts. TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend runs them
+# inside the request instead (the tests do). Uploaded files are kept under MEDIA_ROOT.
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
 # The review paper every case datum cites, one line per line of the original extraction.
 PAPER_PATH = BASE_DIR / "fixtures" / "paper.txt"

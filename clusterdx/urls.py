@@ -48,6 +48,7 @@ urlpatterns = [
     path("", include("cases.urls")),
     path("", include("checklist.urls")),
     path("", include("compare.urls")),
+    path("", include("firms.urls")),
     path("api/", include("cases.api_urls")),
     path("accounts/", include(account_urls)),
     path("admin/", admin.site.urls),

@@ -1,0 +1,187 @@
+"""What a firm table tells: counts, size structure, export shares, tie patterns, each one
+aggregate query; and the check of the owner's summary numbers against them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Avg, Count, FloatField, Q, Sum
+from django.db.models.functions import Cast
+
+from cases.models import Figure
+
+from .models import FirmTable
+
+# Employee bands used where a table gives head counts (the usual micro/small/medium/large).
+EMPLOYEE_BANDS = (
+    ("1-9 (micro)", 0, 9),
+    ("10-49 (small)", 10, 49),
+    ("50-249 (medium)", 50, 249),
+    ("250 or more (large)", 250, None),
+)
+LARGE_FIRM_EMPLOYEES = 250
+
+# Tolerances for "the summary and the table agree". A survey seldom covers every firm and a
+# register counts some that the study's summary leaves out, so counts may differ by 10 %;
+# export shares by 5 percentage points (the summary is often rounded, or weighted otherwise).
+COUNT_TOLERANCE = 0.10
+SHARE_TOLERANCE_POINTS = 5.0
+
+
+def _band_filter(low: int, high: int | None) -> Q:
+    q = Q(employees__gte=low)
+    return q & Q(employees__lte=high) if high is not None else q
+
+
+def summarise(table: FirmTable) -> dict:
+    records = table.records.all()
+    weighted = Cast("export_share", FloatField()) * Cast("output", FloatField())
+    both = Q(export_share__isnull=False, output__isnull=False)
+    totals = records.aggregate(
+        firms=Count("id"),
+        with_employees=Count("id", filter=Q(employees__isnull=False)),
+        employee_total=Sum("employees"),
+        with_share=Count("id", filter=Q(export_share__isnull=False)),
+        mean_share=Avg("export_share"),
+        weighted_sum=Sum(weighted, filter=both),
+        weight=Sum(Cast("output", FloatField()), filter=both),
+        firm_tie_total=Sum("firm_tie_count"),
+        institution_tie_total=Sum("institution_tie_count"),
+        with_firm_ties=Count("id", filter=Q(firm_tie_count__gt=0)),
+        with_institution_ties=Count("id", filter=Q(institution_tie_count__gt=0)),
+        isolated=Count("id", filter=Q(firm_tie_count=0, institution_tie_count=0)),
+        large=Count("id", filter=Q(employees__gte=LARGE_FIRM_EMPLOYEES)),
+        **{
+            f"band_{n}": Count("id", filter=_band_filter(low, high))
+            for n, (_, low, high) in enumerate(EMPLOYEE_BANDS)
+        },
+    )
+    size_classes = list(
+        records.exclude(size_class="")
+        .values("size_class")
+        .annotate(firms=Count("id"))
+        .order_by("-firms", "size_class")
+    )
+    firms = totals["firms"] or 0
+    weighted_share = totals["weighted_sum"] / totals["weight"] if totals["weight"] else None
+    return {
+        "firms": firms,
+        "with_employees": totals["with_employees"],
+        "employees": totals["employee_total"],
+        "bands": [
+            {"band": label, "firms": totals[f"band_{n}"]}
+            for n, (label, _, _) in enumerate(EMPLOYEE_BANDS)
+        ],
+        "size_classes": size_classes,
+        "with_share": totals["with_share"],
+        "mean_export_share": _float(totals["mean_share"]),
+        "weighted_export_share": weighted_share,
+        "firm_ties": totals["firm_tie_total"] or 0,
+        "institution_ties": totals["institution_tie_total"] or 0,
+        "ties_per_firm": (
+            ((totals["firm_tie_total"] or 0) + (totals["institution_tie_total"] or 0)) / firms
+            if firms
+            else None
+        ),
+        "with_firm_ties": totals["with_firm_ties"],
+        "with_institution_ties": totals["with_institution_ties"],
+        "isolated": totals["isolated"],
+        "large": totals["large"],
+    }
+
+
+def _float(value) -> float | None:
+    return float(value) if isinstance(value, (Decimal, int, float)) else None
+
+
+@dataclass(frozen=True)
+class Check:
+    what: str
+    stated: float
+    derived: float
+    agrees: bool
+    note: str = ""
+
+
+def _count_agrees(stated: float, derived: float, qualifier: str = "exact") -> bool:
+    low, high = stated * (1 - COUNT_TOLERANCE), stated * (1 + COUNT_TOLERANCE)
+    if qualifier == Figure.Qualifier.OVER:
+        return derived >= low
+    if qualifier in {Figure.Qualifier.UNDER, Figure.Qualifier.UP_TO}:
+        return derived <= high
+    return low <= derived <= high
+
+
+def _share_agrees(stated: float, derived: float) -> bool:
+    return abs(stated - derived) <= SHARE_TOLERANCE_POINTS
+
+
+def check_summary(table: FirmTable, summary: dict) -> list[Check]:
+    """The owner's own numbers beside the table's: a Check per number both give."""
+    share = summary["weighted_export_share"]
+    share_note = "weighted by output"
+    if share is None:
+        share, share_note = summary["mean_export_share"], "mean of firms"
+    checks = []
+    if table.assessment_id:
+        assessment = table.assessment
+        if assessment.producer_count is not None:
+            checks.append(_count_check("Producers", assessment.producer_count, summary["firms"]))
+        named_large = [line for line in assessment.large_firms.splitlines() if line.strip()]
+        if named_large and summary["with_employees"]:
+            checks.append(
+                _count_check(
+                    f"Large firms ({LARGE_FIRM_EMPLOYEES}+ employees)",
+                    len(named_large),
+                    summary["large"],
+                )
+            )
+        if assessment.export_share is not None and share is not None:
+            stated = float(assessment.export_share)
+            checks.append(
+                Check("Export share (%)", stated, share, _share_agrees(stated, share), share_note)
+            )
+        return checks
+    figures = Figure.objects.filter(
+        case=table.case_id,
+        scope=Figure.Scope.CLUSTER,
+        actor_group__isnull=True,
+        size_class__isnull=True,
+        institution__isnull=True,
+        market__isnull=True,
+        firm__isnull=True,
+    )
+    if table.cluster_id:
+        figures = figures.filter(cluster=table.cluster_id)
+    for figure in figures.filter(metric=Figure.Metric.COUNT, unit=Figure.Unit.FIRMS):
+        stated = float(figure.value)
+        checks.append(
+            Check(
+                f"{figure.label} ({figure.get_qualifier_display()} {figure.value:g})",
+                stated,
+                summary["firms"],
+                _count_agrees(stated, summary["firms"], figure.qualifier),
+                f"{figure.citation or 'paper'}, lines {figure.line_from}-{figure.line_to}",
+            )
+        )
+    if share is not None:
+        for figure in figures.filter(
+            metric__in=[Figure.Metric.EXPORT_SHARE, Figure.Metric.OUTPUT_EXPORTED],
+            unit=Figure.Unit.PERCENT,
+        ):
+            stated = float(figure.value)
+            checks.append(
+                Check(
+                    figure.label,
+                    stated,
+                    share,
+                    _share_agrees(stated, share),
+                    f"{share_note}; paper lines {figure.line_from}-{figure.line_to}",
+                )
+            )
+    return checks
+
+
+def _count_check(what: str, stated: int, derived: int) -> Check:
+    return Check(what, stated, derived, _count_agrees(stated, derived))

@@ -1,0 +1,605 @@
+"""Read, validate and store a firm table: parse -> validate every row -> write once.
+
+The file is read in chunks (CSV through pandas' C reader, XLSX through openpyxl's read-only
+stream), so memory is bounded by the chunk size, never by the file; the only thing kept for the
+whole file is one 8-byte hash per identifier, to find duplicates across chunks. Each chunk is
+validated column by column with vectorised pandas operations, and its clean rows go into a
+temporary staging table on the import's own connection (PostgreSQL: COPY; SQLite: batched
+inserts). Nothing the site reads changes until the end: then, in one transaction, the table's
+old rows are deleted and the staging rows copied in with one INSERT ... SELECT. Any error
+anywhere means that step never runs: the table keeps its rows.
+
+Errors name the file, the row (as a spreadsheet numbers it: the header is row 1) and the
+column, in words. After MAX_ERRORS the check stops: nobody reads the 101st message.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+from django.db import connection, transaction
+
+from .models import BuyerType, FirmRecord, FirmTable
+
+CHUNK_ROWS = 50_000
+MAX_ERRORS = 100
+LIST_SEPARATOR = ";"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the firm-table format. kind: text, int, number, choice or a reference
+    ("cluster", "group", "size_class") checked against the table's case or assessment."""
+
+    name: str
+    kind: str
+    max_length: int = 0
+    minimum: float | None = None
+    maximum: float | None = None
+    required: bool = False
+    help: str = ""
+
+
+def _this_year() -> int:
+    return date.today().year
+
+
+# The format, in one place: the upload page's help, the validation and the staging table's
+# columns are all read from this list.
+COLUMNS: tuple[Column, ...] = (
+    Column("identifier", "text", 100, required=True, help="unique within the table"),
+    Column("name", "text", 200),
+    Column("cluster", "cluster", 80, help="the case's cluster key"),
+    Column("group", "group", 160, help="the case's actor-group key or the assessment's group"),
+    Column("size_class", "size_class", 80, help="the case's size-class key"),
+    Column("employees", "int", minimum=0, maximum=10_000_000),
+    Column("founding_year", "int", minimum=1700, help="1700 to this year"),
+    Column("output", "number", minimum=0, maximum=1e17, help="output or sales"),
+    Column("export_share", "number", minimum=0, maximum=100, help="per cent, 0 to 100"),
+    Column("buyer_type", "choice", 16, help=", ".join(BuyerType.values)),
+    Column("memberships", "text", 2000, help="';'-separated"),
+    Column("firm_ties", "text", 2000, help="identifiers of firms, ';'-separated"),
+    Column("institution_ties", "text", 2000, help="institutions, ';'-separated"),
+)
+COLUMN_NAMES = tuple(column.name for column in COLUMNS)
+TEXT_KINDS = {"text", "choice", "cluster", "group", "size_class"}
+# Stored besides the file's columns: where the row came from and the counted ties.
+STAGED_COLUMNS = ("source_row", *COLUMN_NAMES, "firm_tie_count", "institution_tie_count")
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int | None  # None: the file as a whole (empty, wrong format, header)
+    column: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+@dataclass
+class ImportReport:
+    file_name: str
+    rows: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    stopped_early: bool = False
+    seconds: float = 0.0
+    swap_seconds: float = 0.0  # of which: the final delete + INSERT ... SELECT + commit
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def as_dict(self) -> dict:
+        return {
+            "file_name": self.file_name,
+            "rows": self.rows,
+            "errors": [error.as_dict() for error in self.errors],
+            "stopped_early": self.stopped_early,
+            "seconds": round(self.seconds, 2),
+            "swap_seconds": round(self.swap_seconds, 2),
+        }
+
+
+class FileProblem(Exception):
+    """The file cannot be read at all; the message says why, in words."""
+
+
+Progress = Callable[[float, int], None]  # (fraction of the file read, rows read so far)
+
+
+# Reading ----------------------------------------------------------------------------------
+
+
+def _csv_encoding(head: bytes, file_name: str) -> str:
+    if head.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"  # the BOM tells Python the byte order
+    if head.startswith(b"PK\x03\x04"):
+        raise FileProblem(
+            f"{file_name} is a zip or Excel workbook, not CSV text: save it as CSV or upload it "
+            "with the extension .xlsx."
+        )
+    if b"\x00" in head:
+        raise FileProblem(
+            f"{file_name} is not CSV text (it holds binary data). Text in UTF-16 needs its "
+            "byte-order mark; most programs write one when saving as 'Unicode text'."
+        )
+    return "utf-8"
+
+
+def _normalise_header(names) -> list[str]:
+    return [
+        str(name if name is not None else "").strip().lower().replace(" ", "_") for name in names
+    ]
+
+
+def _csv_chunks(path: Path, file_name: str, chunk_rows: int):
+    """(header, iterator of (first row number, frame of str, fraction read))."""
+    with open(path, "rb") as probe:
+        head = probe.read(65536)
+    if not head.strip(b" \t\r\n\xef\xbb\xbf\xff\xfe\x00"):
+        raise FileProblem(f"{file_name} is empty: it needs a header row naming the columns.")
+    encoding = _csv_encoding(head, file_name)
+    try:
+        # The header alone first, so that a header without rows is told apart from no file.
+        header = _normalise_header(pd.read_csv(path, nrows=0, dtype=str, encoding=encoding).columns)
+    except pd.errors.EmptyDataError as exc:
+        raise FileProblem(
+            f"{file_name} is empty: it needs a header row naming the columns."
+        ) from exc
+    except UnicodeDecodeError as exc:
+        raise FileProblem(
+            f"{file_name} is not UTF-8 text: save it as 'CSV UTF-8' (or UTF-16 with a BOM)."
+        ) from exc
+    except pd.errors.ParserError as exc:
+        raise FileProblem(f"{file_name}: the header row is malformed ({exc}).") from exc
+    size = max(path.stat().st_size, 1)
+
+    def chunks():
+        next_row = 2
+        with open(path, "rb") as handle:
+            reader = pd.read_csv(
+                handle,
+                dtype=str,
+                keep_default_na=False,
+                na_filter=False,
+                skip_blank_lines=False,  # keeps row numbers true; blank rows are dropped later
+                chunksize=chunk_rows,
+                encoding=encoding,
+            )
+            while True:
+                try:
+                    frame = next(reader)
+                except StopIteration:
+                    return
+                except UnicodeDecodeError as exc:
+                    raise FileProblem(
+                        f"{file_name}, after row {next_row - 1}: the text is not UTF-8; save the "
+                        "file as 'CSV UTF-8'."
+                    ) from exc
+                except pd.errors.ParserError as exc:
+                    raise FileProblem(f"{file_name}: the CSV is malformed ({exc}).") from exc
+                frame.columns = _normalise_header(frame.columns)
+                frame.index = pd.RangeIndex(next_row, next_row + len(frame))
+                next_row += len(frame)
+                yield frame, min(handle.tell() / size, 1.0)
+
+    return header, chunks()
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # Excel stores 1995 as 1995.0
+    return str(value)
+
+
+def _xlsx_chunks(path: Path, file_name: str, sheet: str, chunk_rows: int):
+    from openpyxl import load_workbook
+
+    with open(path, "rb") as probe:
+        if probe.read(4) != b"PK\x03\x04":
+            raise FileProblem(
+                f"{file_name} is not an Excel workbook (.xlsx), although its name says so. "
+                "Is it a CSV or an old .xls file? Save it as .xlsx or CSV."
+            )
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise FileProblem(f"{file_name} is not a readable Excel workbook (.xlsx).") from exc
+    if sheet and sheet not in workbook.sheetnames:
+        workbook.close()
+        raise FileProblem(
+            f"{file_name} has no sheet '{sheet}'; its sheets are {', '.join(workbook.sheetnames)}."
+        )
+    worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
+    rows = worksheet.iter_rows(values_only=True)
+    header_row = next(rows, None)
+    if header_row is None or not any(cell is not None for cell in header_row):
+        workbook.close()
+        raise FileProblem(f"{file_name} is empty: its first row should name the columns.")
+    header = _normalise_header(header_row)
+    total = max((worksheet.max_row or 0) - 1, 1)  # from the sheet's dimension; may be unknown
+
+    def chunks():
+        buffer, numbers, row_number = [], [], 1
+        try:
+            for values in rows:
+                row_number += 1
+                buffer.append([_cell_text(value) for value in values[: len(header)]])
+                numbers.append(row_number)
+                if len(buffer) >= chunk_rows:
+                    yield _frame(buffer, numbers, header), min((row_number - 1) / total, 1.0)
+                    buffer, numbers = [], []
+            if buffer:
+                yield _frame(buffer, numbers, header), 1.0
+        finally:
+            workbook.close()
+
+    return header, chunks()
+
+
+def _frame(rows: list[list[str]], numbers: list[int], header: list[str]) -> pd.DataFrame:
+    width = len(header)
+    padded = [row + [""] * (width - len(row)) for row in rows]
+    return pd.DataFrame(padded, columns=header, index=numbers, dtype=str)
+
+
+# Validation -------------------------------------------------------------------------------
+
+
+@dataclass
+class References:
+    """The keys a table's rows may name; None means "not checked" (free text)."""
+
+    cluster: set[str] | None
+    group: set[str] | None
+    size_class: set[str] | None
+    default_cluster: str = ""
+
+
+def references_for(table: FirmTable) -> References:
+    if table.case_id:
+        case = table.case
+        return References(
+            cluster=set(case.clusters.values_list("key", flat=True)),
+            group=set(case.actor_groups.values_list("key", flat=True)),
+            size_class=set(case.size_classes.values_list("key", flat=True)),
+            default_cluster=table.cluster.key if table.cluster_id else "",
+        )
+    # An assessment is one cluster: its rows name it or leave it blank; groups are the
+    # assessment's own; size classes are the officer's words.
+    assessment = table.assessment
+    return References(
+        cluster={assessment.name},
+        group=set(assessment.groups.values_list("name", flat=True)),
+        size_class=None,
+    )
+
+
+def _shown(value: str, limit: int = 40) -> str:
+    return repr(value if len(value) <= limit else value[:limit] + "…")
+
+
+class ChunkValidator:
+    """Validates chunk after chunk, keeping only the identifier hashes between chunks."""
+
+    def __init__(self, references: References):
+        self.references = references
+        self.seen = np.empty(0, dtype=np.uint64)  # sorted hashes of every identifier so far
+
+    def validate(self, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[RowError]]:
+        """The typed, clean rows of one chunk and its errors (rows with errors are dropped)."""
+        errors: list[tuple[int, int, RowError]] = []  # (row, column position, error) for sorting
+        frame = frame.reindex(columns=list(COLUMN_NAMES), fill_value="")
+        text = {name: frame[name].str.strip() for name in COLUMN_NAMES}
+        # Rows with nothing in them (blank lines, trailing sheet rows) are not firms.
+        filled = pd.concat([text[name] != "" for name in COLUMN_NAMES], axis=1).any(axis=1)
+        text = {name: values[filled] for name, values in text.items()}
+        out = pd.DataFrame(index=text["identifier"].index)
+        bad_rows = pd.Series(False, index=out.index)
+
+        def flag(position: int, column: str, mask: pd.Series, describe: Callable[[str], str]):
+            nonlocal bad_rows
+            if not mask.any():
+                return
+            bad_rows |= mask
+            for row, value in text[column][mask].head(MAX_ERRORS).items():
+                errors.append((row, position, RowError(int(row), column, describe(value))))
+
+        for position, column in enumerate(COLUMNS):
+            values = text[column.name]
+            blank = values == ""
+            if column.required:
+                flag(position, column.name, blank, lambda v: "missing: every firm needs one")
+            if column.kind in TEXT_KINDS:
+                lengths = values.str.len()
+                flag(
+                    position,
+                    column.name,
+                    lengths > column.max_length,
+                    lambda v, m=column.max_length: f"{len(v):,} characters; at most {m:,}",
+                )
+                out[column.name] = values
+                allowed = self._allowed(column)
+                if allowed is not None:
+                    unknown = ~blank & ~values.isin(allowed) & (lengths <= column.max_length)
+                    flag(position, column.name, unknown, self._unknown_message(column, allowed))
+                continue
+            numbers = pd.to_numeric(values.where(~blank), errors="coerce")
+            flag(
+                position,
+                column.name,
+                ~blank & (numbers.isna() | ~np.isfinite(numbers.fillna(0))),
+                lambda v, c=column: (
+                    f"{_shown(v)} is not a {'whole number' if c.kind == 'int' else 'number'}"
+                    + (" (use a point for decimals, no thousands separators)" if "," in v else "")
+                ),
+            )
+            numbers = numbers.where(np.isfinite(numbers.fillna(0)))
+            if column.kind == "int":
+                flag(
+                    position,
+                    column.name,
+                    numbers.notna() & (numbers % 1 != 0),
+                    lambda v: f"{_shown(v)} is not a whole number",
+                )
+            maximum = _this_year() if column.name == "founding_year" else column.maximum
+            if column.minimum is not None:
+                flag(
+                    position,
+                    column.name,
+                    numbers < column.minimum,
+                    lambda v, m=column.minimum: f"{v} is below {m:g}",
+                )
+            if maximum is not None:
+                flag(
+                    position,
+                    column.name,
+                    numbers > maximum,
+                    lambda v, m=maximum, c=column: (
+                        f"{v} is over {m:g}"
+                        + (" (a share is 0 to 100 per cent)" if c.name == "export_share" else "")
+                    ),
+                )
+            if column.kind == "int":
+                out[column.name] = numbers.round().astype("Int64")
+            else:
+                out[column.name] = numbers.round(2)
+        self._flag_duplicates(text["identifier"], errors, bad_rows)
+        bad_rows = bad_rows | out.index.isin([row for row, _, _ in errors])
+        if self.references.default_cluster:
+            out["cluster"] = out["cluster"].mask(
+                out["cluster"] == "", self.references.default_cluster
+            )
+        for kind in ("firm_ties", "institution_ties"):
+            out[kind.replace("ties", "tie_count")] = _list_lengths(out[kind])
+        out.insert(0, "source_row", out.index.astype("int64"))
+        errors.sort(key=lambda item: (item[0], item[1]))
+        return out[~bad_rows], [error for _, _, error in errors]
+
+    def _allowed(self, column: Column) -> set[str] | None:
+        if column.kind == "choice":
+            return set(BuyerType.values)
+        if column.kind in {"cluster", "group", "size_class"}:
+            return getattr(self.references, column.kind)
+        return None
+
+    @staticmethod
+    def _unknown_message(column: Column, allowed: set[str]) -> Callable[[str], str]:
+        known = ", ".join(sorted(allowed)[:8]) + (", …" if len(allowed) > 8 else "")
+        if column.kind == "choice":
+            return lambda v: f"{_shown(v)} is not a buyer type; use one of {known}"
+        what = column.name.replace("_", " ")
+        if not allowed:
+            return lambda v: f"no {what} {_shown(v)}: this table's owner has no {what}s"
+        return lambda v: f"no {what} {_shown(v)} here; known: {known}"
+
+    def _flag_duplicates(self, identifiers: pd.Series, errors: list, bad_rows: pd.Series) -> None:
+        present = identifiers[identifiers != ""]
+        within = present.duplicated(keep="first")
+        first_row = present[~within].reset_index().set_index("identifier")["index"]
+        position = COLUMN_NAMES.index("identifier")
+        for row, value in present[within].head(MAX_ERRORS).items():
+            message = f"{_shown(value)} is already on row {int(first_row[value])}"
+            errors.append((row, position, RowError(int(row), "identifier", message)))
+        hashes = pd.util.hash_pandas_object(present, index=False).to_numpy(dtype=np.uint64)
+        if self.seen.size:
+            spot = np.searchsorted(self.seen, hashes).clip(max=self.seen.size - 1)
+            earlier = self.seen[spot] == hashes
+            for row, value in present[earlier & ~within.to_numpy()].head(MAX_ERRORS).items():
+                message = f"{_shown(value)} is already on an earlier row"
+                errors.append((row, position, RowError(int(row), "identifier", message)))
+        # Kept sorted for searchsorted; a plain sort of the concatenation is much faster than
+        # np.union1d (a hash-based unique) and duplicates within the chunk are errors anyway.
+        self.seen = np.sort(np.concatenate([self.seen, hashes]))
+
+
+def _list_lengths(values: pd.Series) -> pd.Series:
+    """How many items a ';'-separated list holds (blank items are not counted). Only
+    patterns Arrow's regex engine runs natively (no look-ahead), so no Python loop per row."""
+    if values.empty:
+        return pd.Series([], dtype="int64", index=values.index)
+    compact = values.str.replace(r"\s+", "", regex=True).str.replace(r";+", ";", regex=True)
+    compact = compact.str.strip(LIST_SEPARATOR)
+    items = compact.str.count(LIST_SEPARATOR) + (compact != "").astype("int64")
+    return items.astype("int64")
+
+
+# Writing ----------------------------------------------------------------------------------
+
+STAGING = "firm_import_staging"
+
+
+class Staging:
+    """A temporary table on the import's connection, then one set-based insert."""
+
+    def __init__(self):
+        self.vendor = connection.vendor
+        quote = connection.ops.quote_name
+        self.columns = ", ".join(quote(name) for name in STAGED_COLUMNS)
+
+    def __enter__(self):
+        types = {
+            "int": "bigint",
+            "number": "numeric" if self.vendor == "postgresql" else "real",
+        }
+        kinds = {column.name: column.kind for column in COLUMNS}
+        definitions = []
+        for name in STAGED_COLUMNS:
+            kind = kinds.get(name, "int")
+            sql_type = types.get(kind, "text")
+            definitions.append(f"{connection.ops.quote_name(name)} {sql_type}")
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {STAGING}")
+            cursor.execute(f"CREATE TEMPORARY TABLE {STAGING} ({', '.join(definitions)})")
+        return self
+
+    def __exit__(self, *exc):
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {STAGING}")
+
+    def write(self, frame: pd.DataFrame) -> None:
+        if frame.empty:
+            return
+        frame = frame[list(STAGED_COLUMNS)]
+        with connection.cursor() as cursor:
+            if self.vendor == "postgresql":
+                # Arrow's CSV writer is several times faster than DataFrame.to_csv; it
+                # quotes text (so '' stays ''), and writes missing numbers as NULL.
+                buffer = io.BytesIO()
+                pa_csv.write_csv(
+                    pa.Table.from_pandas(frame, preserve_index=False),
+                    buffer,
+                    pa_csv.WriteOptions(include_header=False),
+                )
+                buffer.seek(0)
+                text_columns = ", ".join(
+                    connection.ops.quote_name(c.name) for c in COLUMNS if c.kind in TEXT_KINDS
+                )
+                # Blank text is '' (not NULL): FORCE_NOT_NULL; numbers left blank are NULL.
+                cursor.copy_expert(
+                    f"COPY {STAGING} ({self.columns}) FROM STDIN "
+                    f"WITH (FORMAT csv, FORCE_NOT_NULL ({text_columns}))",
+                    buffer,
+                )
+            else:
+                rows = frame.astype(object).where(frame.notna(), None)
+                marks = ", ".join(["%s"] * len(STAGED_COLUMNS))
+                cursor.executemany(
+                    f"INSERT INTO {STAGING} ({self.columns}) VALUES ({marks})",
+                    list(rows.itertuples(index=False, name=None)),
+                )
+
+    def replace_rows(self, table: FirmTable) -> int:
+        """Swap the table's rows for the staged ones, all or nothing."""
+        target = FirmRecord._meta.db_table
+        with transaction.atomic(), connection.cursor() as cursor:
+            FirmRecord.objects.filter(table=table)._raw_delete(using=connection.alias)
+            cursor.execute(
+                f"INSERT INTO {target} (table_id, {self.columns}) "
+                f"SELECT %s, {self.columns} FROM {STAGING}",
+                [table.pk],
+            )
+            count = cursor.rowcount
+            FirmTable.objects.filter(pk=table.pk).update(row_count=count)
+        return count
+
+
+# The service ------------------------------------------------------------------------------
+
+
+def _chunks(table: FirmTable, path: Path, file_name: str, chunk_rows: int):
+    suffix = Path(file_name).suffix.lower()
+    if suffix == ".csv":
+        return _csv_chunks(path, file_name, chunk_rows)
+    if suffix == ".xlsx":
+        return _xlsx_chunks(path, file_name, table.sheet, chunk_rows)
+    raise FileProblem(f"{file_name}: upload a .csv or .xlsx file.")
+
+
+def import_firm_table(
+    table: FirmTable,
+    path: Path | str,
+    *,
+    file_name: str = "",
+    chunk_rows: int = CHUNK_ROWS,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Validate the whole file and, only if it has no error, replace the table's rows with it.
+
+    Returns the report; never raises for a bad file (the report's errors say what is wrong)."""
+    path = Path(path)
+    file_name = file_name or path.name
+    report = ImportReport(file_name=file_name)
+    started = time.perf_counter()
+    try:
+        header, chunks = _chunks(table, path, file_name, chunk_rows)
+        header_errors = _check_header(header, file_name)
+        if header_errors:
+            report.errors = header_errors
+            return report
+        validator = ChunkValidator(references_for(table))
+        with Staging() as staging:
+            rows = _stage_all(chunks, validator, staging, report, progress)
+            if report.ok and rows == 0:
+                report.errors.append(RowError(None, "", f"{file_name} has a header but no firms."))
+            if report.ok:
+                swap_started = time.perf_counter()
+                report.rows = staging.replace_rows(table)
+                report.swap_seconds = time.perf_counter() - swap_started
+    except FileProblem as problem:
+        report.errors.append(RowError(None, "", str(problem)))
+    finally:
+        report.seconds = time.perf_counter() - started
+    return report
+
+
+def _check_header(header: list[str], file_name: str) -> list[RowError]:
+    errors = []
+    unknown = [name for name in header if name not in COLUMN_NAMES]
+    for name in unknown:
+        shown = name or "(blank)"
+        errors.append(
+            RowError(
+                1, shown, f"unknown column {shown!r}; the columns are {', '.join(COLUMN_NAMES)}"
+            )
+        )
+    repeated = sorted({name for name in header if header.count(name) > 1 and name})
+    for name in repeated:
+        errors.append(RowError(1, name, f"column {name!r} appears more than once"))
+    if "identifier" not in header:
+        errors.append(RowError(1, "identifier", "missing column: every firm needs an identifier"))
+    return errors
+
+
+def _stage_all(
+    chunks: Iterator, validator: ChunkValidator, staging: Staging, report, progress
+) -> int:
+    rows = 0
+    for frame, fraction in chunks:
+        clean, errors = validator.validate(frame)
+        if errors:
+            report.errors.extend(errors[: MAX_ERRORS - len(report.errors)])
+            if len(report.errors) >= MAX_ERRORS:
+                report.stopped_early = True
+                return rows
+        if report.ok:  # after the first error nothing more is written; checking goes on
+            staging.write(clean)
+        rows += len(clean)
+        if progress:
+            progress(fraction, rows)
+    return rows

@@ -1,0 +1,520 @@
+"""Firm tables: upload, validate every row, write once, derive, check, in the background."""
+
+import io
+import json
+
+import pandas as pd
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook
+
+from cases.models import CaseStudy
+from checklist.models import OFFICERS, Assessment, AssessmentGroup
+from firms import derived, importer
+from firms.importer import import_firm_table
+from firms.models import FirmRecord, FirmTable
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "identifier,name,group,size_class,employees,founding_year,output,export_share,buyer_type"
+GOOD = (
+    HEADER + "\nF1,Calçados Um,shoe-producers,small,40,1971,1000,80,foreign_buyers\nF2,,,,5,,,,\n"
+)
+
+
+@pytest.fixture(autouse=True)
+def kept_files(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def make_user(username, *, staff=False, officer=False) -> User:
+    user = User.objects.create_user(username, password="pw-" + username, is_staff=staff)
+    if officer:
+        user.groups.add(Group.objects.get(name=OFFICERS))
+    return user
+
+
+def make_assessment(owner, **fields) -> Assessment:
+    assessment = Assessment.objects.create(
+        owner=owner,
+        name="Agra shoes",
+        country="India",
+        sector="Shoes",
+        evidence_year=1995,
+        **fields,
+    )
+    AssessmentGroup.objects.create(assessment=assessment, role="producer", name="Shoemakers")
+    return assessment
+
+
+def case_table(admin=None) -> FirmTable:
+    case = CaseStudy.objects.get(slug="sinos-valley")
+    return FirmTable.objects.create(
+        case=case,
+        cluster=case.clusters.get(key="sinos-valley"),
+        title="Test survey",
+        citation="A test survey, 1994",
+        uploaded_by=admin or make_user("admin", staff=True),
+        file_name="firms.csv",
+    )
+
+
+def write(tmp_path, name: str, content) -> str:
+    path = tmp_path / name
+    path.write_bytes(content.encode() if isinstance(content, str) else content)
+    return path
+
+
+def dump(table) -> list[tuple]:
+    return list(FirmRecord.objects.filter(table=table).order_by("pk").values_list())
+
+
+# Reading and validating -------------------------------------------------------------------
+
+
+def test_clean_csv_stores_every_firm_with_its_source_row(tmp_path):
+    table = case_table()
+    report = import_firm_table(table, write(tmp_path, "firms.csv", GOOD))
+    assert report.ok, report.errors
+    assert report.rows == 2
+    first, second = FirmRecord.objects.filter(table=table).order_by("source_row")
+    assert (first.identifier, first.name, first.source_row) == ("F1", "Calçados Um", 2)
+    assert (first.employees, first.founding_year, float(first.export_share)) == (40, 1971, 80.0)
+    # A blank cluster is the table's cluster; blank numbers stay unknown, not zero.
+    assert first.cluster == second.cluster == "sinos-valley"
+    assert (second.source_row, second.employees, second.export_share) == (3, 5, None)
+    table.refresh_from_db()
+    assert table.row_count == 2
+
+
+def xlsx_bytes(rows) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_xlsx_is_read_like_csv_with_true_row_numbers(tmp_path):
+    content = xlsx_bytes(
+        [
+            ["identifier", "employees", "founding_year"],
+            ["A", 12, 1995],
+            [None, None, None],
+            ["B", 3, None],
+        ]
+    )
+    table = case_table()
+    report = import_firm_table(table, write(tmp_path, "firms.xlsx", content))
+    assert report.ok, report.errors
+    rows = list(
+        table.records.order_by("source_row").values_list(
+            "identifier", "source_row", "founding_year"
+        )
+    )
+    assert rows == [("A", 2, 1995), ("B", 4, None)]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16"])
+def test_utf16_and_byte_order_mark_are_read(tmp_path, encoding):
+    table = case_table()
+    report = import_firm_table(table, write(tmp_path, "firms.csv", GOOD.encode(encoding)))
+    assert report.ok, report.errors
+    assert table.records.get(identifier="F1").name == "Calçados Um"
+
+
+def test_utf16_file_reports_errors_by_row_too(tmp_path):
+    content = (HEADER + "\nF1,,,,many,,,,\n").encode("utf-16")
+    report = import_firm_table(case_table(), write(tmp_path, "firms.csv", content))
+    assert [(e.row, e.column) for e in report.errors] == [(2, "employees")]
+
+
+BAD_FILES = {
+    "wrong type": (
+        "firms.csv",
+        HEADER + "\nF1,,,,40,,,,\nF2,,,,many,,,,\n",
+        3,
+        "employees",
+        "'many' is not a whole number",
+    ),
+    "decimal comma": (
+        "firms.csv",
+        HEADER + '\nF1,,,,,,"12,5",,\n',
+        2,
+        "output",
+        "use a point for decimals",
+    ),
+    "unknown column": (
+        "firms.csv",
+        "identifier,colour\nF1,red\n",
+        1,
+        "colour",
+        "unknown column 'colour'",
+    ),
+    "missing identifier": (
+        "firms.csv",
+        HEADER + "\nF1,,,,,,,,\n,Nameless,,,,,,,\n",
+        3,
+        "identifier",
+        "missing",
+    ),
+    "unknown group": (
+        "firms.csv",
+        HEADER + "\nF1,,weavers,,,,,,\n",
+        2,
+        "group",
+        "no group 'weavers'",
+    ),
+    "unknown buyer type": (
+        "firms.csv",
+        HEADER + "\nF1,,,,,,,,aliens\n",
+        2,
+        "buyer_type",
+        "not a buyer type",
+    ),
+    "duplicate in a chunk": (
+        "firms.csv",
+        HEADER + "\nF1,,,,,,,,\nF1,,,,,,,,\n",
+        3,
+        "identifier",
+        "'F1' is already on row 2",
+    ),
+    "share over 100": (
+        "firms.csv",
+        HEADER + "\nF1,,,,,,,120,\n",
+        2,
+        "export_share",
+        "120 is over 100",
+    ),
+    "negative employees": (
+        "firms.csv",
+        HEADER + "\nF1,,,,-3,,,,\n",
+        2,
+        "employees",
+        "-3 is below 0",
+    ),
+    "founded in the future": (
+        "firms.csv",
+        HEADER + "\nF1,,,,,2999,,,\n",
+        2,
+        "founding_year",
+        "2999 is over",
+    ),
+    "huge cell": (
+        "firms.csv",
+        HEADER + "\nF1," + "x" * 100_000 + ",,,,,,,\n",
+        2,
+        "name",
+        "100,000 characters; at most 200",
+    ),
+    "csv named xlsx": (
+        "firms.xlsx",
+        GOOD,
+        None,
+        "",
+        "is not an Excel workbook (.xlsx), although its name says so",
+    ),
+    "workbook named csv": (
+        "firms.csv",
+        xlsx_bytes([["identifier"], ["F1"]]),
+        None,
+        "",
+        "is a zip or Excel workbook, not CSV",
+    ),
+    "binary named csv": ("firms.csv", b"\x00\x01\x02garbage", None, "", "not CSV text"),
+    "not utf-8": (
+        "firms.csv",
+        (HEADER + "\nF1,Cal\xe7ados,,,,,,,\n").encode("latin-1"),
+        None,
+        "",
+        "not UTF-8",
+    ),
+    "empty file": ("firms.csv", b"", None, "", "is empty"),
+    "header only": ("firms.csv", HEADER + "\n", None, "", "has a header but no firms"),
+    "other extension": ("firms.txt", GOOD, None, "", "upload a .csv or .xlsx file"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_FILES.values(), ids=BAD_FILES.keys())
+def test_each_error_is_reported_by_row_and_column_and_changes_nothing(tmp_path, case):
+    name, content, row, column, words = case
+    table = case_table()
+    assert import_firm_table(table, write(tmp_path, "before.csv", GOOD)).ok
+    before = dump(table)
+
+    report = import_firm_table(table, write(tmp_path, name, content), file_name=name)
+
+    assert not report.ok
+    first = report.errors[0]
+    assert (first.row, first.column) == (row, column), report.errors
+    assert words in first.message
+    assert dump(table) == before
+    table.refresh_from_db()
+    assert table.row_count == 2
+
+
+def test_duplicate_identifiers_are_found_across_chunks(tmp_path):
+    rows = "\n".join(f"F{n},,,,,,,," for n in [1, 2, 3, 4, 2])
+    report = import_firm_table(
+        case_table(), write(tmp_path, "f.csv", HEADER + "\n" + rows), chunk_rows=2
+    )
+    assert [(e.row, e.column, e.message) for e in report.errors] == [
+        (6, "identifier", "'F2' is already on an earlier row")
+    ]
+    assert not FirmRecord.objects.exists()
+
+
+def test_errors_stop_at_the_limit(tmp_path):
+    rows = "\n".join(f"F{n},,,,many,,,," for n in range(300))
+    report = import_firm_table(
+        case_table(), write(tmp_path, "f.csv", HEADER + "\n" + rows), chunk_rows=50
+    )
+    assert len(report.errors) == importer.MAX_ERRORS
+    assert report.stopped_early
+
+
+def test_reimport_replaces_the_rows(tmp_path):
+    table = case_table()
+    import_firm_table(table, write(tmp_path, "a.csv", GOOD))
+    report = import_firm_table(table, write(tmp_path, "b.csv", HEADER + "\nF9,,,,,,,,\n"))
+    assert report.ok
+    assert list(table.records.values_list("identifier", flat=True)) == ["F9"]
+
+
+def test_assessment_tables_check_its_own_groups(tmp_path):
+    officer = make_user("officer", officer=True)
+    assessment = make_assessment(officer)
+    table = FirmTable.objects.create(
+        assessment=assessment, title="t", citation="c", uploaded_by=officer, file_name="f.csv"
+    )
+    content = (
+        "identifier,cluster,group,size_class\nA,Agra shoes,Shoemakers,tiny\nB,Elsewhere,Tanners,\n"
+    )
+    report = import_firm_table(table, write(tmp_path, "f.csv", content))
+    assert [(e.row, e.column) for e in report.errors] == [(3, "cluster"), (3, "group")]
+
+
+# Derived numbers --------------------------------------------------------------------------
+
+
+def generated_frame(rows: int) -> pd.DataFrame:
+    n = pd.RangeIndex(rows)
+    return pd.DataFrame(
+        {
+            "identifier": "F" + n.astype(str),
+            "size_class": pd.Series(["small", "medium", "large", ""] * rows)[:rows],
+            "employees": (n * 7) % 400,
+            "output": (n % 50 + 1) * 10,
+            "export_share": (n % 101).where(n % 9 != 0),
+            "firm_ties": pd.Series(["", "F1", "F1;F2", "F3; ;F4;"] * rows)[:rows],
+            "institution_ties": pd.Series(["SENAI", "", "", "ABICALÇADOS;SENAI"] * rows)[:rows],
+        }
+    )
+
+
+def test_a_few_thousand_firms_are_aggregated_correctly(tmp_path):
+    frame = generated_frame(3000)
+    path = tmp_path / "f.csv"
+    frame.to_csv(path, index=False)
+    table = case_table()
+    assert import_firm_table(table, path, chunk_rows=700).ok
+
+    summary = derived.summarise(table)
+
+    shares = frame["export_share"]
+    weighted = (shares * frame["output"]).sum() / frame["output"][shares.notna()].sum()
+    assert summary["firms"] == 3000
+    assert summary["mean_export_share"] == pytest.approx(shares.mean())
+    assert summary["weighted_export_share"] == pytest.approx(weighted)
+    bands = {band["band"]: band["firms"] for band in summary["bands"]}
+    assert bands["1-9 (micro)"] == int((frame["employees"] <= 9).sum())
+    assert (
+        bands["250 or more (large)"] == int((frame["employees"] >= 250).sum()) == summary["large"]
+    )
+    assert sum(bands.values()) == 3000
+    assert {r["size_class"]: r["firms"] for r in summary["size_classes"]} == {
+        "small": 750,
+        "medium": 750,
+        "large": 750,
+    }
+    # "" -> 0, "F1" -> 1, "F1;F2" -> 2, "F3; ;F4;" -> 2 (blank items are not ties)
+    assert summary["firm_ties"] == 750 * (0 + 1 + 2 + 2)
+    assert summary["institution_ties"] == 750 * (1 + 0 + 0 + 2)
+    assert summary["isolated"] == 750 * 0 + 0  # every pattern has a tie of one kind or other
+    assert summary["ties_per_firm"] == pytest.approx((750 * 5 + 750 * 3) / 3000)
+
+
+def test_case_figure_that_disagrees_is_flagged(tmp_path):
+    table = case_table()
+    import_firm_table(table, write(tmp_path, "f.csv", GOOD))
+    checks = derived.check_summary(table, derived.summarise(table))
+    # Sinos Valley: "about 1,800 firms"; a two-firm table is far off.
+    assert any(c.stated == 1800 and c.derived == 2 and not c.agrees for c in checks)
+
+
+def test_counts_within_tolerance_agree():
+    assert derived._count_agrees(1800, 1700)
+    assert not derived._count_agrees(1800, 1500)
+    assert derived._count_agrees(700, 5000, "over")
+    assert derived._share_agrees(80, 76)
+    assert not derived._share_agrees(80, 70)
+
+
+# Pages, permissions and the background job ------------------------------------------------
+
+
+def upload(client, url, content=GOOD, name="firms.csv", **extra):
+    data = {
+        "title": "Survey",
+        "citation": "Field survey 1994",
+        "file": SimpleUploadedFile(name, content.encode()),
+        **extra,
+    }
+    return client.post(url, data)
+
+
+def test_admin_uploads_a_case_table_and_reads_the_report(
+    client, django_capture_on_commit_callbacks
+):
+    client.force_login(make_user("admin", staff=True))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(client, reverse("firms:upload-case", args=["sinos-valley"]))
+    table = FirmTable.objects.get()
+    assert response.status_code == 302 and response["Location"] == table.get_absolute_url()
+    status = client.get(reverse("firms:status", args=[table.pk])).json()
+    assert status == {
+        "status": "done",
+        "status_label": "Imported",
+        "progress": 100,
+        "rows_read": 2,
+        "row_count": 2,
+        "finished": True,
+        "error_count": 0,
+    }
+    page = client.get(table.get_absolute_url()).content.decode()
+    assert "2 firms imported" in page
+    assert "Disagrees:" in page  # the case says about 1,800 firms
+    assert 'value="100"' in page
+    assert table.file.read().decode() == GOOD  # the file is kept
+
+
+def test_failed_upload_shows_each_error_and_stores_nothing(
+    client, django_capture_on_commit_callbacks
+):
+    client.force_login(make_user("admin", staff=True))
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(
+            client,
+            reverse("firms:upload-case", args=["sinos-valley"]),
+            HEADER + "\nF1,,,,,,,120,\n",
+        )
+    table = FirmTable.objects.get()
+    page = client.get(table.get_absolute_url()).content.decode()
+    assert "was not imported" in page and "120 is over 100" in page
+    assert table.records.count() == 0
+
+
+def test_progress_is_stored_as_the_job_runs_and_read_through_the_status_page(
+    client, django_capture_on_commit_callbacks, monkeypatch
+):
+    admin = make_user("admin", staff=True)
+    client.force_login(admin)
+    seen = []
+    validate = importer.ChunkValidator.validate
+
+    def validate_and_look(self, frame):
+        # What a browser polling the status URL would see between two chunks.
+        seen.append(client.get(reverse("firms:status", args=[FirmTable.objects.get().pk])).json())
+        return validate(self, frame)
+
+    monkeypatch.setattr(importer, "CHUNK_ROWS", 1000)
+    monkeypatch.setattr(importer.ChunkValidator, "validate", validate_and_look)
+    frame = generated_frame(5000)
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(
+            client, reverse("firms:upload-case", args=["sinos-valley"]), frame.to_csv(index=False)
+        )
+    assert [s["status"] for s in seen] == ["running"] * 5
+    assert [s["rows_read"] for s in seen] == [0, 1000, 2000, 3000, 4000]
+    progress = [s["progress"] for s in seen]
+    assert progress == sorted(progress) and 0 < progress[-1] < 100
+    assert FirmTable.objects.get().row_count == 5000
+
+
+def test_a_queued_import_shows_a_progress_bar_that_polls(client, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    client.force_login(make_user("admin", staff=True))
+    upload(client, reverse("firms:upload-case", args=["sinos-valley"]))
+    table = FirmTable.objects.get()
+    page = client.get(table.get_absolute_url()).content.decode()
+    assert f'data-status-url="{reverse("firms:status", args=[table.pk])}"' in page
+    assert "<progress" in page and "js/firm-progress.js" in page
+    assert "<script>" not in page  # the CSP allows no inline script
+
+
+def test_officer_attaches_a_table_to_own_assessment_only(
+    client, django_capture_on_commit_callbacks
+):
+    officer = make_user("officer", officer=True)
+    own = make_assessment(officer, producer_count=2)
+    others = make_assessment(make_user("other", officer=True))
+    client.force_login(officer)
+    content = "identifier,group\nA,Shoemakers\nB,\n"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(client, reverse("firms:upload-assessment", args=[own.pk]), content)
+    table = FirmTable.objects.get(assessment=own)
+    assert response["Location"] == table.get_absolute_url()
+    page = client.get(table.get_absolute_url()).content.decode()
+    assert "Producers: the summary says 2, the table gives 2" in page
+    assert "Disagrees" not in page
+    assert upload(client, reverse("firms:upload-assessment", args=[others.pk])).status_code == 404
+    assert upload(client, reverse("firms:upload-case", args=["sinos-valley"])).status_code == 404
+    assert FirmTable.objects.count() == 1
+
+
+def test_others_cannot_see_or_replace_an_officers_table(client, django_capture_on_commit_callbacks):
+    officer = make_user("officer", officer=True)
+    client.force_login(officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(
+            client,
+            reverse("firms:upload-assessment", args=[make_assessment(officer).pk]),
+            "identifier\nA\n",
+        )
+    table = FirmTable.objects.get()
+    client.force_login(make_user("stranger", officer=True))
+    assert client.get(table.get_absolute_url()).status_code == 404
+    assert client.get(reverse("firms:status", args=[table.pk])).status_code == 404
+    response = client.post(
+        reverse("firms:replace", args=[table.pk]),
+        {"file": SimpleUploadedFile("f.csv", b"identifier\nB\n")},
+    )
+    assert response.status_code == 404
+    client.logout()
+    assert client.get(table.get_absolute_url()).status_code == 302  # to the login page
+    assert list(table.records.values_list("identifier", flat=True)) == ["A"]
+
+
+def test_replacing_with_a_bad_file_keeps_the_rows(client, django_capture_on_commit_callbacks):
+    officer = make_user("officer", officer=True)
+    client.force_login(officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(
+            client,
+            reverse("firms:upload-assessment", args=[make_assessment(officer).pk]),
+            "identifier\nA\n",
+        )
+    table = FirmTable.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("firms:replace", args=[table.pk]),
+            {"file": SimpleUploadedFile("f.csv", b"identifier,bogus\nB,1\n")},
+        )
+    table.refresh_from_db()
+    assert table.status == "failed" and table.row_count == 1
+    assert list(table.records.values_list("identifier", flat=True)) == ["A"]
+    assert "unknown column 'bogus'" in json.dumps(table.report)
