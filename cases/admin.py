@@ -1,9 +1,13 @@
 """Admin for correcting the case library: find one datum fast, edit it, keep its provenance.
 
 Saving runs the models' validation, including the check that the passage is in the paper.
+Every write moves the library's data version (LibraryVersion.record_change), in the same
+transaction as the write, so that the next `load_cases` compares every object again instead of
+trusting its fingerprint.
 """
 
 from django.contrib import admin
+from django.db import transaction
 
 from .models import (
     ActorGroup,
@@ -14,6 +18,7 @@ from .models import (
     Firm,
     HistoryEvent,
     Institution,
+    LibraryVersion,
     Linkage,
     Market,
     PolicySetting,
@@ -47,6 +52,29 @@ class CitedAdmin(admin.ModelAdmin):
     @admin.display(description="Lines", ordering="line_from")
     def lines(self, obj):
         return obj.lines_label
+
+    # Writes: each moves the data version. ModelAdmin's hooks rather than signals, so that
+    # the loader's bulk writes (which keep the version themselves) are not counted twice.
+    def _changed(self, request, what: str) -> None:
+        LibraryVersion.objects.record_change(f"admin ({request.user}): {what}"[:200])
+
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            verb = "changed" if change else "added"
+            self._changed(request, f"{obj._meta.verbose_name} {obj} {verb}")
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            label = f"{obj._meta.verbose_name} {obj} deleted"
+            super().delete_model(request, obj)
+            self._changed(request, label)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            count = queryset.count()
+            super().delete_queryset(request, queryset)
+            self._changed(request, f"{count} {queryset.model._meta.verbose_name_plural} deleted")
 
 
 @admin.register(CaseStudy)
@@ -120,7 +148,7 @@ class InstitutionAdmin(CitedAdmin):
 @admin.register(Linkage)
 class LinkageAdmin(CitedAdmin):
     list_display = ["__str__", "direction", "nature", "strength", "trend", "case", "lines"]
-    list_filter = ["case", "direction", "nature", "strength", "trend"]
+    list_filter = ["case", "status", "direction", "nature", "strength", "trend"]
     list_select_related = [
         "case",
         "from_group",
@@ -144,7 +172,7 @@ class FigureAdmin(CitedAdmin):
     list_display = ["label", "display_value", "period", "scope", "metric", "case", "lines"]
     list_filter = ["case", "metric", "scope", "unit", "headline", "confidence"]
     list_select_related = ["case", "cluster"]
-    search_fields = [*CitedAdmin.search_fields, "label", "basis", "series"]
+    search_fields = [*CitedAdmin.search_fields, "label", "value_text", "basis", "series"]
     autocomplete_fields = ["actor_group", "size_class", "institution", "market", "firm"]
 
 

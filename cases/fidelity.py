@@ -26,7 +26,7 @@ from .paper import EXCERPT_SEPARATOR, Paper, normalise
 # likely with the conversion in its note. Units not listed ("units", "times", "rank") are
 # checked by reading, not by rule: too many phrasings support them.
 UNIT_WORDS: dict[str, str] = {
-    "percent": r"%|per ?cent|\bhalf\b|third|quarter|\b1 in \d|\beach of\b",
+    "percent": r"%|per ?cent|\bhalf\b|\bthirds?\b|\bquarters?\b|\b1 in \d|\beach of\b",
     "usd": r"us\$|\$|dollar",
     "usd_million": r"us\$|\$|dollar",
     "inr_million": r"\brs\b|rupee",
@@ -47,9 +47,10 @@ UNIT_WORDS: dict[str, str] = {
     "types": r"types?\b|kinds?\b",
     "members": r"member",
     "persons": r"person|people|worker|employ|job|labour|population|staff|engineer|scientist"
-    r"|inhabitant|homeworker|workforce|women|men\b",
-    "firms": r"firm|producer|enterprise|compan|unit|manufacturer|supplier|agent|exporter"
-    r"|subcontractor|workshop|sme|maker|factor|establishment|business|vendor|house|chaebol"
+    r"|inhabitant|homeworker|workforce|women|\bmen\b",
+    "firms": r"firm|producer|enterprise|compan|\bunits?\b|manufacturer|supplier|agent|exporter"
+    r"|subcontractor|workshop|\bsmes?\b|maker|factor(?:y|ies)|establishment|business|vendor"
+    r"|\bhouses?\b|chaebol"
     r"|retailer|wholesaler|buyer|tnc|industr|plant|shop|consorti|trader|merchant",
 }
 

@@ -44,9 +44,11 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # longest text is under 700 characters.
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_TEXT_CHARS = 10_000
-# Part of the fingerprint: change it when the loader's rules change, so that unchanged files
-# are checked again under the new rules.
-LOADER_RULES = "2"
+# Part of the fingerprint: the code of the rules every object is checked by, so that
+# unchanged files are checked again whenever a rule changes (no version number to forget).
+RULE_SOURCES = [
+    Path(__file__).resolve().parent / name for name in ("loading.py", "models.py", "fidelity.py")
+]
 
 
 @dataclass(frozen=True)
@@ -569,9 +571,11 @@ class _Loader:
 
 
 def fixtures_fingerprint(files: list[Path]) -> str:
-    """SHA-256 of what a load's outcome depends on: the files' names and bytes, the loader's
-    rules, the paper that passages are checked against, and the schema's migrations."""
-    digest = hashlib.sha256(f"loader rules {LOADER_RULES}\n".encode())
+    """SHA-256 of what a load's outcome depends on: the files' names and bytes, the code of
+    the loader's rules, the paper that passages are checked against, and the migrations."""
+    digest = hashlib.sha256()
+    for source in RULE_SOURCES:
+        digest.update(source.read_bytes())
     digest.update(Path(settings.PAPER_PATH).read_bytes())
     for migration in sorted(MIGRATIONS_DIR.glob("[0-9]*.py")):
         digest.update(migration.name.encode() + b"\n")
@@ -602,8 +606,7 @@ def load_fixtures(
     fingerprint = fixtures_fingerprint(files)
     try:
         with transaction.atomic():
-            version = LibraryVersion.objects.select_for_update().filter(pk=1).first()
-            version = version or LibraryVersion(pk=1)
+            version = LibraryVersion.objects.locked()
             report.version = version.version
             if version.fixture_fingerprint == fingerprint and not force:
                 report.skipped, report.unchanged = True, version.objects_loaded

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -86,15 +86,18 @@ class Cited(models.Model):
                         f"Not found verbatim in {self.lines_label} of the paper: "
                         + "; ".join(repr(m.strip()[:80]) for m in missing)
                     )
-                errors.update(
-                    fidelity.citation_errors(
-                        citation=self.citation,
-                        passage=self.passage,
-                        paper=paper,
-                        line_from=self.line_from,
-                        line_to=self.line_to,
+                else:
+                    # Only a passage found in its lines can be checked for where its citation
+                    # sits; otherwise that would be a second, misleading error.
+                    errors.update(
+                        fidelity.citation_errors(
+                            citation=self.citation,
+                            passage=self.passage,
+                            paper=paper,
+                            line_from=self.line_from,
+                            line_to=self.line_to,
+                        )
                     )
-                )
         if self.confidence != Confidence.CERTAIN and not self.note.strip():
             errors["note"] = "Say what is uncertain when the confidence is not 'certain'."
         if errors:
@@ -798,8 +801,8 @@ class Figure(CaseItem):
         if self.value_max is not None:
             number = f"{number}–{fmt(self.value_max)}"
         unit = self.get_unit_display()
-        if number == "1" and unit.endswith("s"):
-            unit = unit[:-1]  # "1 month", not "1 months"
+        if number == "1" and unit.endswith("s") and " " not in unit:
+            unit = unit[:-1]  # "1 month", not "1 months"; but "1 million pairs" stays
         amount = f"{number}%" if self.unit == self.Unit.PERCENT else f"{number} {unit}"
         if self.unit == self.Unit.USD_MILLION:
             amount = f"US$ {number} million"
@@ -966,13 +969,19 @@ class LibraryVersionManager(models.Manager):
         """Move the data version after a change of library data made other than by the loader
         (the admin, an import, an undo). The stored fixture fingerprint is cleared, so that the
         next `load_cases` compares every object instead of trusting that nothing changed."""
-        row = self.select_for_update().filter(pk=self.SINGLE_ROW).first()
-        row = row or self.model(pk=self.SINGLE_ROW)
-        row.version += 1
-        row.changed_at = timezone.now()
-        row.fixture_fingerprint = ""
-        row.change = what[:200]
-        row.save()
+        with transaction.atomic():  # select_for_update needs one (PostgreSQL refuses otherwise)
+            row = self.locked()
+            row.version += 1
+            row.changed_at = timezone.now()
+            row.fixture_fingerprint = ""
+            row.change = what[:200]
+            row.save()
+
+    def locked(self) -> "LibraryVersion":
+        """The version row, locked for this transaction (an unsaved one if none exists)."""
+        return self.select_for_update().filter(pk=self.SINGLE_ROW).first() or self.model(
+            pk=self.SINGLE_ROW
+        )
 
 
 class LibraryVersion(models.Model):
