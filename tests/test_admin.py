@@ -82,3 +82,37 @@ def test_correction_whose_value_contradicts_the_passage_is_refused(admin_client)
     assert "84.2 is not stated in the passage" in response.content.decode()
     figure.refresh_from_db()
     assert figure.value == Decimal("48.2")
+
+
+def test_an_admin_correction_moves_the_data_version_and_the_next_load_compares_again(
+    admin_client,
+):
+    from cases.loading import load_fixtures
+    from cases.models import LibraryVersion
+
+    load_fixtures()  # the fingerprint of the shipped files is stored
+    before = LibraryVersion.objects.current()
+    assert before.fixture_fingerprint
+    figure = Figure.objects.get(case__slug="sinos-valley", value="48.2")
+    url = reverse("admin:cases_figure_change", args=[figure.pk])
+    data = change_form_data(admin_client, url, figure)
+    data["label"] = "Small firms' share, as corrected in the admin"
+    assert admin_client.post(url, data).status_code == 302
+    after = LibraryVersion.objects.current()
+    assert after.version == before.version + 1 and after.fixture_fingerprint == ""
+    assert "figure" in after.change and "changed" in after.change
+    report = load_fixtures()  # not skipped: the files are compared with the edited data
+    assert not report.skipped and report.updated == 1
+
+
+def test_deleting_library_rows_in_the_admin_moves_the_data_version(admin_client):
+    from cases.models import LibraryVersion, Linkage
+
+    before = LibraryVersion.objects.current().version
+    tie = Linkage.objects.filter(case__slug="tiruppur").first()
+    url = reverse("admin:cases_linkage_changelist")
+    response = admin_client.post(
+        url, {"action": "delete_selected", "_selected_action": [tie.pk], "post": "yes"}
+    )
+    assert response.status_code == 302 and not Linkage.objects.filter(pk=tie.pk).exists()
+    assert LibraryVersion.objects.current().version == before + 1
