@@ -1,6 +1,7 @@
 """The assessment's steps as forms. Help texts come from the paper, so each question is clear."""
 
 import datetime
+import hashlib
 import re
 from decimal import Decimal
 
@@ -119,9 +120,11 @@ def rows_formset(model, **options):
 
 
 class RevisionForm(forms.Form):
-    """The version of the answers a step page was shown with (Assessment.revision)."""
+    """The version of the answers a step page was shown with (Assessment.revision), and the
+    fingerprint of that step's stored answers then (see `step_fingerprint`)."""
 
     revision = forms.IntegerField(min_value=0, max_value=2**31 - 1, widget=forms.HiddenInput)
+    step_answers = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
 
 class GroupForm(forms.ModelForm):
@@ -423,6 +426,21 @@ def conflict_view(*, form, stored_form, formset=None, stored_formset=None) -> di
             if pk not in paired:
                 rows.append(_row(None, "", words, "added since you opened this page; kept"))
     return {"answers": answers, "rows": rows, "gone": gone}
+
+
+def step_fingerprint(assessment, step: str) -> str:
+    """SHA-256 of one step's stored answers, worded as the form shows them, list rows with
+    their ids. The revision moves with a save of any step; this says whether *this* step's
+    answers changed, so that saving another step in another tab is not called a conflict."""
+    form_class, formset_class = STEP_FORMS[step]
+    parts = []
+    if form_class is not None:
+        form = form_class(instance=assessment, prefix="main")
+        parts += [f"{bound.name}={_words(bound.field, bound.value())}" for bound in form]
+    if formset_class is not None:
+        formset = formset_class(instance=assessment, prefix=step)
+        parts += [f"{row.instance.pk}:{_row_words(row)}" for row in formset.initial_forms]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def _row(number, yours, stored, note) -> dict:

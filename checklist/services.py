@@ -209,6 +209,17 @@ class StaleRevision(Exception):
     """The answers were saved by someone else (or another tab) since the page was shown."""
 
 
+STEP_BOOKKEEPING = ("steps_done", "revision", "updated")
+
+
+def _step_columns(form) -> list[str]:
+    """The Assessment columns a step's form writes."""
+    if form is None:
+        return []
+    columns = {field.name for field in Assessment._meta.concrete_fields}
+    return [name for name in form.fields if name in columns]
+
+
 def save_step(
     *, assessment: Assessment, step: str, revision: int | None, form=None, formset=None
 ) -> Assessment:
@@ -229,12 +240,18 @@ def save_step(
             if not claimed:
                 raise StaleRevision(assessment.pk)
             assessment.revision = revision + 1  # what the UPDATE wrote; save() keeps it
+        existing = assessment.pk is not None
         if form is not None:
             assessment = form.save(commit=False)
         if step not in assessment.steps_done:
             assessment.steps_done = [s for s in STEPS if s in {*assessment.steps_done, step}]
         assessment.full_clean()
-        assessment.save()
+        if existing:
+            # Only what this step answers, and the step bookkeeping: a submit, or an admin's
+            # change of owner or sharing, made since this instance was read is not undone.
+            assessment.save(update_fields=[*_step_columns(form), *STEP_BOOKKEEPING])
+        else:
+            assessment.save()
         if formset is not None:
             formset.instance = assessment
             formset.save()

@@ -24,6 +24,7 @@ from .forms import (
     answer_sheets,
     conflict_view,
     resubmission,
+    step_fingerprint,
 )
 from .history import answer_changes, compare_scorecards
 from .library import case_scorecard, scored_case
@@ -171,11 +172,17 @@ def assessment_step(request, pk, step):
     assessment = get_object_or_404(Assessment.objects.editable_by(request.user), pk=pk)
     form_class, formset_class = STEP_FORMS[step]
     data = request.POST or None
+    # Before any form is bound: validating a bound ModelForm writes into the instance.
+    stored_answers = step_fingerprint(assessment, step)
     if request.method == "POST":
         token = RevisionForm(request.POST)
         shown = token.cleaned_data["revision"] if token.is_valid() else None
         if shown != assessment.revision:
-            return _conflict(request, assessment, step)
+            # Saved since this page was shown; a conflict only if *this* step's answers
+            # changed (another tab's save of another step leaves nothing here to undo).
+            if not token.is_valid() or token.cleaned_data["step_answers"] != stored_answers:
+                return _conflict(request, assessment, step)
+            shown = assessment.revision
     form = form_class(data, instance=assessment, prefix="main") if form_class else None
     formset = formset_class(data, instance=assessment, prefix=step) if formset_class else None
     parts = [part for part in (form, formset) if part is not None]
@@ -205,6 +212,7 @@ def assessment_step(request, pk, step):
         "formset": formset,
         "step": step,
         "revision": assessment.revision,
+        "step_answers": stored_answers,
         **_step_context(assessment, step),
     }
     return render(request, "checklist/assessment_step.html", context)
@@ -215,6 +223,7 @@ def _conflict(request, assessment, step):
     both versions, and offer the form again with this page's answers and the current token,
     so that saving it overwrites on purpose while reloading keeps the stored answers."""
     form_class, formset_class = STEP_FORMS[step]
+    stored_answers = step_fingerprint(assessment, step)  # before a form is bound to it
     stored_ids = (
         set(
             formset_class(instance=assessment, prefix=step)
@@ -246,6 +255,7 @@ def _conflict(request, assessment, step):
         "formset": formset_class(again, instance=offered, prefix=step) if formset_class else None,
         "step": step,
         "revision": assessment.revision,
+        "step_answers": stored_answers,
         "conflict": view,
         **_step_context(assessment, step),
     }

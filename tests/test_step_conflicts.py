@@ -27,6 +27,12 @@ def shown_revision(html: str) -> str:
     return re.search(r'name="revision" value="(\d+)"', html).group(1)
 
 
+def shown_token(html: str) -> dict:
+    """Both hidden fields a rendered step form carries: the version, and its step's answers."""
+    answers = re.search(r'name="step_answers" value="([0-9a-f]*)"', html).group(1)
+    return {"revision": shown_revision(html), "step_answers": answers}
+
+
 def markets(share: str, revision: str, **extra) -> dict:
     return {"revision": revision, "main-export_share": share, "main-foreign_buyers": "", **extra}
 
@@ -242,3 +248,49 @@ def test_a_stale_save_with_row_keys_no_page_has_still_gets_the_conflict_view(cli
     )
     assert response.status_code == 409
     assert not assessment.ties.exists()
+
+
+def test_saving_another_step_in_another_tab_is_not_a_conflict(client, officer):
+    """The version moves with any save, but only a change of this step's answers since the
+    page was shown can be undone by saving it."""
+    assessment = start(client)
+    policy_tab = shown_token(client.get(step_url(assessment, "policy")).content.decode())
+    markets_tab = shown_token(client.get(step_url(assessment, "markets")).content.decode())
+    assert (
+        client.post(step_url(assessment, "policy"), {**policy_tab, "save_draft": "1"}).status_code
+        == 302
+    )
+    saved = client.post(
+        step_url(assessment, "markets"),
+        {**markets("40", "", save_draft="1"), **markets_tab},
+    )
+    assert saved.status_code == 302
+    assessment.refresh_from_db()
+    assert assessment.export_share == 40 and "policy" in assessment.steps_done
+
+
+def test_a_stale_tab_with_its_step_token_is_still_refused_when_the_step_changed(client, officer):
+    assessment = start(client)
+    url = step_url(assessment, "markets")
+    tab1 = shown_token(client.get(url).content.decode())
+    tab2 = shown_token(client.get(url).content.decode())
+    assert client.post(url, {**markets("40", "", save_draft="1"), **tab1}).status_code == 302
+    second = client.post(url, {**markets("10", "", save_draft="1"), **tab2})
+    assert second.status_code == 409
+    assessment.refresh_from_db()
+    assert assessment.export_share == 40
+
+
+def test_a_step_save_does_not_undo_a_submit_or_sharing_made_since_it_was_read(client, officer):
+    assessment = start(client)
+    read_before = Assessment.objects.get(pk=assessment.pk)  # the page's copy
+    # Made elsewhere without moving the version: a submit, and an admin sharing it.
+    Assessment.objects.filter(pk=assessment.pk).update(
+        status=Assessment.Status.SUBMITTED, share_with_researchers=True
+    )
+    form = MarketsForm({"main-export_share": "10"}, instance=read_before, prefix="main")
+    assert form.is_valid()
+    save_step(assessment=read_before, step="markets", revision=read_before.revision, form=form)
+    assessment.refresh_from_db()
+    assert assessment.export_share == 10
+    assert assessment.status == Assessment.Status.SUBMITTED and assessment.share_with_researchers
