@@ -416,7 +416,9 @@ def conflict_view(*, form, stored_form, formset=None, stored_formset=None) -> di
                     note = "you deleted it" if deleting else ""
                     rows.append(_row(number, _row_words(row), stored_rows[pk], note))
                 elif not deleting:
-                    gone.append(number)
+                    # Named by its words, not its number: the offered form puts the rows
+                    # still stored first, so this row's number there is not this page's.
+                    gone.append(_row_words(row))
                     rows.append(
                         _row(number, _row_words(row), "", "deleted since you opened this page")
                     )

@@ -165,7 +165,8 @@ def test_a_stale_tab_editing_a_row_another_tab_deleted_is_told_so(client, office
     stale = client.post(url, edit_rows(token, [(first, "Alpha", False), (second, "Beta 2", False)]))
     html = stale.content.decode()
     assert stale.status_code == 409
-    assert "Row 2 was deleted since you opened this page" in html
+    assert "A row you were editing was deleted since you opened this page" in html
+    assert "Beta 2" in html[html.index("was deleted since") :][:300]  # named by its words
     assert list(assessment.ties.values_list("description", flat=True)) == ["Alpha"]
     # Overwriting adds the edited row again, as a new row.
     again = client.post(url, edit_rows(shown_revision(html), [], extra=_resubmission(html)))
@@ -294,3 +295,20 @@ def test_a_step_save_does_not_undo_a_submit_or_sharing_made_since_it_was_read(cl
     assessment.refresh_from_db()
     assert assessment.export_share == 10
     assert assessment.status == Assessment.Status.SUBMITTED and assessment.share_with_researchers
+
+
+def test_a_deleted_first_row_is_named_by_its_words_and_comes_back_last(client, officer):
+    assessment = start(client)
+    first, second = saved_rows(client, assessment, str(assessment.revision), "Alpha", "Beta")
+    url = step_url(assessment, "linkages")
+    token = shown_revision(client.get(url).content.decode())
+    # Tab 1 deletes "Alpha", the first row; tab 2, opened before, edits it.
+    client.post(url, edit_rows(token, [(first, "Alpha", True), (second, "Beta", False)]))
+    stale = client.post(url, edit_rows(token, [(first, "Alpha 2", False), (second, "Beta", False)]))
+    html = stale.content.decode()
+    assert stale.status_code == 409
+    notice = html[html.index("was deleted since") :][:300]
+    assert "Alpha 2" in notice and "at the end of the list" in notice
+    again = client.post(url, edit_rows(shown_revision(html), [], extra=_resubmission(html)))
+    assert again.status_code == 302
+    assert list(assessment.ties.values_list("description", flat=True)) == ["Beta", "Alpha 2"]
