@@ -10,7 +10,7 @@ open the assessment on the site ("View on site"): an admin may edit every assess
 
 from django.contrib import admin
 
-from .forms import STEP_FORMS, STEP_TITLES
+from .forms import ROW_BOOKKEEPING, STEP_FORMS, STEP_TITLES
 from .models import (
     STEPS,
     Assessment,
@@ -21,7 +21,7 @@ from .models import (
 )
 
 SHARING_FIELDS = ("owner", "shared_with", "share_with_researchers")
-RECORD_FIELDS = ("status", "steps_done", "previous", "created", "updated")
+RECORD_FIELDS = ("status", "steps_done", "revision", "previous", "created", "updated")
 
 
 def _answer_fieldsets() -> list[tuple[str, dict]]:
@@ -59,21 +59,27 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
+def _row_fields(step: str) -> list[str]:
+    """The columns a step's list asks, in the form's order: the admin shows every answer."""
+    formset_class = STEP_FORMS[step][1]
+    return [name for name in formset_class.form._meta.fields if name not in ROW_BOOKKEEPING]
+
+
 class GroupInline(ReadOnlyInline):
     model = AssessmentGroup
-    fields = ["role", "name", "count", "share_of_firms", "employment"]
+    fields = _row_fields("firms")
     verbose_name_plural = "Firm groups"
 
 
 class TieInline(ReadOnlyInline):
     model = AssessmentTie
-    fields = ["direction", "nature", "from_role", "to_role", "strength", "trend", "description"]
+    fields = _row_fields("linkages")
     verbose_name_plural = "Linkages"
 
 
 class InstitutionInline(ReadOnlyInline):
     model = AssessmentInstitution
-    fields = ["name", "kind", "ownership", "level", "status", "reach", "sector_specific"]
+    fields = _row_fields("institutions")
     verbose_name_plural = "Institutions"
 
 
@@ -109,6 +115,15 @@ class AssessmentAdmin(admin.ModelAdmin):
         *ANSWER_FIELDSETS,
     ]
     inlines = [GroupInline, TieInline, InstitutionInline, ScoreRecordInline]
+
+    def save_model(self, request, obj, form, change):
+        # Only the owner and the researchers' share are edited here (shared_with is saved
+        # with the related objects): writing every column would undo a step saved on the
+        # site while this page was open.
+        if change:
+            obj.save(update_fields=["owner", "share_with_researchers"])
+        else:
+            super().save_model(request, obj, form, change)
 
     def has_add_permission(self, request):
         # Assessments start on the site (create_assessment), which sets up the first step;

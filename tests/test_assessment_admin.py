@@ -123,3 +123,40 @@ def test_officers_and_researchers_have_no_access(client, role):
     for url in (CHANGELIST, change_url(assessment)):
         response = client.get(url)
         assert response.status_code == 302 and response.url.startswith("/admin/login/")
+
+
+def test_the_change_page_shows_every_answer_of_the_lists(admin_client):
+    assessment = make_assessment(make_user("olga", OFFICERS))
+    assessment.institutions.update(services="Fairs twice a year for small makers")
+    html = admin_client.get(change_url(assessment)).content.decode()
+    assert "Fairs twice a year for small makers" in html
+
+
+def test_an_admin_sharing_save_keeps_a_step_saved_on_the_site_meanwhile(admin_client):
+    from unittest import mock
+
+    from checklist.admin import AssessmentAdmin
+
+    olga = make_user("olga", OFFICERS)
+    assessment = make_assessment(olga)
+    original = AssessmentAdmin.get_object
+
+    def read_then_saved_elsewhere(self, request, object_id, from_field=None):
+        read = original(self, request, object_id, from_field)
+        # The officer saves the markets step on the site after the admin read the row.
+        Assessment.objects.filter(pk=read.pk).update(export_share=70)
+        return read
+
+    data = {
+        "owner": olga.pk,
+        "share_with_researchers": "on",
+        **{
+            f"{prefix}-{key}": value
+            for prefix in ("groups", "ties", "institutions", "scores")
+            for key, value in {"TOTAL_FORMS": "0", "INITIAL_FORMS": "0"}.items()
+        },
+    }
+    with mock.patch.object(AssessmentAdmin, "get_object", read_then_saved_elsewhere):
+        assert admin_client.post(change_url(assessment), data).status_code == 302
+    assessment.refresh_from_db()
+    assert assessment.share_with_researchers and assessment.export_share == 70
