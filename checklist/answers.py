@@ -83,9 +83,14 @@ def _unknown_names(step: str, given: Mapping, known: set[str], row: int | None):
 
 def _shape_errors(data: Mapping) -> list[AnswerError]:
     errors = []
+    if not isinstance(data, Mapping):
+        return [AnswerError("(file)", None, None, "the answers must be one object")]
     answers, rows = data.get("answers", {}), data.get("rows", {})
     if not isinstance(answers, Mapping) or not isinstance(rows, Mapping):
         return [AnswerError("(file)", None, None, "'answers' and 'rows' must be objects")]
+    for step, step_answers in answers.items():
+        if not isinstance(step_answers, Mapping):
+            errors.append(AnswerError(step, None, None, "answers must be an object of fields"))
     for step in [*answers, *rows]:
         if step not in STEPS:
             errors.append(AnswerError(step, None, None, f"not a step (steps: {', '.join(STEPS)})"))

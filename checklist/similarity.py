@@ -372,10 +372,6 @@ FEATURES: tuple[Feature, ...] = (
 )
 
 
-def feature(key: str) -> Feature:
-    return next(f for f in FEATURES if f.key == key)
-
-
 def _read_all(subject: ScoredProfile) -> dict[str, Raw]:
     values = {}
     for f in FEATURES:

@@ -90,3 +90,15 @@ def test_unknown_steps_and_a_missing_profile_are_refused(officer):
     steps = {e.step for e in raised.value.errors}
     assert steps == {"prices", "profile"}
     assert Assessment.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "data",
+    [[], "answers", {"answers": {"profile": "Agra"}}, {"answers": {"profile": {}, "markets": 7}}],
+    ids=["a list", "text", "a step as text", "a step as a number"],
+)
+def test_answers_of_the_wrong_shape_are_refused_with_a_message_not_a_crash(officer, data):
+    with pytest.raises(AnswersInvalid) as raised:
+        create_assessment_from_answers(owner=officer, data=data)
+    assert raised.value.errors and all(e.message for e in raised.value.errors)
+    assert Assessment.objects.count() == 0

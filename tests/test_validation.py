@@ -59,3 +59,16 @@ def test_score_validation_prints_the_table():
     text = out.getvalue()
     assert "Sialkot surgical instruments" in text and "nearest" in text
     assert f"Loaded {len(FILES)} of {len(FILES)} files" in text
+
+
+@pytest.mark.django_db
+def test_a_broken_file_is_reported_and_the_others_still_scored(tmp_path):
+    sialkot = next(path for path in FILES if "sialkot" in path.name)
+    (tmp_path / sialkot.name).write_text(sialkot.read_text())
+    (tmp_path / "broken.json").write_text('{"answers": ')
+    (tmp_path / "a-list.json").write_text("[]")
+    out = StringIO()
+    call_command("score_validation", "--dir", str(tmp_path), stdout=out)
+    text = out.getvalue()
+    assert text.count("DID NOT LOAD") == 2 and "not readable JSON" in text
+    assert "Loaded 1 of 3 files" in text

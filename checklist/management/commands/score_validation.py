@@ -43,13 +43,16 @@ class ClusterResult:
         return any(c.what == "nearest" and c.held for c in self.checks)
 
 
-class _Rollback(Exception):
-    pass
-
-
 def _score_one(path: Path, owner, cases: dict[str, ScoredProfile]) -> ClusterResult:
-    data = json.loads(path.read_text())
-    name = data.get("answers", {}).get("profile", {}).get("name", path.stem)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        return ClusterResult(path.name, path.stem, errors=(f"not readable JSON: {error}",))
+    if not isinstance(data, dict):
+        return ClusterResult(path.name, path.stem, errors=("the file must hold one object",))
+    answers = data.get("answers")
+    profile = answers.get("profile") if isinstance(answers, dict) else None
+    name = (profile.get("name") if isinstance(profile, dict) else None) or path.stem
     try:
         assessment = create_assessment_from_answers(owner=owner, data=data)
     except AnswersInvalid as invalid:
@@ -96,15 +99,11 @@ def run_validation(directory: Path = VALIDATION_DIR, *, keep: bool = False) -> l
     everything written is rolled back."""
     paths = sorted(directory.glob("*.json"))
     cases = {case.slug: scored_case(case) for case in CaseStudy.objects.with_library()}
-    results: list[ClusterResult] = []
-    try:
-        with transaction.atomic():
-            owner, _ = get_user_model().objects.get_or_create(username=VALIDATION_USER)
-            results = [_score_one(path, owner, cases) for path in paths]
-            if not keep:
-                raise _Rollback
-    except _Rollback:
-        pass
+    with transaction.atomic():
+        owner, _ = get_user_model().objects.get_or_create(username=VALIDATION_USER)
+        results = [_score_one(path, owner, cases) for path in paths]
+        if not keep:
+            transaction.set_rollback(True)  # a check, not a load: nothing stays
     return results
 
 
