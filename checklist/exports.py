@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from clusterdx.downloads import CSV_TYPE, to_csv, to_xlsx
-
 from .scoring import Scorecard
 
 
@@ -105,8 +103,3 @@ def workbook_frames(card: Scorecard, sheets: dict) -> dict[str, pd.DataFrame]:
     for title, items in sheets["lists"].items():
         frames[title] = pd.DataFrame(items)
     return frames
-
-
-# The writers live in clusterdx.downloads, which neutralises formula-like cells in every
-# download; the assessment and comparison views import them from here.
-__all__ = ["CSV_TYPE", "answers_frame", "scorecard_frame", "to_csv", "to_xlsx", "workbook_frames"]

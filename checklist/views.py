@@ -10,11 +10,12 @@ from django.views.decorators.http import require_GET, require_POST
 from cases.charts import cluster_map
 from cases.models import ActorGroup, CaseStudy
 from cases.views import is_case_slug
+from clusterdx.downloads import CSV_TYPE, to_csv, to_xlsx
 from clusterdx.html import chart
 
 from . import criteria
 from .charts import checklist_radar
-from .exports import CSV_TYPE, answers_frame, scorecard_frame, to_csv, to_xlsx, workbook_frames
+from .exports import answers_frame, scorecard_frame, workbook_frames
 from .forms import (
     STEP_FORMS,
     STEP_INTROS,

@@ -9,11 +9,11 @@ from django.views.decorators.http import require_GET
 from cases.models import CaseStudy
 from checklist import criteria
 from checklist.charts import checklist_radar
-from checklist.exports import CSV_TYPE, to_csv, to_xlsx
 from checklist.library import build_profile
 from checklist.models import Assessment
 from checklist.scoring import score
 from checklist.services import assessment_scorecard
+from clusterdx.downloads import CSV_TYPE, to_csv, to_xlsx
 from clusterdx.html import chart, data_table
 
 from . import charts, table
@@ -120,8 +120,9 @@ def compare_page(request):
     if form.over_limit:
         messages.warning(
             request,
-            f"Compare at most {MAX_SUBJECTS} cases and assessments at a time: the first "
-            f"{MAX_SUBJECTS} asked for are compared, the rest are listed as left out.",
+            f"Compare at most {MAX_SUBJECTS} cases and assessments at a time: the cases asked "
+            "for come first, then the assessments in the order chosen, up to that number; "
+            "the rest are listed as left out.",
         )
     if form.search_shortened:
         messages.warning(
