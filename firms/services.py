@@ -26,8 +26,24 @@ def create_firm_table(*, user, upload: UploadedFile, **fields) -> FirmTable:
     return table
 
 
+class ImportInProgress(Exception):
+    """A table's file is being imported: a second file would race it for the same rows."""
+
+
+IN_PROGRESS = {FirmTable.Status.QUEUED, FirmTable.Status.RUNNING}
+
+
 def replace_firm_file(*, table: FirmTable, user, upload: UploadedFile) -> FirmTable:
-    """A new file for an existing table: its rows are swapped only if the new file is clean."""
+    """A new file for an existing table: its rows are swapped only if the new file is clean.
+    Refused (ImportInProgress) while the last file is still waiting or importing."""
+    with transaction.atomic():
+        status = FirmTable.objects.select_for_update().values_list("status", flat=True)
+        if status.get(pk=table.pk) in IN_PROGRESS:
+            raise ImportInProgress(table.pk)
+        return _replace(table=table, user=user, upload=upload)
+
+
+def _replace(*, table: FirmTable, user, upload: UploadedFile) -> FirmTable:
     table.file.save(Path(upload.name).name, upload, save=False)
     table.file_name = Path(upload.name).name
     table.uploaded_by = user
@@ -67,23 +83,38 @@ def run_import(table_id: int) -> dict:
         ).as_dict()
     except Exception:
         logger.exception("Firm table %s: the import stopped", table_id)
-        report = {
-            "file_name": table.file_name,
-            "rows": 0,
-            "errors": [
-                {
-                    "row": None,
-                    "column": "",
-                    "message": "The import stopped on an internal error; "
-                    "the table is unchanged. The server log has the details.",
-                }
-            ],
-        }
-    ok = not report["errors"]
+        report = _stopped(
+            table.file_name,
+            "The import stopped on an internal error; the table is unchanged. "
+            "The server log has the details.",
+        )
+    except BaseException:
+        # The worker itself is stopping (shut down, interrupted): record it, or the page
+        # would say "Importing" for ever. The rows were never touched (one transaction).
+        _finish(table_id, _stopped(table.file_name, INTERRUPTED))
+        raise
+    _finish(table_id, report)
+    return report
+
+
+INTERRUPTED = (
+    "The import was interrupted (the background worker stopped); the table is unchanged. "
+    "Upload the file again to retry."
+)
+
+
+def _stopped(file_name: str, message: str) -> dict:
+    return {
+        "file_name": file_name,
+        "rows": 0,
+        "errors": [{"row": None, "column": "", "message": message}],
+    }
+
+
+def _finish(table_id: int, report: dict) -> None:
     FirmTable.objects.filter(pk=table_id).update(
-        status=FirmTable.Status.DONE if ok else FirmTable.Status.FAILED,
+        status=FirmTable.Status.FAILED if report["errors"] else FirmTable.Status.DONE,
         progress=100,
         report=report,
         finished_at=timezone.now(),
     )
-    return report

@@ -1,3 +1,4 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -90,6 +91,17 @@ def status(request, pk):
 def replace(request, pk):
     table = get_object_or_404(FirmTable.objects.editable_by(request.user), pk=pk)
     form = ReplaceFileForm(request.POST, request.FILES)
-    if form.is_valid():
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, f"The new file was not taken: {error}")
+        return redirect(table)
+    try:
         services.replace_firm_file(table=table, user=request.user, upload=form.cleaned_data["file"])
+    except services.ImportInProgress:
+        messages.error(
+            request,
+            "This table's last file is still being imported: wait until it has finished, "
+            "then replace it.",
+        )
     return redirect(table)

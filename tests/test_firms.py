@@ -518,3 +518,37 @@ def test_replacing_with_a_bad_file_keeps_the_rows(client, django_capture_on_comm
     assert table.status == "failed" and table.row_count == 1
     assert list(table.records.values_list("identifier", flat=True)) == ["A"]
     assert "unknown column 'bogus'" in json.dumps(table.report)
+
+
+def test_a_file_cannot_replace_one_still_being_imported(client):
+    officer = make_user("officer", officer=True)
+    client.force_login(officer)
+    # Queued and never run (no worker picked it up yet): no on-commit callbacks executed.
+    upload(client, reverse("firms:upload-assessment", args=[make_assessment(officer).pk]))
+    table = FirmTable.objects.get()
+    assert table.status == FirmTable.Status.QUEUED
+    response = client.post(
+        reverse("firms:replace", args=[table.pk]),
+        {"file": SimpleUploadedFile("f.csv", b"identifier\nB\n")},
+        follow=True,
+    )
+    assert "still being imported" in response.content.decode()
+    table.refresh_from_db()
+    assert table.file_name != "f.csv" and table.status == FirmTable.Status.QUEUED
+
+
+def test_a_worker_stopped_mid_import_marks_the_table_not_imported(client):
+    from unittest import mock
+
+    from firms import importer, services
+
+    officer = make_user("officer", officer=True)
+    client.force_login(officer)
+    upload(client, reverse("firms:upload-assessment", args=[make_assessment(officer).pk]))
+    table = FirmTable.objects.get()
+    with mock.patch.object(importer, "import_firm_table", side_effect=KeyboardInterrupt):
+        with pytest.raises(KeyboardInterrupt):
+            services.run_import(table.pk)
+    table.refresh_from_db()
+    assert table.status == FirmTable.Status.FAILED
+    assert "interrupted" in json.dumps(table.report)
