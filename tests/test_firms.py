@@ -552,3 +552,25 @@ def test_a_worker_stopped_mid_import_marks_the_table_not_imported(client):
     table.refresh_from_db()
     assert table.status == FirmTable.Status.FAILED
     assert "interrupted" in json.dumps(table.report)
+
+
+def test_the_assessment_and_case_pages_lead_to_their_firm_tables(client):
+    officer = make_user("officer", officer=True)
+    client.force_login(officer)
+    assessment = make_assessment(officer)
+    scorecard = reverse("checklist:scorecard", args=[assessment.pk])
+    upload_url = reverse("firms:upload-assessment", args=[assessment.pk])
+    assert upload_url in client.get(scorecard).content.decode()
+    upload(client, upload_url)
+    table = FirmTable.objects.get()
+    assert table.get_absolute_url() in client.get(scorecard).content.decode()
+    case_page = reverse("cases:detail", args=["sinos-valley"])
+    assert (
+        reverse("firms:upload-case", args=["sinos-valley"])
+        not in client.get(case_page).content.decode()
+    )  # an officer cannot add a table to the library
+    client.force_login(make_user("admin", staff=True))
+    assert (
+        reverse("firms:upload-case", args=["sinos-valley"])
+        in client.get(case_page).content.decode()
+    )
