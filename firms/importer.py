@@ -50,6 +50,11 @@ class Column:
     help: str = ""
 
 
+def _width(name: str) -> int:
+    """A text column's longest value: the stored field's, so that the two cannot drift."""
+    return FirmRecord._meta.get_field(name).max_length
+
+
 def _this_year() -> int:
     return date.today().year
 
@@ -57,16 +62,28 @@ def _this_year() -> int:
 # The format, in one place: the upload page's help, the validation and the staging table's
 # columns are all read from this list.
 COLUMNS: tuple[Column, ...] = (
-    Column("identifier", "text", 100, required=True, help="unique within the table"),
-    Column("name", "text", 200),
-    Column("cluster", "cluster", 80, help="the case's cluster key"),
-    Column("group", "group", 160, help="the case's actor-group key or the assessment's group"),
-    Column("size_class", "size_class", 80, help="the case's size-class key"),
+    Column(
+        "identifier", "text", _width("identifier"), required=True, help="unique within the table"
+    ),
+    Column("name", "text", _width("name")),
+    Column(
+        "cluster",
+        "cluster",
+        _width("cluster"),
+        help="the case's cluster key or the assessment's name",
+    ),
+    Column(
+        "group",
+        "group",
+        _width("group"),
+        help="the case's actor-group key or the assessment's group",
+    ),
+    Column("size_class", "size_class", _width("size_class"), help="the case's size-class key"),
     Column("employees", "int", minimum=0, maximum=10_000_000),
     Column("founding_year", "int", minimum=1700, help="1700 to this year"),
     Column("output", "number", minimum=0, maximum=1e17, help="output or sales"),
     Column("export_share", "number", minimum=0, maximum=100, help="per cent, 0 to 100"),
-    Column("buyer_type", "choice", 16, help=", ".join(BuyerType.values)),
+    Column("buyer_type", "choice", _width("buyer_type"), help=", ".join(BuyerType.values)),
     Column("memberships", "text", 2000, help="';'-separated"),
     Column("firm_ties", "text", 2000, help="identifiers of firms, ';'-separated"),
     Column("institution_ties", "text", 2000, help="institutions, ';'-separated"),

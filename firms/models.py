@@ -130,7 +130,9 @@ class FirmRecord(models.Model):
     source_row = models.PositiveIntegerField(help_text="Row of the uploaded file (header = 1).")
     identifier = models.CharField(max_length=100)
     name = models.CharField(max_length=200, blank=True)
-    cluster = models.CharField(max_length=80, blank=True)
+    # A case's cluster key, or the assessment's name (the cluster it describes): as long as
+    # the longer of the two.
+    cluster = models.CharField(max_length=160, blank=True)
     group = models.CharField(max_length=160, blank=True)
     size_class = models.CharField(max_length=80, blank=True)
     employees = models.PositiveIntegerField(null=True, blank=True)

@@ -574,3 +574,23 @@ def test_the_assessment_and_case_pages_lead_to_their_firm_tables(client):
         reverse("firms:upload-case", args=["sinos-valley"])
         in client.get(case_page).content.decode()
     )
+
+
+def test_an_assessment_with_a_long_name_takes_rows_naming_it(tmp_path):
+    officer = make_user("officer", officer=True)
+    long_name = "Agra footwear, the city's household workshops and their traders " * 2
+    assessment = make_assessment(officer)
+    Assessment.objects.filter(pk=assessment.pk).update(name=long_name.strip()[:160])
+    assessment.refresh_from_db()
+    assert len(assessment.name) > 80
+    table = FirmTable.objects.create(
+        assessment=assessment,
+        title="Survey",
+        citation="Field survey",
+        uploaded_by=officer,
+        file_name="firms.csv",
+    )
+    content = f'identifier,cluster\nA,"{assessment.name}"\n'
+    report = import_firm_table(table, write(tmp_path, "firms.csv", content))
+    assert report.ok, report.errors
+    assert table.records.get().cluster == assessment.name
