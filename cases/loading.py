@@ -658,4 +658,8 @@ def _load(files: list[Path], report: LoadReport, progress) -> None:
     try:
         loader.write(entries)
     except DatabaseError as exc:
-        report.errors.append(LoadError(files[0].name, None, "", f"the database refused it: {exc}"))
+        # Written in bulk, so no one file or object can be named: say so rather than blame one.
+        where = ", ".join(path.name for path in files)
+        report.errors.append(
+            LoadError(f"(writing {where})", None, "", f"the database refused the load: {exc}")
+        )

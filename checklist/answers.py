@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from .forms import STEP_FORMS
+from .forms import LIST_MAX_ROWS, STEP_FORMS
 from .models import STEPS, Assessment
 from .services import create_assessment, save_step
 
@@ -65,7 +65,7 @@ def _step_data(step: str, answers: Mapping, rows: list) -> dict:
             f"{step}-TOTAL_FORMS": str(len(rows)),
             f"{step}-INITIAL_FORMS": "0",
             f"{step}-MIN_NUM_FORMS": "0",
-            f"{step}-MAX_NUM_FORMS": "1000",
+            f"{step}-MAX_NUM_FORMS": str(LIST_MAX_ROWS),
         }
     )
     for index, row in enumerate(rows):
