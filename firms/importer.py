@@ -15,7 +15,10 @@ column, in words. After MAX_ERRORS the check stops: nobody reads the 101st messa
 
 from __future__ import annotations
 
+import codecs
+import csv
 import io
+import re
 import time
 import zipfile
 from collections.abc import Callable, Iterator
@@ -169,19 +172,7 @@ def _csv_chunks(path: Path, file_name: str, chunk_rows: int):
     if not head.strip(b" \t\r\n\xef\xbb\xbf\xff\xfe\x00"):
         raise FileProblem(f"{file_name} is empty: it needs a header row naming the columns.")
     encoding = _csv_encoding(head, file_name)
-    try:
-        # The header alone first, so that a header without rows is told apart from no file.
-        header = _normalise_header(pd.read_csv(path, nrows=0, dtype=str, encoding=encoding).columns)
-    except pd.errors.EmptyDataError as exc:
-        raise FileProblem(
-            f"{file_name} is empty: it needs a header row naming the columns."
-        ) from exc
-    except UnicodeDecodeError as exc:
-        raise FileProblem(
-            f"{file_name} is not UTF-8 text: save it as 'CSV UTF-8' (or UTF-16 with a BOM)."
-        ) from exc
-    except pd.errors.ParserError as exc:
-        raise FileProblem(f"{file_name}: the header row is malformed ({exc}).") from exc
+    header = _csv_header(head, encoding, file_name)
     size = max(path.stat().st_size, 1)
 
     def chunks():
@@ -189,6 +180,13 @@ def _csv_chunks(path: Path, file_name: str, chunk_rows: int):
         with open(path, "rb") as handle:
             reader = pd.read_csv(
                 handle,
+                # Our own header, by position: pandas would rename a repeated name to
+                # "name.1" and take a first row longer than the header as an index column.
+                # One spare column catches a row with a cell too many (an empty one, as
+                # spreadsheets write after a trailing comma, is let through).
+                header=None,
+                skiprows=1,
+                names=list(range(len(header) + 1)),
                 dtype=str,
                 keep_default_na=False,
                 na_filter=False,
@@ -207,13 +205,59 @@ def _csv_chunks(path: Path, file_name: str, chunk_rows: int):
                         "file as 'CSV UTF-8'."
                     ) from exc
                 except pd.errors.ParserError as exc:
-                    raise FileProblem(f"{file_name}: the CSV is malformed ({exc}).") from exc
-                frame.columns = _normalise_header(frame.columns)
+                    raise FileProblem(_ragged_row_message(exc, file_name, len(header))) from exc
+                _refuse_overlong_rows(frame, next_row, file_name, len(header))
+                frame = frame.drop(columns=len(header))
+                frame.columns = header
                 frame.index = pd.RangeIndex(next_row, next_row + len(frame))
                 next_row += len(frame)
                 yield frame, min(handle.tell() / size, 1.0)
 
     return header, chunks()
+
+
+def _csv_header(head: bytes, encoding: str, file_name: str) -> list[str]:
+    """The first record of the file, read by the csv module from the first 64 kB."""
+    try:
+        # An incremental decoder keeps a character cut at the 64 kB boundary for later.
+        text = codecs.getincrementaldecoder(encoding)().decode(head, final=False)
+    except UnicodeDecodeError as exc:
+        raise FileProblem(
+            f"{file_name} is not UTF-8 text: save it as 'CSV UTF-8' (or UTF-16 with a BOM)."
+        ) from exc
+    try:
+        first = next(csv.reader(io.StringIO(text.lstrip("\ufeff"))), None)
+    except csv.Error as exc:
+        raise FileProblem(f"{file_name}: the header row is malformed ({exc}).") from exc
+    if not first or not any(name.strip() for name in first):
+        raise FileProblem(f"{file_name} is empty: it needs a header row naming the columns.")
+    return _normalise_header(first)
+
+
+_RAGGED = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+
+
+def _ragged_row_message(exc: Exception, file_name: str, width: int) -> str:
+    found = _RAGGED.search(str(exc))
+    if not found:
+        return f"{file_name}: the CSV is malformed ({exc})."
+    # pandas counts lines of the file, the header being line 1: a spreadsheet's row numbers.
+    return _overlong_message(file_name, int(found.group(2)), width, cells=int(found.group(3)))
+
+
+def _refuse_overlong_rows(frame: pd.DataFrame, first_row: int, file_name: str, width: int):
+    spare = frame[width].fillna("").astype(str)
+    over = np.flatnonzero(spare.str.len().to_numpy() > 0)
+    if len(over):
+        raise FileProblem(_overlong_message(file_name, first_row + int(over[0]), width))
+
+
+def _overlong_message(file_name: str, row: int, width: int, cells: int | None = None) -> str:
+    count = "more cells" if cells is None else f"{cells} cells, more"
+    return (
+        f"{file_name}, row {row}: {count} than the {width} columns the header names. "
+        "A value holding a comma needs quotes around it."
+    )
 
 
 def _cell_text(value) -> str:
@@ -222,6 +266,18 @@ def _cell_text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))  # Excel stores 1995 as 1995.0
     return str(value)
+
+
+def _shown_cell_text(cell) -> str:
+    """A cell's value as the sheet shows it: 0.45 formatted as a percentage reads "45"."""
+    value = cell.value
+    if (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and "%" in (getattr(cell, "number_format", "") or "")
+    ):
+        value = round(value * 100, 9)  # 0.45 * 100 is 45.00000000000001 in binary
+    return _cell_text(value)
 
 
 def _xlsx_chunks(path: Path, file_name: str, sheet: str, chunk_rows: int):
@@ -243,8 +299,9 @@ def _xlsx_chunks(path: Path, file_name: str, sheet: str, chunk_rows: int):
             f"{file_name} has no sheet '{sheet}'; its sheets are {', '.join(workbook.sheetnames)}."
         )
     worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
-    rows = worksheet.iter_rows(values_only=True)
+    rows = worksheet.iter_rows()
     header_row = next(rows, None)
+    header_row = None if header_row is None else [cell.value for cell in header_row]
     if header_row is None or not any(cell is not None for cell in header_row):
         workbook.close()
         raise FileProblem(f"{file_name} is empty: its first row should name the columns.")
@@ -256,7 +313,7 @@ def _xlsx_chunks(path: Path, file_name: str, sheet: str, chunk_rows: int):
         try:
             for values in rows:
                 row_number += 1
-                buffer.append([_cell_text(value) for value in values[: len(header)]])
+                buffer.append([_shown_cell_text(cell) for cell in values[: len(header)]])
                 numbers.append(row_number)
                 if len(buffer) >= chunk_rows:
                     yield _frame(buffer, numbers, header), min((row_number - 1) / total, 1.0)

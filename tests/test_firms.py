@@ -119,6 +119,28 @@ def test_xlsx_is_read_like_csv_with_true_row_numbers(tmp_path):
     assert rows == [("A", 2, 1995), ("B", 4, None)]
 
 
+def test_xlsx_shares_formatted_as_percentages_read_as_the_sheet_shows_them(tmp_path):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["identifier", "export_share", "employees"])
+    sheet.append(["A", 0.45, 12])
+    sheet.append(["B", 80, 0.5])  # a plain 80 means 80%; a plain 0.5 employees is not a share
+    sheet["B2"].number_format = "0%"
+    sheet["C3"].number_format = "0.00"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    table = case_table()
+    report = import_firm_table(table, write(tmp_path, "firms.xlsx", buffer.getvalue()))
+    assert [(e.row, e.column) for e in report.errors] == [(3, "employees")]
+    sheet["C3"].value = 5
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    report = import_firm_table(table, write(tmp_path, "firms.xlsx", buffer.getvalue()))
+    assert report.ok, report.errors
+    shares = table.records.order_by("source_row").values_list("identifier", "export_share")
+    assert list(shares) == [("A", 45), ("B", 80)]
+
+
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16"])
 def test_utf16_and_byte_order_mark_are_read(tmp_path, encoding):
     table = case_table()
@@ -204,6 +226,27 @@ BAD_FILES = {
         "founding_year",
         "2999 is over",
     ),
+    "a first row with a cell too many": (
+        "firms.csv",
+        HEADER + "\nF1,a,,,,,,,,surplus\n",
+        None,
+        "",
+        "row 2: more cells than the 9 columns the header names",
+    ),
+    "a later row with two cells too many": (
+        "firms.csv",
+        HEADER + "\nF1,a,,,,,,,\nF2,a,,,,,,,,x,y\n",
+        None,
+        "",
+        "row 3: 11 cells, more than the 9 columns",
+    ),
+    "a repeated column name": (
+        "firms.csv",
+        "identifier,name,name\nF1,a,b\n",
+        1,
+        "name",
+        "column 'name' appears more than once",
+    ),
     "huge cell": (
         "firms.csv",
         HEADER + "\nF1," + "x" * 100_000 + ",,,,,,,\n",
@@ -255,6 +298,18 @@ def test_each_error_is_reported_by_row_and_column_and_changes_nothing(tmp_path, 
     assert dump(table) == before
     table.refresh_from_db()
     assert table.row_count == 2
+
+
+def test_a_trailing_comma_is_not_a_cell_too_many(tmp_path):
+    table = case_table()
+    report = import_firm_table(
+        table, write(tmp_path, "firms.csv", HEADER + "\nF1,Um,,,40,,,,,\nF2,,,,,,,,\n")
+    )
+    assert report.ok, report.errors
+    assert list(table.records.order_by("source_row").values_list("name", "employees")) == [
+        ("Um", 40),
+        ("", None),
+    ]
 
 
 def test_duplicate_identifiers_are_found_across_chunks(tmp_path):
