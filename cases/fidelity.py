@@ -307,3 +307,24 @@ def event_year_errors(*, year_from: int | None, year_to: int | None, passage: st
             "event, or mark it likely and say in the note how the year renders them."
         )
     return errors
+
+
+# Words with which a note says that a stored value is the library's reading, not the paper's.
+_READING = re.compile(
+    r"\binferred\b|\bour (?:reading|choice|inference)\b|\bpresumabl|\b(?:is|are) ours\b"
+    r"|\bgeneral knowledge\b"
+)
+
+
+def reading_errors(*, confidence: str, note: str) -> dict[str, str]:
+    """A row whose note says a value is inferred ("level 'national' is inferred", "ownership
+    'private' is general knowledge") is not certain: the note and the confidence must agree."""
+    if confidence != "certain" or not note:
+        return {}
+    found = _READING.search(normalise(note).lower())
+    if not found:
+        return {}
+    return {
+        "confidence": f"The note says a value is a reading ('{found.group(0)}') but the row is "
+        "certain. Mark it likely (or ambiguous), or say in the note why it is certain."
+    }

@@ -100,6 +100,7 @@ class Cited(models.Model):
                     )
         if self.confidence != Confidence.CERTAIN and not self.note.strip():
             errors["note"] = "Say what is uncertain when the confidence is not 'certain'."
+        errors.update(fidelity.reading_errors(confidence=self.confidence, note=self.note))
         if errors:
             raise ValidationError(errors)
 

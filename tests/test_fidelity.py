@@ -371,3 +371,32 @@ def test_the_loader_refuses_a_row_that_fails_the_second_audits_checks(tmp_path, 
     report = load_fixtures([_bundle(tmp_path, row)], dry_run=True)
     assert [error.label.split()[0] for error in report.errors] == [row["model"]]
     assert field in report.errors[0].message
+
+
+# --- a note that calls a value a reading, on a certain row ------------------------------------
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Level 'national' is inferred: they are chaebol-wide, not local.",  # the Hyupryukhoe
+        "Ownership 'private' is general knowledge of the chaebols, not stated in the paper.",
+        "Basis not stated: presumably the owners of sewing units.",
+        "The start year 1925 is ours.",
+    ],
+)
+def test_a_certain_row_whose_note_calls_a_value_a_reading_is_refused(note):
+    assert "confidence" in fidelity.reading_errors(confidence="certain", note=note)
+    assert fidelity.reading_errors(confidence="likely", note=note) == {}
+
+
+def test_a_certain_row_with_a_factual_note_passes():
+    note = "Spelled 'Hyuprykhoe' in the text (line 2047) and 'Hyupryukhoe' in footnote 16."
+    assert fidelity.reading_errors(confidence="certain", note=note) == {}
+
+
+@pytest.mark.django_db
+def test_the_loader_refuses_a_certain_row_whose_note_calls_it_a_reading(tmp_path):
+    row = _event(note="The years are inferred from the decade.")
+    report = load_fixtures([_bundle(tmp_path, row)], dry_run=True)
+    assert len(report.errors) == 1 and "confidence" in report.errors[0].message
