@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from cases.models import Confidence, Figure, HistoryEvent, Institution, Linkage, SizeClass
+from cases.models import (
+    Confidence,
+    Figure,
+    Firm,
+    HistoryEvent,
+    Institution,
+    Linkage,
+    SizeClass,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +81,15 @@ def test_the_citation_year_footnote_10_does_not_print_is_marked_a_reading():
         assert row.confidence == Confidence.LIKELY and "without a year" in row.note
 
 
-@pytest.mark.parametrize("key", ["leon-wholesaler-advice", "guadalajara-wholesaler-advice"])
+@pytest.mark.parametrize(
+    "key",
+    [
+        "leon-wholesaler-advice",
+        "guadalajara-wholesaler-advice",
+        "leon-wholesale-sales",
+        "guadalajara-wholesale-sales",
+    ],
+)
 def test_a_strength_the_paper_does_not_grade_is_not_certain(key):
     row = Linkage.objects.get(case__slug="leon-guadalajara", key=key)
     assert row.strength == "weak" and row.confidence == Confidence.LIKELY
@@ -83,3 +99,24 @@ def test_a_strength_the_paper_does_not_grade_is_not_certain(key):
 def test_an_inferred_level_is_marked_likely():
     row = Institution.objects.get(case__slug="korea-chaebol-networks", key="hyupryukhoe")
     assert row.level == "national" and row.confidence == Confidence.LIKELY
+
+
+@pytest.mark.parametrize("key", ["leon-export-sales", "guadalajara-export-sales"])
+def test_a_trend_from_the_papers_general_judgement_is_not_certain(key):
+    row = Linkage.objects.get(case__slug="leon-guadalajara", key=key)
+    assert row.trend == "strengthening" and row.confidence == Confidence.LIKELY
+    assert "949-950" in row.note
+
+
+def test_ownership_the_paper_never_states_is_marked_a_reading():
+    firms = Firm.objects.filter(case__slug="korea-chaebol-networks", ownership="private")
+    institutions = Institution.objects.filter(
+        case__slug__in=["korea-chaebol-networks", "leon-guadalajara"],
+        key__in=["sungruckhoe", "gisvan", "hyupryukhoe", "leon-camara", "guadalajara-camara",
+                 "mexico-city-camara", "central-camara", "camara-trade-fairs"],
+    )  # fmt: skip
+    rows = [*firms, *institutions]
+    assert len(rows) == 13
+    for row in rows:
+        assert row.ownership == "private" and row.confidence == Confidence.LIKELY, row.key
+        assert "Ownership 'private'" in row.note, row.key
