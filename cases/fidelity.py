@@ -235,3 +235,96 @@ def qualifier_errors(*, value, qualifier: str, passage: str, value_text: str = "
         "qualifier": f"The passage says '{words[0]}' {value}; the figure is stored as exact. "
         "Set the qualifier, or store the paper's wording in value_text."
     }
+
+
+# The qualifier the paper's own wording carries, for a figure shown in those words: a figure
+# stored as "about -50%" but shown as "halved" says "about" wherever the qualifier is read (the
+# API, the engine's evidence), though the paper does not. Longer phrases first: "close to"
+# before "close", "less than" before "less".
+_WORDING_QUALIFIERS = [
+    (r"\b(?:about|approximately|around|roughly|some|in the order of|estimated)\b", "about"),
+    (r"\b(?:nearly|almost|close to)\b", "nearly"),
+    (r"\b(?:over|more than|above|in excess of|well over)\b", "over"),
+    (r"\b(?:less than|fewer than|under|below)\b", "under"),
+    (r"\b(?:up to|or less|at most)\b", "up_to"),
+]
+
+
+def value_text_qualifier_errors(*, qualifier: str, value_text: str) -> dict[str, str]:
+    """The stored qualifier must be the one the paper's wording (`value_text`) carries: none
+    ("halved", "three-quarters") for an exact figure, "close to" for nearly, and so on. Run
+    on certain figures only; an uncertain one explains its reading in its note."""
+    if not value_text:
+        return {}
+    text = normalise(value_text).lower()
+    carried = {name for pattern, name in _WORDING_QUALIFIERS if re.search(pattern, text)}
+    if (carried and qualifier in carried) or (not carried and qualifier == "exact"):
+        return {}
+    said = " or ".join(sorted(carried)) if carried else "exact (no qualifier)"
+    return {
+        "qualifier": f"The paper's wording '{value_text}' reads as {said}; the figure is "
+        f"stored as '{qualifier}'. Store the qualifier the wording carries, or mark the "
+        "figure likely and explain the reading in the note."
+    }
+
+
+# "1987-88" states 1988 as well as 1987.
+_ABBREVIATED_RANGE = r"\b{century}\d\d\s*[-–/]\s*{tail}\b"
+_DECADE_WORDS = ["", "", "twenties", "thirties", "forties", "fifties", "sixties", "seventies",
+                 "eighties", "nineties"]  # fmt: skip
+
+
+def _year_stated(year: int, text: str) -> bool:
+    digits = str(year)
+    if re.search(rf"(?<!\d){digits}(?!\d)", text) or re.search(rf"\b{digits}s\b", text):
+        return True  # "1986", "in 1993.10" (a footnote mark), "the 1970s" for its first year
+    pattern = _ABBREVIATED_RANGE.format(century=digits[:2], tail=digits[2:])
+    return re.search(pattern, text) is not None
+
+
+def _decade_named(year: int, text: str) -> bool:
+    """ "the late 1940s", "the Seventies": a phrase a year can only render, not quote."""
+    decade = year // 10 * 10
+    word = _DECADE_WORDS[decade % 100 // 10]
+    return bool(re.search(rf"\b{decade}s\b", text) or (word and word in text))
+
+
+def event_year_errors(*, year_from: int | None, year_to: int | None, passage: str,
+                      note: str = "", certain: bool = True) -> dict[str, str]:  # fmt: skip
+    """A dated event says what its passage says, as a figure does: a certain event's years are
+    printed in its passage ("1987-88" prints 1988). An event that is not certain may render a
+    decade its passage names ("the late 1940s" as 1947) or give its years in its note, with
+    how they were derived."""
+    texts = [normalise(passage).lower()] + ([] if certain else [normalise(note).lower()])
+    errors = {}
+    for field, year in (("year_from", year_from), ("year_to", year_to)):
+        if not year or any(_year_stated(year, text) for text in texts):
+            continue
+        if not certain and any(_decade_named(year, text) for text in texts):
+            continue
+        errors[field] = (
+            f"{year} is not in the passage. Widen the passage to the words that date the "
+            "event, or mark it likely and say in the note how the year renders them."
+        )
+    return errors
+
+
+# Words with which a note says that a stored value is the library's reading, not the paper's.
+_READING = re.compile(
+    r"\binferred\b|\bour (?:reading|choice|inference)\b|\bpresumabl|\b(?:is|are) ours\b"
+    r"|\bgeneral knowledge\b"
+)
+
+
+def reading_errors(*, confidence: str, note: str) -> dict[str, str]:
+    """A row whose note says a value is inferred ("level 'national' is inferred", "ownership
+    'private' is general knowledge") is not certain: the note and the confidence must agree."""
+    if confidence != "certain" or not note:
+        return {}
+    found = _READING.search(normalise(note).lower())
+    if not found:
+        return {}
+    return {
+        "confidence": f"The note says a value is a reading ('{found.group(0)}') but the row is "
+        "certain. Mark it likely (or ambiguous), or say in the note why it is certain."
+    }

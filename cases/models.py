@@ -100,6 +100,7 @@ class Cited(models.Model):
                     )
         if self.confidence != Confidence.CERTAIN and not self.note.strip():
             errors["note"] = "Say what is uncertain when the confidence is not 'certain'."
+        errors.update(fidelity.reading_errors(confidence=self.confidence, note=self.note))
         if errors:
             raise ValidationError(errors)
 
@@ -650,6 +651,19 @@ class HistoryEvent(CaseItem):
     def period(self) -> str:
         return f"{self.year_from}–{self.year_to}" if self.year_to else str(self.year_from)
 
+    def clean(self):
+        super().clean()
+        if self.passage:
+            errors = fidelity.event_year_errors(
+                year_from=self.year_from,
+                year_to=self.year_to,
+                passage=self.passage,
+                note=self.note,
+                certain=self.confidence == Confidence.CERTAIN,
+            )
+            if errors:
+                raise ValidationError(errors)
+
 
 class Figure(CaseItem):
     """Any number the paper gives: counts, shares, employment, exports, survey results."""
@@ -864,6 +878,12 @@ class Figure(CaseItem):
                     value_text=self.value_text,
                 )
             )
+            if certain:
+                errors.update(
+                    fidelity.value_text_qualifier_errors(
+                        qualifier=self.qualifier, value_text=self.value_text
+                    )
+                )
             if self.value_text:
                 # The paper's wording is shown in place of the digits, so it must be the
                 # paper's: in the passage, or (for a derived figure) in the note.

@@ -3,6 +3,7 @@
 The pure checks run without a database; the model tests show the checks are what the loader
 and the admin run (through `full_clean()`), so a bad row cannot be loaded."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from cases import fidelity
+from cases.loading import load_fixtures
 from cases.models import CaseStudy, Figure
 from cases.paper import load_paper
 
@@ -205,3 +207,196 @@ def test_full_clean_refuses_a_row_that_fails_a_fidelity_check(fields, field):
     with pytest.raises(ValidationError) as refused:
         _figure(**fields).full_clean()
     assert field in refused.value.message_dict
+
+
+# --- the qualifier the paper's wording carries (second audit, docs/audit-2.md) ----------------
+
+
+@pytest.mark.parametrize(
+    ("value_text", "qualifier"),
+    [
+        ("halved", "exact"),
+        ("three-quarters", "exact"),
+        ("close to half", "nearly"),
+        ("roughly one-third", "about"),
+        ("in the order of Rs. 20 billion", "about"),
+        ("less than 1 in 4", "under"),
+        ("a third or less", "up_to"),
+        ("", "about"),  # no wording stored: the digits and the qualifier are shown
+    ],
+)
+def test_a_qualifier_the_wording_carries_passes(value_text, qualifier):
+    assert fidelity.value_text_qualifier_errors(qualifier=qualifier, value_text=value_text) == {}
+
+
+@pytest.mark.parametrize(
+    ("value_text", "qualifier"),
+    [
+        ("halved", "about"),  # GSA's workforce, as stored before the second audit
+        ("half", "about"),  # the first audit's survey shares
+        ("close to half", "exact"),
+        ("less than one quarter", "nearly"),
+    ],
+)
+def test_a_qualifier_the_wording_does_not_carry_is_refused(value_text, qualifier):
+    errors = fidelity.value_text_qualifier_errors(qualifier=qualifier, value_text=value_text)
+    assert "qualifier" in errors and value_text in errors["qualifier"]
+
+
+# --- an event's years are in its passage ------------------------------------------------------
+
+TURNING_POINT = "The second turning point came some two decades later in 1987-88"
+
+
+def test_an_abbreviated_range_states_both_years():
+    assert fidelity.event_year_errors(year_from=1987, year_to=1988, passage=TURNING_POINT) == {}
+
+
+def test_a_year_outside_the_passage_is_refused_for_a_certain_event():
+    passage = "attempts were made by retailers to reduce costs by reducing inventory stocks"
+    errors = fidelity.event_year_errors(year_from=1987, year_to=1988, passage=passage)
+    assert set(errors) == {"year_from", "year_to"}
+
+
+def test_only_the_year_stated_passes_not_its_neighbour():
+    errors = fidelity.event_year_errors(year_from=1987, year_to=1989, passage=TURNING_POINT)
+    assert set(errors) == {"year_to"}
+
+
+def test_a_decade_rendered_as_years_must_be_marked_uncertain():
+    passage = "was during the 1970s the fastest growing city in India."
+    assert set(fidelity.event_year_errors(year_from=1970, year_to=1979, passage=passage)) == {
+        "year_to"
+    }
+    assert (
+        fidelity.event_year_errors(
+            year_from=1970, year_to=1979, passage=passage, note="1970-1979", certain=False
+        )
+        == {}
+    )
+    # the decade named is enough for an uncertain event, but not another decade
+    late_forties = "Most large public sector firms date back to the late 1940s"
+    assert (
+        fidelity.event_year_errors(
+            year_from=1947, year_to=None, passage=late_forties, certain=False
+        )
+        == {}
+    )
+    assert "year_from" in fidelity.event_year_errors(
+        year_from=1957, year_to=None, passage=late_forties, certain=False
+    )
+
+
+def test_a_computed_year_needs_the_note_to_give_it():
+    passage = "Six years later there were reportedly five knitting firms in the town."
+    refused = fidelity.event_year_errors(
+        year_from=1931, year_to=None, passage=passage, note="'six years' after 1925", certain=False
+    )
+    assert "year_from" in refused
+    assert (
+        fidelity.event_year_errors(
+            year_from=1931,
+            year_to=None,
+            passage=passage,
+            note="1931 is six years after 1925",
+            certain=False,
+        )
+        == {}
+    )
+
+
+# --- both checks as the loader runs them ------------------------------------------------------
+
+
+def _bundle(tmp_path, *objects):
+    case = {
+        "model": "cases.casestudy",
+        "fields": {
+            "slug": "new-case", "position": 6, "title": "A new case", "short_title": "New case",
+            "country": "Brazil", "world_region": "Latin America", "sector": "Shoes",
+            "kind": "cluster", "summary": "For testing the loader.", "studies": "Schmitz 1995b",
+            "line_from": 288, "line_to": 288, "passage": TURNING_POINT, "citation": "",
+            "confidence": "certain", "note": "",
+        },
+    }  # fmt: skip
+    path = tmp_path / "bundle.json"
+    path.write_text(json.dumps([case, *objects]), encoding="utf-8")
+    return path
+
+
+def _event(**fields):
+    values = {
+        "case": ["new-case"], "key": "second-turning-point", "cluster": None,
+        "kind": "turning_point", "year_from": 1987, "year_to": 1988,
+        "title": "Second turning point", "description": "The Chinese shock.",
+        "line_from": 288, "line_to": 288, "passage": TURNING_POINT, "citation": "",
+        "confidence": "certain", "note": "",
+    }  # fmt: skip
+    values.update(fields)
+    return {"model": "cases.historyevent", "fields": values}
+
+
+def _workforce(**fields):
+    values = {
+        "case": ["new-case"], "key": "workforce", "cluster": None, "scope": "cluster",
+        "metric": "growth", "label": "Change in GSA's workforce", "value": "-50",
+        "unit": "percent", "qualifier": "exact", "value_text": "halved", "year": 1992,
+        "year_to": 1994, "line_from": 2085, "line_to": 2086,
+        "passage": "Between 1992 and 1994 … the workforce has been halved, productivity has "
+        "been raised by 40%",
+        "citation": "", "confidence": "certain", "note": "",
+    }  # fmt: skip
+    values.update(fields)
+    return {"model": "cases.figure", "fields": values}
+
+
+@pytest.mark.django_db
+def test_the_loader_accepts_the_rows_as_corrected(tmp_path):
+    report = load_fixtures([_bundle(tmp_path, _event(), _workforce())], dry_run=True)
+    assert report.errors == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("row", "field"),
+    [
+        # discovery-inventory-costs before the second audit: its years were two lines earlier
+        (_event(line_from=290, line_to=292, passage="the other the “Discovery of Inventory Costs”"),
+         "year_from"),
+        (_event(year_to=1989), "year_to"),
+        (_workforce(qualifier="about"), "qualifier"),
+    ],
+)  # fmt: skip
+def test_the_loader_refuses_a_row_that_fails_the_second_audits_checks(tmp_path, row, field):
+    report = load_fixtures([_bundle(tmp_path, row)], dry_run=True)
+    assert [error.label.split()[0] for error in report.errors] == [row["model"]]
+    assert field in report.errors[0].message
+
+
+# --- a note that calls a value a reading, on a certain row ------------------------------------
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Level 'national' is inferred: they are chaebol-wide, not local.",  # the Hyupryukhoe
+        "Ownership 'private' is general knowledge of the chaebols, not stated in the paper.",
+        "Basis not stated: presumably the owners of sewing units.",
+        "The start year 1925 is ours.",
+    ],
+)
+def test_a_certain_row_whose_note_calls_a_value_a_reading_is_refused(note):
+    assert "confidence" in fidelity.reading_errors(confidence="certain", note=note)
+    assert fidelity.reading_errors(confidence="likely", note=note) == {}
+
+
+def test_a_certain_row_with_a_factual_note_passes():
+    note = "Spelled 'Hyuprykhoe' in the text (line 2047) and 'Hyupryukhoe' in footnote 16."
+    assert fidelity.reading_errors(confidence="certain", note=note) == {}
+
+
+@pytest.mark.django_db
+def test_the_loader_refuses_a_certain_row_whose_note_calls_it_a_reading(tmp_path):
+    row = _event(note="The years are inferred from the decade.")
+    report = load_fixtures([_bundle(tmp_path, row)], dry_run=True)
+    assert len(report.errors) == 1 and "confidence" in report.errors[0].message
