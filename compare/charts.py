@@ -321,7 +321,8 @@ def size_structure(sizes: pd.DataFrame) -> go.Figure:
         # Each class row holds one bar per measure, each tall enough for its value label.
         height=160 + sum(heights) * (20 + 26 * measures),
         legend=LEGEND_BELOW,
-        margin={"l": 10, "r": 60, "t": 120, "b": 20},
+        # t: the two-line title and its caveat wrap to four lines on a phone.
+        margin={"l": 10, "r": 60, "t": 170, "b": 20},
         title=_title("Firm size structure, in each case's own size classes"),
     )
     return figure
@@ -526,7 +527,9 @@ def institution_types(types: pd.DataFrame) -> go.Figure:
         xaxis={"title": "institutions named", "dtick": 1, "automargin": True},
         yaxis={"autorange": "reversed", "automargin": True},
         legend={**LEGEND_BELOW, "title": {"text": "ownership"}},
-        margin={"l": 10, "r": 40, "t": 40, "b": 40},  # r: the axis title's overhang
+        # l: plotly's automargin does not measure the outer (subject) level of a two-level
+        # axis, so it gets room of its own; r: the axis title's overhang.
+        margin={"l": 110, "r": 40, "t": 40, "b": 40},
         title={"text": "Institutions by type and ownership", "font": {"size": 14}},
     )
     return figure

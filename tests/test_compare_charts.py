@@ -124,12 +124,13 @@ def test_firms_and_employment_stack_clusters_and_mark_what_is_not_given():
     )
     figure = firms_and_employment(frame)
     leon = [t for t in figure.data if t.name == "Leon"]
-    assert [list(t.y) for t in leon] == [[2700.0], [70000.0]]  # one per panel
+    # Horizontal rows, one per subject: the values run along x, one panel per measure.
+    assert [list(t.x) for t in leon] == [[2700.0], [70000.0]]
     assert leon[0].xaxis != leon[1].xaxis
     guadalajara = next(t for t in figure.data if t.name == "Guadalajara")
-    assert list(guadalajara.y) == [1100.0] and "lines 655-656" in guadalajara.hovertext[0]
+    assert list(guadalajara.x) == [1100.0] and "lines 655-656" in guadalajara.hovertext[0]
     missing = [t for t in figure.data if t.name.startswith("Not given")]
-    assert [list(t.x) for t in missing] == [["Bangalore"], ["Bangalore"]]
+    assert [list(t.y) for t in missing] == [["Bangalore"], ["Bangalore"]]
     assert figure.layout.barmode == "stack"
 
 
