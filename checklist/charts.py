@@ -21,6 +21,10 @@ CASE_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf"
 OTHER_COLOURS = ["#000000", "#8c564b", "#7f7f7f", "#bcbd22", "#393b79", "#637939"]
 
 
+# The share of the radar's plotting area left under the circle for the bottom point's label.
+RADAR_LABEL_ROOM = 0.1
+
+
 def subject_colours(library: Sequence[str], others: Sequence[str] = ()) -> dict[str, str]:
     """Colour by subject name. library: every library case's name, in library order (all of
     them, not just those shown); others: the assessments shown, in order."""
@@ -85,6 +89,9 @@ def checklist_radar(
                     "tickfont": {"size": 10},
                 },
                 "angularaxis": {"rotation": 90, "direction": "clockwise"},
+                # Point 5's label hangs below the circle: the bottom of the plotting area is
+                # kept free for it, so the legend under the chart never covers it.
+                "domain": {"y": [RADAR_LABEL_ROOM, 1]},
             },
             "legend": LEGEND_BELOW,
             # Room beside the circle for the longest point label ("7. Level field").

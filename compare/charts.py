@@ -17,6 +17,9 @@ from .table import OFFICER
 # Subject names on an axis are wrapped at this many characters ("Leon & Guadalajara shoes"
 # on two lines), so neighbouring names never run into each other, on a laptop or a phone.
 NAME_WIDTH = 14
+# Institution kinds ("Research association or university") wrap onto two lines, which leaves
+# a phone's plot room beside them; their rows are spaced for two lines.
+KIND_WIDTH = 20
 
 
 def _texts(values) -> list[str]:
@@ -507,7 +510,7 @@ def institution_types(types: pd.DataFrame) -> go.Figure:
     for ownership, rows in types.groupby("ownership", sort=False):
         figure.add_trace(
             go.Bar(
-                y=[_wrapped(rows["subject"]), _texts(rows["kind"])],
+                y=[_wrapped(rows["subject"]), _wrapped(rows["kind"], KIND_WIDTH)],
                 x=rows["institutions"].tolist(),
                 orientation="h",
                 name=chart_text(ownership),
@@ -523,12 +526,13 @@ def institution_types(types: pd.DataFrame) -> go.Figure:
         )  # fmt: skip
     figure.update_layout(
         barmode="stack",
-        height=180 + 28 * types[["subject", "kind"]].drop_duplicates().shape[0],
+        height=180 + 34 * types[["subject", "kind"]].drop_duplicates().shape[0],
         xaxis={"title": "institutions named", "dtick": 1, "automargin": True},
         yaxis={"autorange": "reversed", "automargin": True},
         legend={**LEGEND_BELOW, "title": {"text": "ownership"}},
         # l: plotly's automargin does not measure the outer (subject) level of a two-level
-        # axis, so it gets room of its own; r: the axis title's overhang.
+        # axis, so it gets room of its own (charts.js widens it if the drawn names need more);
+        # r: the axis title's overhang.
         margin={"l": 110, "r": 40, "t": 40, "b": 40},
         title={"text": "Institutions by type and ownership", "font": {"size": 14}},
     )

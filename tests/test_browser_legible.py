@@ -76,16 +76,6 @@ def _problems(page, url: str) -> list[str]:
     return found
 
 
-# Problems this test still finds, left open in issue 10 (see its note): each is named exactly,
-# so any other clipped or overlapping label fails the test, and so does one of these once fixed.
-STILL_OPEN = {
-    'at 1280 px: radar: "5. Services" overlaps "Leon & Guadalajara shoes"',
-    'at 1280 px: radar: "5. Services" overlaps "Bangalore high-tech networks"',
-    'at 1280 px: radar: "5. Services" overlaps "Korean chaebol networks"',
-    'at 390 px: chart-institution-types: "Korean chaebolnetworks" clipped by its chart\'s edge',
-}
-
-
 def test_every_chart_label_is_whole_and_apart_at_laptop_and_phone_widths(
     library, live_server, page
 ):
@@ -98,7 +88,4 @@ def test_every_chart_label_is_whole_and_apart_at_laptop_and_phone_widths(
     problems = []
     for path in paths:
         problems += _problems(page, f"{live_server.url}{path}")
-    open_ones = [p for p in problems if any(known in p for known in STILL_OPEN)]
-    assert [p for p in problems if p not in open_ones] == [], "\n".join(problems)
-    # A fix that lands must take its entry out of STILL_OPEN, so the list only shrinks.
-    assert {known for known in STILL_OPEN if any(known in p for p in open_ones)} == STILL_OPEN
+    assert problems == [], "\n".join(problems)

@@ -7,6 +7,8 @@
  * - A figure may carry `layout.meta.narrow`: layout changes (Plotly.relayout keys) for a
  *   phone-width box, e.g. a taller map or fewer ticks. They apply below NARROW px and are undone
  *   above it, each time the width changes.
+ * - The outer names of a two-level axis get the left margin they need (Plotly measures only
+ *   the inner level).
  * - Map labels (annotations named "node-label", see cases/charts.py) are measured once drawn and
  *   each moved to the free spot among eight around its node, nearer spots first, so no label
  *   covers another, a node, the title or the legend, or runs off the chart. */
@@ -135,6 +137,21 @@
     return window.Plotly.relayout(chart, update);
   }
 
+  // Plotly's automargin measures only the inner level of a two-level axis (institution kinds),
+  // not the outer one (the subjects beside them), so on a narrow screen a subject's name can
+  // run off the chart's left edge: the left margin grows by what the drawn names overhang.
+  function roomForOuterNames(chart) {
+    const origin = chart.getBoundingClientRect();
+    let overhang = 0;
+    chart.querySelectorAll(".ytick2 text").forEach((text) => {
+      const box = text.getBoundingClientRect();
+      if (box.width) overhang = Math.max(overhang, GAP - (box.left - origin.left));
+    });
+    if (overhang <= 0) return Promise.resolve();
+    const left = chart._fullLayout._size.l + Math.ceil(overhang);
+    return window.Plotly.relayout(chart, { "margin.l": left });
+  }
+
   function draw(chart) {
     const source = document.getElementById(chart.dataset.figure);
     if (!source || !window.Plotly) return;
@@ -159,6 +176,7 @@
   function fit(chart) {
     chart._clusterdxWidth = chart.clientWidth;
     return window.Plotly.relayout(chart, widthChanges(chart))
+      .then(() => roomForOuterNames(chart))
       .then(() => placeLabels(chart))
       .then(() => {
         chart.dataset.drawnWidth = String(chart.clientWidth); // read by the browser tests
