@@ -13,24 +13,42 @@ from . import criteria
 LEGEND_BELOW = {"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0}
 
 
-# The one colour map of the subjects (clusters) every chart draws. A library case takes its
-# colour from its place in the library, whichever cases a page shows, so Tiruppur is the same
-# green on its scorecard, on an assessment's radar and in every comparison chart; assessments
-# take theirs, in the order shown, from a second set no case uses.
-CASE_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#e377c2"]
-OTHER_COLOURS = ["#000000", "#8c564b", "#7f7f7f", "#bcbd22", "#393b79", "#637939"]
-
-
 # The share of the radar's plotting area left under the circle for the bottom point's label.
 RADAR_LABEL_ROOM = 0.1
 
 
-def subject_colours(library: Sequence[str], others: Sequence[str] = ()) -> dict[str, str]:
+# The one colour map of the subjects (clusters) every chart draws. A library case takes its
+# colour from its place in the library, whichever cases a page shows, so Tiruppur is the same
+# green on its scorecard, on an assessment's radar and in every comparison chart; assessments
+# take theirs from a second set no case uses, chosen by the assessment's id, so an assessment
+# too keeps its colour from its scorecard to any comparison (unless another shown took it).
+CASE_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#e377c2"]
+OTHER_COLOURS = ["#000000", "#8c564b", "#7f7f7f", "#bcbd22", "#393b79", "#637939"]
+
+
+def subject_colours(
+    library: Sequence[str], others: Mapping[str, int] | Sequence[str] = ()
+) -> dict[str, str]:
     """Colour by subject name. library: every library case's name, in library order (all of
-    them, not just those shown); others: the assessments shown, in order."""
+    them, not just those shown); others: the assessments shown, by name, each with its id
+    (a mapping) or numbered in order (a sequence). An assessment gets the colour its id picks,
+    or the next one free when an assessment before it on the page has that one; only when
+    more assessments are shown than there are colours do two share one."""
     colours = {name: CASE_COLOURS[i % len(CASE_COLOURS)] for i, name in enumerate(library)}
-    for i, name in enumerate(n for n in others if n not in colours):
-        colours[name] = OTHER_COLOURS[i % len(OTHER_COLOURS)]
+    numbered = (
+        others.items()
+        if isinstance(others, Mapping)
+        else ((name, number) for number, name in enumerate(others))
+    )
+    taken: set[str] = set()
+    for name, number in numbered:
+        if name in colours:
+            continue
+        turns = [OTHER_COLOURS[(number + step) % len(OTHER_COLOURS)]
+                 for step in range(len(OTHER_COLOURS))]  # fmt: skip
+        colour = next((c for c in turns if c not in taken), turns[0])
+        colours[name] = colour
+        taken.add(colour)
     return colours
 
 

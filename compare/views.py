@@ -148,7 +148,7 @@ def _subjects(data, user) -> list[Subject]:
 def _colours(subjects: list[Subject]) -> dict[str, str]:
     """Each subject's colour: a case keeps its library colour whichever cases are chosen."""
     library = list(CaseStudy.objects.values_list("short_title", flat=True))  # library order
-    return subject_colours(library, [s.name for s in subjects if s.case is None])
+    return subject_colours(library, {s.name: s.assessment.pk for s in subjects if s.case is None})
 
 
 @require_GET

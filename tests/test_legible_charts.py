@@ -4,13 +4,16 @@ import io
 
 import pandas as pd
 import pytest
+from django.contrib.auth.models import User
 from django.urls import reverse
 
 from cases.charts import NODE_LABEL, cluster_map, distinct_labels, tie_path, wrap_label
-from checklist.charts import checklist_radar, subject_colours
+from checklist.charts import OTHER_COLOURS, checklist_radar, subject_colours
 from compare.charts import _hatched, exports_over_time, point_bars
 from compare.table import OFFICER
 from compare.views import linked_note
+from tests.figures import page_figure
+from tests.test_compare import compare_url, make_assessment
 
 LIBRARY = ["Sinos Valley shoes", "Leon & Guadalajara shoes", "Tiruppur knitwear"]
 
@@ -77,6 +80,34 @@ def test_a_case_keeps_its_colour_whichever_subjects_are_shown():
     with_assessment = subject_colours(LIBRARY, ["My cluster (2026)"])
     assert alone["Tiruppur knitwear"] == with_assessment["Tiruppur knitwear"]
     assert with_assessment["My cluster (2026)"] not in alone.values()
+
+
+def test_an_assessment_keeps_the_colour_its_id_picks_unless_one_shown_before_has_it():
+    slots = len(OTHER_COLOURS)
+    alone = subject_colours(LIBRARY, {"Mine": 3})
+    after_another = subject_colours(LIBRARY, {"Theirs": 1, "Mine": 3})
+    assert alone["Mine"] == after_another["Mine"] == OTHER_COLOURS[3]
+    clash = subject_colours(LIBRARY, {"Theirs": 3, "Mine": 3 + slots})
+    assert clash["Mine"] == OTHER_COLOURS[4]  # the next free one, never the same as Theirs
+    crowd = subject_colours([], {f"A{n}": n for n in range(slots + 1)})
+    assert set(list(crowd.values())[:slots]) == set(OTHER_COLOURS)  # all used before any twice
+
+
+@pytest.mark.django_db
+def test_an_assessment_has_one_colour_on_its_scorecard_and_on_a_comparison(client):
+    owner = User.objects.create_user("olga", password="x")
+    client.force_login(owner)
+    first, mine = make_assessment(owner, name="First"), make_assessment(owner, name="Mine")
+
+    def colour_in(url, div, name):
+        figure = page_figure(client.get(url).content.decode("utf-8-sig"), div)
+        return next(t["line"]["color"] for t in figure["data"] if t["name"] == name)
+
+    on_scorecard = colour_in(reverse("checklist:scorecard", args=[mine.pk]), "radar", "Mine")
+    # Shown second, after another assessment (and named with its year), it keeps its colour.
+    compared = compare_url("tiruppur", assessments=[first.pk, mine.pk])
+    on_compare = colour_in(compared, "chart-radar", "Mine (1995)")
+    assert on_scorecard == on_compare
 
 
 def test_every_chart_draws_a_subject_in_its_one_colour():
