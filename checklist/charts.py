@@ -5,12 +5,20 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from clusterdx.html import chart_text
+from cases.charts import wrap_label
 
 from . import criteria
 
 # A horizontal legend under the whole figure, below any axis labels, so it never covers them.
 LEGEND_BELOW = {"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0}
+# A legend entry's name wraps at this many characters: a long assessment name still fits a
+# phone's width beside its swatch.
+LEGEND_NAME_WIDTH = 40
+
+
+def legend_name(name) -> str:
+    """A subject's name as a legend entry: chart text, wrapped onto lines (cases.charts)."""
+    return wrap_label(name, LEGEND_NAME_WIDTH)
 
 
 # The share of the radar's plotting area left under the circle for the bottom point's label.
@@ -81,7 +89,7 @@ def checklist_radar(
                 "type": "scatterpolar",
                 "r": [*values, values[0]],
                 "theta": [*labels, labels[0]],
-                "name": chart_text(cluster),
+                "name": legend_name(cluster),
                 "customdata": [p.title for p in criteria.POINTS] + [criteria.POINTS[0].title],
                 "hovertemplate": "%{customdata}: %{r}<extra>%{fullData.name}</extra>",
                 "connectgaps": False,

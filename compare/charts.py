@@ -9,7 +9,7 @@ from plotly.subplots import make_subplots
 
 from cases.charts import wrap_label
 from checklist import criteria
-from checklist.charts import LEGEND_BELOW, colours_for
+from checklist.charts import LEGEND_BELOW, colours_for, legend_name
 from clusterdx.html import chart_text
 
 from .table import OFFICER
@@ -47,7 +47,7 @@ def point_bars(scores: pd.DataFrame, colours=None) -> go.Figure:
                 "type": "bar",
                 "x": labels,
                 "y": [None if pd.isna(v) else float(v) for v in values],
-                "name": chart_text(cluster),
+                "name": legend_name(cluster),
                 "marker": {"color": colour[cluster]},
             }
         )
@@ -367,6 +367,9 @@ def firms_and_employment(firms: pd.DataFrame) -> go.Figure:
     measures = ["Producing firms", "Employment"]
     figure = make_subplots(rows=2, cols=1, subplot_titles=measures, vertical_spacing=0.16)
     subjects = list(dict.fromkeys(_wrapped(firms["subject"])))
+    # Rows are evenly spaced, so every row gets the room the name with most lines needs.
+    lines = max((name.count("<br>") + 1 for name in subjects), default=1)
+    pitch = max(44, 15 * lines + 14)
     parts = list(dict.fromkeys(firms.loc[firms["value"].notna(), "part"]))
     colours = dict(zip(parts, itertools.cycle(PALETTE), strict=False))
     for row, measure in enumerate(measures, start=1):
@@ -409,7 +412,7 @@ def firms_and_employment(firms: pd.DataFrame) -> go.Figure:
         figure.update_xaxes(automargin=True, row=row, col=1)
     figure.update_layout(
         barmode="stack",
-        height=260 + 2 * 44 * len(subjects),
+        height=260 + 2 * pitch * len(subjects),
         legend=LEGEND_BELOW,
         margin={"l": 10, "r": 20, "t": 120, "b": 20},
         title=_title("Producing firms and employment"),
@@ -468,7 +471,7 @@ def exports_over_time(exports: pd.DataFrame, colours=None) -> go.Figure:
                         "color": colour[subject],
                         "symbol": ["circle-open" if doubted(n) else "circle" for n in rows["note"]],
                     },
-                    name=wrap_label(f"{subject}: {rows['label'].iloc[0]}{where}", 40),
+                    name=legend_name(f"{subject}: {rows['label'].iloc[0]}{where}"),
                     hovertext=_hover(
                         rows,
                         lambda r: (

@@ -10,7 +10,17 @@ antialiasing. One load per page keeps the test short: parsing plotly.js costs ~2
 from urllib.parse import urlencode
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import call_command
+
+from checklist.models import (
+    STEPS,
+    Assessment,
+    AssessmentGroup,
+    AssessmentInstitution,
+    AssessmentTie,
+)
+from checklist.services import submit_assessment
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -87,5 +97,61 @@ def test_every_chart_label_is_whole_and_apart_at_laptop_and_phone_widths(
     ]
     problems = []
     for path in paths:
+        problems += _problems(page, f"{live_server.url}{path}")
+    assert problems == [], "\n".join(problems)
+
+
+@pytest.fixture
+def crowded_assessment(library):
+    """An officer's assessment with long names, a tie between producers themselves (a loop),
+    two ties between the same groups and many institutions: its map and radar are crowded."""
+    officer = User.objects.create_user("olga", password="x")
+    assessment = Assessment.objects.create(
+        owner=officer, name="Agra and Kanpur leather footwear and components cluster",
+        country="India", sector="Shoes", evidence_year=1995, steps_done=list(STEPS),
+    )  # fmt: skip
+    for role, name in [
+        ("producer", "Small workshop shoe producers of the old city"),
+        ("supplier", "Leather and sole suppliers"),
+        ("buyer", "Export houses and domestic wholesale buyers"),
+        ("stage_unit", "Home-based upper stitchers"),
+    ]:
+        AssessmentGroup.objects.create(assessment=assessment, role=role, name=name)
+    for name in [
+        "Central Footwear Training Institute",
+        "Council for Leather Exports",
+        "Agra Shoe Manufacturers' Association",
+        "Footwear Design and Development",
+    ]:
+        AssessmentInstitution.objects.create(
+            assessment=assessment, kind="trade_association", name=name
+        )
+    for source, target, nature in [
+        ("producer", "producer", "subcontracting"),
+        ("producer", "stage_unit", "job_working"),
+        ("producer", "stage_unit", "subcontracting"),
+        ("supplier", "producer", "supply"),
+        ("producer", "buyer", "sales"),
+    ]:
+        AssessmentTie.objects.create(
+            assessment=assessment, direction="backward", nature=nature, from_role=source,
+            to_role=target, strength="moderate",
+        )  # fmt: skip
+    submit_assessment(assessment=assessment)
+    return assessment
+
+
+def test_an_officers_crowded_map_and_comparison_read_cleanly_too(
+    crowded_assessment, live_server, page, client
+):
+    client.force_login(crowded_assessment.owner)  # the page's browser gets the same session
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    comparison = "/compare/?" + urlencode(
+        [*[("case", slug) for slug in SLUGS], ("assessment", crowded_assessment.pk)]
+    )
+    problems = []
+    for path in [f"/assess/{crowded_assessment.pk}/", comparison]:
         problems += _problems(page, f"{live_server.url}{path}")
     assert problems == [], "\n".join(problems)

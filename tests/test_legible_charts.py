@@ -8,8 +8,8 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 
 from cases.charts import NODE_LABEL, cluster_map, distinct_labels, tie_path, wrap_label
-from checklist.charts import OTHER_COLOURS, checklist_radar, subject_colours
-from compare.charts import _hatched, exports_over_time, point_bars
+from checklist.charts import LEGEND_NAME_WIDTH, OTHER_COLOURS, checklist_radar, subject_colours
+from compare.charts import _hatched, exports_over_time, firms_and_employment, point_bars
 from compare.table import OFFICER
 from compare.views import linked_note
 from tests.figures import page_figure
@@ -67,6 +67,29 @@ def test_a_tie_between_groups_of_one_kind_is_a_visible_loop_and_repeat_ties_part
     assert len(hovers) == 3 and len(set(hovers)) == 3  # each tie its own hover point
     labels = [a for a in figure.layout.annotations if a.name == NODE_LABEL]
     assert [a.text for a in labels] == ["Producers", "Buyers"]
+
+
+LONG_NAME = "Agra and Kanpur leather footwear and components cluster (1995)"
+
+
+def test_a_long_subject_name_wraps_in_the_legend_and_gets_a_taller_firms_row():
+    scores = pd.DataFrame([{"cluster": LONG_NAME, "point": n, "score": 50.0} for n in range(1, 9)])
+    for figure in (checklist_radar(scores), point_bars(scores)):
+        lines = figure.data[0].name.split("<br>")
+        assert len(lines) == 2 and " ".join(lines) == LONG_NAME  # 40 characters a line at most
+        assert all(len(line) <= LEGEND_NAME_WIDTH for line in lines)
+
+    def firms(*subjects):
+        return pd.DataFrame(
+            [{"subject": s, "measure": "Producing firms", "part": "", "label": "firms",
+              "value": 10.0, "shown": "10", "paper_lines": "1", "citation": "", "note": ""}
+             for s in subjects]
+        )  # fmt: skip
+
+    short = firms_and_employment(firms("Sinos Valley shoes", "Tiruppur knitwear"))
+    long = firms_and_employment(firms("Sinos Valley shoes", LONG_NAME))
+    # Five lines of a 14-character wrap need more than the 44 px a row of two-line names gets.
+    assert long.layout.height - 260 >= 2 * 2 * (15 * 5 + 14) > short.layout.height - 260
 
 
 def test_tie_path_loops_back_to_its_node():
