@@ -4,8 +4,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from clusterdx.html import chart_text
-
-from . import criteria
+from engine import criteria
 
 
 def checklist_radar(scores: pd.DataFrame, highlight: str | None = None) -> go.Figure:

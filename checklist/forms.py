@@ -8,7 +8,8 @@ from decimal import Decimal
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
-from . import criteria
+from engine import criteria
+
 from .models import (
     DIRECT_QUESTIONS,
     Assessment,

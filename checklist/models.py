@@ -92,7 +92,7 @@ class Assessment(models.Model):
     large_firms = models.TextField(blank=True)
 
     # Direct questions for indicators the lists alone cannot settle: blank = "don't know", so a
-    # list without such a row does not turn into a "no" (see checklist.criteria.DIRECT_QUESTIONS).
+    # list without such a row does not turn into a "no" (see engine.criteria.DIRECT_YES_VALUE).
     group_support = models.CharField(max_length=3, choices=YES_NO, blank=True)
     buyer_know_how = models.CharField(max_length=3, choices=YES_NO, blank=True)
     supplier_upgrading = models.CharField(max_length=3, choices=YES_NO, blank=True)

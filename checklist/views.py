@@ -12,8 +12,19 @@ from cases.models import ActorGroup, CaseStudy
 from cases.views import is_case_slug
 from clusterdx.downloads import CSV_TYPE, to_csv, to_xlsx
 from clusterdx.html import chart
+from engine import criteria
+from engine.scoring import score
+from engine.similarity import (
+    FEATURES,
+    MIN_COMPARED,
+    NEAR_TIE_GAP,
+    SHOWN,
+    ScoredProfile,
+    resemblances,
+)
 
-from . import criteria
+from .adapters import assessment_scorecard as assessment_scorecard_of
+from .adapters import build_assessment_profile, case_scorecard, scored_case
 from .charts import checklist_radar
 from .exports import answers_frame, scorecard_frame, workbook_frames
 from .forms import (
@@ -28,28 +39,16 @@ from .forms import (
     step_fingerprint,
 )
 from .history import answer_changes, compare_scorecards
-from .library import case_scorecard, scored_case
 from .models import OFFICERS, STEPS, Assessment
 from .payloads import scorecard_payload
-from .scoring import score
 from .services import (
     StaleRevision,
-    build_assessment_profile,
     create_assessment,
     delete_draft,
     lineage,
     reassess,
     save_step,
     submit_assessment,
-)
-from .services import assessment_scorecard as assessment_scorecard_of
-from .similarity import (
-    FEATURES,
-    MIN_COMPARED,
-    NEAR_TIE_GAP,
-    SHOWN,
-    ScoredProfile,
-    resemblances,
 )
 
 

@@ -7,8 +7,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from checklist import criteria
 from clusterdx.html import chart_text
+from engine import criteria
 
 
 def _texts(values) -> list[str]:

@@ -185,8 +185,8 @@ def test_moving_a_weight_reranks_the_cases_and_a_png_button_saves_a_chart(
     equal = ranking.all_inner_texts()
 
     # The script's rule is compare/ranking.py's, down to rounding exact ties to even.
-    from checklist.scoring import PointScore, Scorecard
-    from compare.ranking import weighted_overall
+    from engine.ranking import weighted_overall
+    from engine.scoring import PointScore, Scorecard
 
     examples = [
         ([50.0, 50.5, None, None, None, None, None, None], [1] * 8),  # 50.25 -> 50.2

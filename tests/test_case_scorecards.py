@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from cases.models import CaseStudy
-from checklist import criteria
-from checklist.library import build_profile, case_scorecard
+from checklist.adapters import build_profile, case_scorecard
+from engine import criteria
 from tests.figures import page_figure
 
 pytestmark = pytest.mark.django_db
@@ -161,7 +161,7 @@ def test_docs_scoring_table_is_what_the_engine_computes(cards):
 
     from django.conf import settings
 
-    from checklist.report import case_scores_markdown
+    from engine.report import case_scores_markdown
 
     doc = (Path(settings.BASE_DIR) / "docs" / "scoring.md").read_text()
     start = doc.index("<!-- case-scores:start -->\n") + len("<!-- case-scores:start -->\n")

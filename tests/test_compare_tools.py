@@ -11,11 +11,11 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
-from checklist import criteria
 from checklist.models import OFFICERS, Assessment
-from checklist.scoring import PointScore, Scorecard
 from compare.forms import PICKER_SIZE
-from compare.ranking import EQUAL, parse_weights, ranking, weighted_overall
+from engine import criteria
+from engine.ranking import EQUAL, parse_weights, ranking, weighted_overall
+from engine.scoring import PointScore, Scorecard
 
 ALL = ["sinos-valley", "leon-guadalajara", "tiruppur", "bangalore", "korea-chaebol-networks"]
 POINT_5_x3 = (1.0, 1.0, 1.0, 1.0, 3.0, 1.0, 1.0, 1.0)
@@ -34,7 +34,7 @@ def card(*scores) -> Scorecard:
 
 
 def by_hand(card: Scorecard, weights) -> float | None:
-    """The weighted mean of the rated points, written out independently of compare.ranking."""
+    """The weighted mean of the rated points, written out independently of engine.ranking."""
     pairs = [
         (w, p.rated_score)
         for w, p in zip(weights, card.points, strict=True)
@@ -109,7 +109,7 @@ def test_bad_weights_are_refused_with_a_message(values, message):
 def cases(db):
     """(name, scorecard) of the five cases, in the paper's order, as the compare page has them."""
     from cases.models import CaseStudy
-    from checklist.library import case_scorecard
+    from checklist.adapters import case_scorecard
 
     found = {c.slug: c for c in CaseStudy.objects.for_comparison()}
     return {slug: (found[slug].short_title, case_scorecard(found[slug])) for slug in ALL}

@@ -10,10 +10,10 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from checklist import criteria
 from checklist.forms import STEP_FORMS
 from checklist.management.commands.score_validation import run_validation
 from checklist.models import Assessment
+from engine import criteria
 
 FOLDER = Path(settings.BASE_DIR) / "validation"
 FILES = sorted(FOLDER.glob("*.json"))

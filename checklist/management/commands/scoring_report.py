@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
 
 from cases.models import CaseStudy
-from checklist.library import case_scorecard
-from checklist.report import case_scores_markdown
+from checklist.adapters import case_scorecard
+from engine.report import case_scores_markdown
 
 
 class Command(BaseCommand):

@@ -1,17 +1,22 @@
-"""Build the scoring engine's profile of a library case from its stored, cited data.
+"""The two adapters from stored data to the engine's profile: a library case (its cited rows)
+and an officer's assessment (its answers). Everything else about scoring is in `engine`,
+which knows nothing of Django; this is the one module that reads models for it.
 
-The case's scorecard is computed from this profile by the same engine that scores an
-officer's assessment; nothing here is a score. Each datum carries its source row and lines.
-Reads a case fetched with `CaseStudy.objects.with_library()` (no further queries).
+A library case is read as fetched with `CaseStudy.objects.with_library()` (no further
+queries). Each datum carries its source (row and lines, or the answer it came from).
 """
 
 from __future__ import annotations
 
 from cases.models import CaseStudy, Cited, Figure, PolicySetting
+from engine import criteria
+from engine.profile import Body, ClusterProfile, Fact, Group, MarketBasis, Source, Tie
+from engine.scoring import Scorecard, score
+from engine.similarity import ScoredProfile
 
-from .profile import Body, ClusterProfile, Fact, Group, MarketBasis, Source, Tie
-from .scoring import Scorecard, score
-from .similarity import ScoredProfile
+from .models import DIRECT_QUESTIONS, Assessment
+
+# Library cases ---------------------------------------------------------------------------------
 
 
 def _source(label: str, row: Cited) -> Source:
@@ -158,3 +163,134 @@ def scored_case(case: CaseStudy) -> ScoredProfile:
     """A library case's profile with its scorecard, as resemblance compares them."""
     profile = build_profile(case)
     return ScoredProfile(profile, score(profile))
+
+
+# Assessments ----------------------------------------------------------------------------------
+
+YES_NO = {"yes": True, "no": False}
+
+
+def _answer(step: str, question: str) -> Source:
+    return Source(f"Answer ({step}): {question}")
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def build_assessment_profile(assessment: Assessment) -> ClusterProfile:
+    """The engine's view of an assessment. A step not yet saved is unknown, not empty."""
+    done = set(assessment.steps_done)
+    groups = ties = bodies = None
+    if "firms" in done:
+        groups = tuple(
+            Group(g.role, g.name, _answer("firms", f"{g.get_role_display()}: {g.name}"), g.count)
+            for g in assessment.groups.all()
+        )
+        # The large firms named in the free-text box are large firms too (indicator 6a).
+        groups += tuple(
+            Group("lead_firm", name, _answer("firms", f"large firm: {name}"))
+            for name in _lines(assessment.large_firms)
+        )
+    if "markets" in done and groups is not None:
+        # So are the buyers named in Markets (indicator 4b), whether or not a group lists them.
+        # (Only once the firms are answered: buyers alone would make every group measure
+        # "known" and zero.)
+        groups += tuple(
+            Group("buyer", name, _answer("markets", f"key buyer: {name}"))
+            for name in _lines(assessment.key_buyers)
+        )
+    if "linkages" in done:
+        ties = tuple(
+            Tie(
+                direction=t.direction,
+                nature=t.nature,
+                strength=t.strength,
+                trend=t.trend,
+                from_role=t.from_role or None,
+                to_role=t.to_role or None,
+                source=_answer(
+                    "linkages",
+                    f"{t.get_from_role_display()} → {t.get_to_role_display()}, "
+                    f"{t.get_nature_display().lower()}",
+                ),
+            )
+            for t in assessment.ties.all()
+        )
+    if "institutions" in done:
+        bodies = tuple(
+            Body(
+                kind=i.kind,
+                name=i.name,
+                ownership=i.ownership,
+                level=i.level,
+                status=i.status,
+                reach=i.reach,
+                sector_specific=YES_NO.get(i.sector_specific),
+                source=_answer("institutions", i.name),
+            )
+            for i in assessment.institutions.all()
+        )
+
+    def fact(step, value, question, shown=None):
+        if step not in done or value in (None, ""):
+            return None
+        return Fact(value, _answer(step, question), shown)
+
+    competition = None
+    if "markets" in done and assessment.competes_on:
+        competition = (
+            MarketBasis(
+                "export" if (assessment.export_share or 0) >= 50 else "domestic",
+                frozenset(assessment.competes_on),
+                _answer("markets", "firms compete mainly on"),
+            ),
+        )
+    direct = {}
+    for code, (step, field) in DIRECT_QUESTIONS.items():
+        answer = fact(
+            step, YES_NO.get(getattr(assessment, field)), criteria.indicator(code).question
+        )
+        if answer is not None:
+            direct[code] = answer
+    return ClusterProfile(
+        subject=assessment.name,
+        kind=assessment.kind,
+        direct=direct,
+        groups=groups,
+        ties=ties,
+        institutions=bodies,
+        producer_count=fact("firms", assessment.producer_count, "producing firms"),
+        state_created=fact(
+            "policy", YES_NO.get(assessment.state_created), "started by administrative decision"
+        ),
+        export_share=fact(
+            "markets",
+            None if assessment.export_share is None else float(assessment.export_share),
+            "share of output exported",
+        ),
+        competition=competition,
+        foreign_buyers=fact("markets", YES_NO.get(assessment.foreign_buyers), "foreign buyers"),
+        trade_regime=fact(
+            "policy", assessment.trade_regime, "trade regime", assessment.get_trade_regime_display()
+        ),
+        sme_incentives=fact(
+            "policy",
+            assessment.sme_incentives,
+            "size-based incentives",
+            assessment.get_sme_incentives_display(),
+        ),
+        contract_rules=fact(
+            "policy", YES_NO.get(assessment.contract_rules), "rules on large-firm contracts"
+        ),
+        intervention_style=fact(
+            "policy",
+            assessment.intervention_style,
+            "intervention style",
+            assessment.get_intervention_style_display(),
+        ),
+    )
+
+
+def assessment_scorecard(assessment: Assessment) -> Scorecard:
+    return score(build_assessment_profile(assessment))

@@ -1,6 +1,6 @@
 """What the scoring engine knows about a cluster: plain values, no Django.
 
-The same profile is built from a library case (by `checklist.library`) and, later, from an
+The same profile is built from a library case (by `checklist.adapters`) and from an
 officer's assessment answers. `None` always means *not known*; an empty tuple means *known to
 be none*. Every datum carries a `Source` so a score can be followed back to it.
 """
