@@ -105,6 +105,26 @@ POLICY_FIELDS = {
 }
 
 
+JOINT_NATURES = {"consortium", "joint_purchasing", "joint_marketing"}
+
+
+def _library_declared(case: CaseStudy) -> dict[str, Fact]:
+    """What the paper's silence about each kind of body or tie means (criteria.INVENTORIES:
+    `library_silence`, with why), and the co-operation among producers it says is absent."""
+    declared = {}
+    for kind in criteria.INVENTORIES:
+        if kind.library_silence == "none":
+            label = kind.label.split(" (")[0].lower()
+            declared[kind.field] = Fact("none", Source(f"the paper records no {label}: {kind.why}"))
+    for link in case.linkages.all():
+        if not link.is_tie and link.direction == "horizontal" and link.nature in JOINT_NATURES:
+            label = (
+                f"Linkage {link.get_status_display().lower()}: {link.origin} → {link.destination}"
+            )
+            declared["horizontal_cooperation"] = Fact("none", _source(label, link))
+    return declared
+
+
 def build_profile(case: CaseStudy) -> ClusterProfile:
     groups = tuple(
         Group(g.role, g.name, _source(f"Group: {g.name}", g)) for g in case.actor_groups.all()
@@ -143,6 +163,7 @@ def build_profile(case: CaseStudy) -> ClusterProfile:
     return ClusterProfile(
         subject=case.short_title,
         kind=case.kind,
+        declared=_library_declared(case),
         groups=groups,
         ties=ties,
         institutions=bodies,
@@ -178,6 +199,20 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+LARGE_ROLES = {"lead_firm", "tnc"}
+BUYER_ROLES = {"buyer", "export_agent", "tnc"}
+
+
+def _producers_in_groups(assessment: Assessment, done: set[str]) -> Fact | None:
+    """1a when the "producing firms" box is empty: the firms counted in the producer groups."""
+    if "firms" not in done:
+        return None
+    counts = [g.count for g in assessment.groups.all() if g.role == "producer" and g.count]
+    if not counts:
+        return None
+    return Fact(sum(counts), _answer("firms", "producing firms counted in the producer groups"))
+
+
 def build_assessment_profile(assessment: Assessment) -> ClusterProfile:
     """The engine's view of an assessment. A step not yet saved is unknown, not empty."""
     done = set(assessment.steps_done)
@@ -187,19 +222,22 @@ def build_assessment_profile(assessment: Assessment) -> ClusterProfile:
             Group(g.role, g.name, _answer("firms", f"{g.get_role_display()}: {g.name}"), g.count)
             for g in assessment.groups.all()
         )
-        # The large firms named in the free-text box are large firms too (indicator 6a).
-        groups += tuple(
-            Group("lead_firm", name, _answer("firms", f"large firm: {name}"))
-            for name in _lines(assessment.large_firms)
-        )
+        # One fact, one place: the large firms named in the box stand for the large-firm
+        # groups only when the list has none (else they are the same firms twice, 6a).
+        if not any(g.role in LARGE_ROLES for g in groups):
+            groups += tuple(
+                Group("lead_firm", name, _answer("firms", f"large firm: {name}"))
+                for name in _lines(assessment.large_firms)
+            )
     if "markets" in done and groups is not None:
-        # So are the buyers named in Markets (indicator 4b), whether or not a group lists them.
-        # (Only once the firms are answered: buyers alone would make every group measure
-        # "known" and zero.)
-        groups += tuple(
-            Group("buyer", name, _answer("markets", f"key buyer: {name}"))
-            for name in _lines(assessment.key_buyers)
-        )
+        # Likewise the buyers named in Markets count for 4b only when no group of buyers or
+        # agents is listed. (Only once the firms are answered: buyers alone would make every
+        # group measure "known" and zero.)
+        if not any(g.role in BUYER_ROLES for g in groups):
+            groups += tuple(
+                Group("buyer", name, _answer("markets", f"key buyer: {name}"))
+                for name in _lines(assessment.key_buyers)
+            )
     if "linkages" in done:
         ties = tuple(
             Tie(
@@ -253,14 +291,21 @@ def build_assessment_profile(assessment: Assessment) -> ClusterProfile:
         )
         if answer is not None:
             direct[code] = answer
+    declared = {}
+    for kind in criteria.INVENTORIES:
+        value = getattr(assessment, kind.field)
+        if kind.step in done and value:
+            declared[kind.field] = Fact(value, _answer(kind.step, kind.question))
     return ClusterProfile(
         subject=assessment.name,
         kind=assessment.kind,
         direct=direct,
+        declared=declared,
         groups=groups,
         ties=ties,
         institutions=bodies,
-        producer_count=fact("firms", assessment.producer_count, "producing firms"),
+        producer_count=fact("firms", assessment.producer_count, "producing firms")
+        or _producers_in_groups(assessment, done),
         state_created=fact(
             "policy", YES_NO.get(assessment.state_created), "started by administrative decision"
         ),

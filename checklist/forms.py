@@ -72,10 +72,12 @@ class FirmsForm(forms.ModelForm):
             "large_firms": "Large firms present (one per line)",
         }
         help_texts = {
-            "producer_count": "Leave empty if not known. Sinos Valley had some 500 shoe producers "
-            "among 1,800 firms (lines 171, 204-205).",
+            "producer_count": "Leave empty if not known, or if you count the producers in a "
+            "producer group below: then that count is used. Sinos Valley had some 500 shoe "
+            "producers among 1,800 firms (lines 171, 204-205).",
             "large_firms": "'large firms are a significant element in most Southern industrial "
-            "clusters' (lines 2427-2429).",
+            "clusters' (lines 2427-2429). Name them here or list them as a group below, not "
+            "both: these names are used only when no large-firm group is listed.",
         }
 
 
@@ -168,7 +170,14 @@ InstitutionFormSet = rows_formset(
     labels={"sector_specific": "Serves this sector specifically?"},
     help_texts={
         "sector_specific": "Intervention should be 'sector specific' (lines 2658-2660): a "
-        "generalist SME scheme does not count for 2a. Choose “Don't know” if you are not sure."
+        "generalist SME scheme does not count for 2a, and a general chamber or association "
+        "serving every sector counts half for 5c. Choose “Don't know” if you are not sure.",
+        "reach": "How many of the cluster's small firms use it. A body counts by its reach: "
+        "one that reaches few small firms earns less than one that reaches many (2a, 4a, "
+        "4d, 5a-5e).",
+        "kind": "A self-help institution is a credit union or other mutual finance its "
+        "members run; a producers' association is a trade or business association, not a "
+        "self-help institution.",
     },
 )
 
@@ -178,14 +187,32 @@ def _asked_on(step: str) -> dict[str, str]:
     return {field: code for code, (where, field) in DIRECT_QUESTIONS.items() if where == step}
 
 
+def _inventories_on(step: str) -> list[criteria.Inventory]:
+    """The kinds of body or tie whose "listed / none / don't know" a step asks."""
+    return [kind for kind in criteria.INVENTORIES if kind.step == step]
+
+
 class DirectQuestionsForm(forms.ModelForm):
-    """Yes / no / don't know for the indicators a list alone cannot settle (an empty list may
-    mean none, or not known). Each field is labelled with its indicator's question."""
+    """Under a step's list: for each kind of body or tie the indicators count, whether there
+    are any ("listed below" / "none" / "don't know": only "none" counts as absent), and yes /
+    no / don't know for the indicators a list alone cannot settle. Labels and help come from
+    the records (criteria.INVENTORIES, criteria.INDICATORS)."""
 
     codes: dict[str, str] = {}  # field name -> indicator code
+    step = ""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for kind in _inventories_on(self.step):
+            field = self.fields[kind.field]
+            field.label = kind.question
+            counted = ", ".join(i.code for i in criteria.INDICATORS if kind.field in i.inventories)
+            field.help_text = (
+                f"Counts for {counted}. “Listed below”: the rows above are {kind.rows}. "
+                "“None”: there are none, so they count as absent. “Don't know” leaves "
+                "them unknown (not absent) unless a row shows one."
+            )
+            field.widget = forms.RadioSelect(choices=field.choices)
         for name, code in self.codes.items():
             indicator = criteria.indicator(code)
             field = self.fields[name]
@@ -199,18 +226,22 @@ class DirectQuestionsForm(forms.ModelForm):
 
 class LinkageQuestionsForm(DirectQuestionsForm):
     codes = _asked_on("linkages")
+    step = "linkages"
 
     class Meta:
         model = Assessment
-        fields = list(_asked_on("linkages"))
+        fields = [k.field for k in _inventories_on("linkages")] + list(_asked_on("linkages"))
 
 
 class InstitutionQuestionsForm(DirectQuestionsForm):
     codes = _asked_on("institutions")
+    step = "institutions"
 
     class Meta:
         model = Assessment
-        fields = list(_asked_on("institutions"))
+        fields = [k.field for k in _inventories_on("institutions")] + list(
+            _asked_on("institutions")
+        )
 
 
 class MarketsForm(forms.ModelForm):
@@ -239,8 +270,9 @@ class MarketsForm(forms.ModelForm):
         labels = {"foreign_buyers": "Do firms sell to demanding foreign buyers?"}
         widgets = {"foreign_buyers": forms.RadioSelect}
         help_texts = {
-            "key_buyers": "Named buyers, agents or retailers, one per line. Each counts for 4b "
-            "(buyers and agents reaching the cluster), with the groups of firms.",
+            "key_buyers": "Named buyers, agents or retailers, one per line. They count for 4b "
+            "(buyers and agents reaching the cluster) only when the Firms step lists no group "
+            "of buyers, agents or TNCs: one fact, one place.",
         }
 
 
@@ -295,12 +327,15 @@ STEP_INTROS = {
     "institutions. From → to: for subcontracting and job-work, from the firm that puts the "
     "work out to the firm that does it; for everything else, from the provider (of goods, "
     "help, information, credit) to the receiver. Strength as you judge it: weak, moderate or "
-    "strong. Feeds 1b, 2b, 3d, 4c, 6b, 6c, 6d and 8c; the questions under the rows settle 2b, "
-    "4c and 6b when no row does.",
+    "strong. Feeds 1b, 2b, 3d, 4c, 6b, 6c, 6d and 8c. Under the rows, say for each kind of "
+    "tie whether there are any (listed below / none / don't know: only “none” counts as "
+    "absent); the yes / no questions settle 2b, 4c and 6b when no row does.",
     "institutions": "Every support institution: associations, fairs, training, technology "
     "and testing centres, credit unions, export promotion, government bodies. Feeds points 1, "
     "2, 4, 5 and 8; whether it reaches small firms feeds 5f, and whether it serves this sector "
-    "specifically feeds 2a. The questions under the rows settle 5e and 6d when no row does.",
+    "specifically feeds 2a and 5c. Under the rows, say for each kind of body whether there are "
+    "any (listed below / none / don't know: only “none” counts as absent); the yes / no "
+    "questions settle 5e and 6d when no row does.",
     "markets": "Feeds point 3: how much is exported, what firms compete on, whether they sell "
     "to demanding foreign buyers.",
     "policy": "Feeds 1d and points 7 and 8. Leave a question empty if you do not know: it "

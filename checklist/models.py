@@ -10,16 +10,13 @@ from django.db.models import Q
 from django.urls import reverse
 
 from cases.models import ActorGroup, CaseStudy, Institution, Linkage
+from engine import criteria
 
 STEPS = ("profile", "firms", "linkages", "institutions", "markets", "policy")
 # The checklist indicators asked directly (yes / no / don't know), each with the step that
-# asks it and the assessment field that holds the answer (see criteria.DIRECT_YES_VALUE).
+# asks it and the assessment field that holds the answer: read from the indicators' records.
 DIRECT_QUESTIONS = {
-    "2b": ("linkages", "group_support"),
-    "4c": ("linkages", "buyer_know_how"),
-    "6b": ("linkages", "supplier_upgrading"),
-    "5e": ("institutions", "self_help_finance"),
-    "6d": ("institutions", "supplier_associations"),
+    i.code: (i.direct.step, i.direct.field) for i in criteria.INDICATORS if i.direct is not None
 }
 # A blank answer is "don't know": it stays unknown in the scorecard, never a "no".
 DONT_KNOW = ("", "Don't know")
@@ -165,6 +162,17 @@ class Assessment(models.Model):
 
     def step_done(self, step: str) -> bool:
         return step in self.steps_done
+
+
+# Per kind of body or tie an indicator counts: "listed below", "none" or "don't know" (blank),
+# one field each, named by its record (criteria.INVENTORIES). Only "none" makes it absent.
+for _kind in criteria.INVENTORIES:
+    Assessment.add_to_class(
+        _kind.field,
+        models.CharField(
+            _kind.label.split(" (")[0], max_length=6, choices=criteria.INVENTORY_ANSWERS, blank=True
+        ),
+    )
 
 
 class AssessmentGroup(models.Model):

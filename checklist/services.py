@@ -7,6 +7,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import F
 
+from engine import criteria
+
 from .adapters import assessment_scorecard
 from .models import DIRECT_QUESTIONS, STEPS, Assessment, ScoreRecord
 from .payloads import scorecard_payload
@@ -22,6 +24,7 @@ def answers_snapshot(assessment: Assessment) -> dict:
         "name", "country", "region", "sector", "kind", "evidence_year", "producer_count",
         "employment", "large_firms", "export_share", "destinations", "competes_on",
         "foreign_buyers", "key_buyers", *(field for _, field in DIRECT_QUESTIONS.values()),
+        *(kind.field for kind in criteria.INVENTORIES),
         "state_created", "trade_regime", "sme_incentives",
         "contract_rules", "intervention_style",
     ]  # fmt: skip

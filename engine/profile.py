@@ -106,3 +106,7 @@ class ClusterProfile:
     # case, whose lists are all the paper records; a dict for an assessment, where a code
     # missing from it is "don't know".
     direct: Mapping[str, Fact] | None = None
+    # Kinds of body or tie (criteria.INVENTORIES) by their field: a Fact whose value is
+    # "listed" or "none"; a kind missing is "don't know". None: the lists are vouched complete
+    # (every kind not listed is absent), for profiles built without such answers.
+    declared: Mapping[str, Fact] | None = None

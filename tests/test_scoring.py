@@ -225,7 +225,9 @@ def test_weak_point_recommends_the_papers_text_and_the_cases_answers():
 def test_evidence_names_its_source_lines():
     body = Body("trade_fair", "FENAC", Source("Institution: FENAC", (506, 508)))
     point4 = score(ClusterProfile("s", institutions=(body,))).point(4)
-    assert point4.evidence[0].basis == ("Institution: FENAC [L506–508]",)
+    assert point4.evidence[0].basis == (
+        "Institution: FENAC [L506–508] (reach not judged, counts 0.7)",
+    )
 
 
 def test_price_only_home_market_outweighs_a_small_export_market():
@@ -371,7 +373,9 @@ def test_a_listed_row_decides_before_the_direct_answer_and_a_contradiction_is_sh
 
 def test_a_body_said_not_to_serve_the_sector_does_not_count_for_2a():
     def centre(name, sector_specific):
-        return Body("technology_centre", name, Source(name), sector_specific=sector_specific)
+        return Body(
+            "technology_centre", name, Source(name), reach="wide", sector_specific=sector_specific
+        )
 
     both = (centre("Shoe centre", True), centre("Footwear school", True))
     sectoral = ClusterProfile("a", institutions=both, direct={})

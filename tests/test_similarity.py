@@ -160,4 +160,7 @@ def test_assessment_scorecard_says_where_it_differs_most_from_its_nearest_case(c
         "Foreign buyers: Kamukunji metalworking (Nairobi) no demanding foreign buyers; "
         "Leon &amp; Guadalajara shoes sells to demanding foreign buyers"
     ) in differs
-    assert "Point 2: Kamukunji metalworking (Nairobi) scores 0 on point 2" in differs
+    assert (
+        "Institutional density: Kamukunji metalworking (Nairobi) 2 active institutions; "
+        "Leon &amp; Guadalajara shoes 16 active institutions"
+    ) in differs
