@@ -65,6 +65,8 @@ def method(request):
         "unknown_level": criteria.UNKNOWN_LEVEL,
         "min_completeness": int(criteria.MIN_COMPLETENESS * 100),
         "engine_version": criteria.ENGINE_VERSION,
+        "scales": criteria.scales_words(),
+        "inventories": [(k, criteria.counted_by(k.field)) for k in criteria.INVENTORIES],
         "heading": criteria.HEADING,
         "heading_lines": criteria.HEADING_LINES,
         "resemblance_features": FEATURES,
