@@ -285,6 +285,7 @@ def assessment_scorecard(request, pk):
         "cluster_map": _cluster_map_chart(assessment),
         "resemblances": resemblances(ScoredProfile(profile, card), scored_cases),
         "history": list(assessment.scores.all()[:20]),
+        "engine_effect": _engine_effect(assessment, card),
         "lineage": _visible_lineage(request.user, assessment),
         "editable": editable,
         "steps": [(s, STEP_TITLES[s], assessment.step_done(s)) for s in STEPS],
@@ -413,15 +414,29 @@ def assessment_reassess(request, pk):
 
 
 def _engine_effect(assessment, current_card):
-    """How the latest recorded scorecard differs from rescoring with today's engine."""
+    """How the latest recorded scorecard differs from rescoring with today's engine: per point
+    that moved, the scores and the indicators whose values moved (a value recorded as 0 under
+    1.x may now be unknown, because the kind was never answered "none")."""
     record = assessment.scores.first()
     if record is None or record.engine_version == current_card.engine_version:
         return None
-    recorded = {p["number"]: p["score"] for p in record.payload["points"]}
-    return {
-        "version": record.engine_version,
-        "points": [(p.number, recorded.get(p.number), p.score) for p in current_card.points],
-    }
+    recorded = {p["number"]: p for p in record.payload["points"]}
+
+    def shown(value):
+        return "unknown" if value is None else f"{value:g}"
+
+    points = []
+    for point in current_card.points:
+        old = recorded.get(point.number, {})
+        old_values = {e["indicator"]: e["value"] for e in old.get("evidence", [])}
+        moved = [
+            f"{e.indicator} {shown(old_values.get(e.indicator))} → {shown(e.value)}"
+            for e in point.evidence
+            if old_values.get(e.indicator) != e.value
+        ]
+        if old.get("score") != point.score or moved:
+            points.append((point.number, old.get("score"), point.score, moved))
+    return {"version": record.engine_version, "points": points}
 
 
 @login_required

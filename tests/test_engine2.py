@@ -295,3 +295,36 @@ def test_method_page_tables_the_kinds_and_words_3b_as_the_docs_do(client):
     doc = (Path(settings.BASE_DIR) / "docs" / "scoring.md").read_text()
     assert rule in doc
     assert rule.replace("'", "&#x27;") in html or rule in html
+
+
+@pytest.mark.django_db
+def test_a_scorecard_recorded_under_1x_shows_what_2_0_changes(client, officer):
+    from checklist.models import ScoreRecord
+    from checklist.services import record_score
+
+    assessment = start(client)
+    rows = [
+        {
+            "name": "Agra Fair",
+            "kind": "trade_fair",
+            "ownership": "private",
+            "level": "local",
+            "status": "active",
+            "reach": "wide",
+        }
+    ]
+    assert _institutions(client, assessment, rows).status_code == 302
+    assessment.refresh_from_db()
+    record = record_score(assessment=assessment)
+    # As 1.1.0 recorded it: no export promotion body listed counted 0 (now unknown).
+    payload = record.payload
+    for ev in payload["points"][3]["evidence"]:
+        if ev["indicator"] == "4d":
+            ev["value"] = 0.0
+    payload["points"][3]["score"] = 50.0
+    ScoreRecord.objects.filter(pk=record.pk).update(engine_version="1.1.0", payload=payload)
+    html = client.get(reverse("checklist:scorecard", args=[assessment.pk])).content.decode()
+    effect = html[html.index('id="engine-effect"') :]
+    effect = effect[: effect.index("</p>")]
+    assert "recorded with engine 1.1.0" in effect
+    assert "point 4 50.0 → 100.0 (4d 0 → unknown)" in effect
