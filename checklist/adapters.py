@@ -203,14 +203,33 @@ LARGE_ROLES = {"lead_firm", "tnc"}
 BUYER_ROLES = {"buyer", "export_agent", "tnc"}
 
 
+def _tie_words(tie) -> str:
+    """A tie as the officer entered it, the institution named where one end is one."""
+    origin, destination = tie.get_from_role_display(), tie.get_to_role_display()
+    if tie.institution_id is not None:
+        origin = origin if tie.from_role else tie.institution.name
+        destination = destination if tie.to_role else tie.institution.name
+    return f"{origin} → {destination}, {tie.get_nature_display().lower()}"
+
+
 def _producers_in_groups(assessment: Assessment, done: set[str]) -> Fact | None:
     """1a when the "producing firms" box is empty: the firms counted in the producer groups."""
     if "firms" not in done:
         return None
-    counts = [g.count for g in assessment.groups.all() if g.role == "producer" and g.count]
-    if not counts:
+    rows = [g for g in assessment.groups.all() if g.role == "producer" and g.count]
+    if not rows:
         return None
-    return Fact(sum(counts), _answer("firms", "producing firms counted in the producer groups"))
+    total = sum(g.count for g in rows)
+    shown = _about(total, any(g.count_approx for g in rows))
+    source = _answer("firms", "producing firms counted in the producer groups")
+    return Fact(total, source, shown)
+
+
+def _about(value, approximate: bool, unit: str = "") -> str | None:
+    """A figure the officer marked approximate, in words ("about 5,000"); None otherwise."""
+    if value is None or not approximate:
+        return None
+    return f"about {float(value):,.{0 if float(value).is_integer() else 1}f}{unit}"
 
 
 def build_assessment_profile(assessment: Assessment) -> ClusterProfile:
@@ -247,11 +266,7 @@ def build_assessment_profile(assessment: Assessment) -> ClusterProfile:
                 trend=t.trend,
                 from_role=t.from_role or None,
                 to_role=t.to_role or None,
-                source=_answer(
-                    "linkages",
-                    f"{t.get_from_role_display()} → {t.get_to_role_display()}, "
-                    f"{t.get_nature_display().lower()}",
-                ),
+                source=_answer("linkages", _tie_words(t)),
             )
             for t in assessment.ties.all()
         )
@@ -304,7 +319,12 @@ def build_assessment_profile(assessment: Assessment) -> ClusterProfile:
         groups=groups,
         ties=ties,
         institutions=bodies,
-        producer_count=fact("firms", assessment.producer_count, "producing firms")
+        producer_count=fact(
+            "firms",
+            assessment.producer_count,
+            "producing firms",
+            _about(assessment.producer_count, assessment.producer_count_approx),
+        )
         or _producers_in_groups(assessment, done),
         state_created=fact(
             "policy", YES_NO.get(assessment.state_created), "started by administrative decision"
@@ -313,6 +333,7 @@ def build_assessment_profile(assessment: Assessment) -> ClusterProfile:
             "markets",
             None if assessment.export_share is None else float(assessment.export_share),
             "share of output exported",
+            _about(assessment.export_share, assessment.export_share_approx, "%"),
         ),
         competition=competition,
         foreign_buyers=fact("markets", YES_NO.get(assessment.foreign_buyers), "foreign buyers"),

@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from engine import criteria
 
 from .models import (
+    APPROX_FIELDS,
     DIRECT_QUESTIONS,
     Assessment,
     AssessmentGroup,
@@ -65,10 +66,18 @@ class ProfileForm(forms.ModelForm):
 class FirmsForm(forms.ModelForm):
     class Meta:
         model = Assessment
-        fields = ["producer_count", "employment", "large_firms"]
+        fields = [
+            "producer_count",
+            "producer_count_approx",
+            "employment",
+            "employment_approx",
+            "large_firms",
+        ]
         labels = {
             "producer_count": "Producing firms in the cluster",
+            "producer_count_approx": "The number of producing firms is approximate",
             "employment": "People employed in the cluster",
+            "employment_approx": "The employment figure is approximate",
             "large_firms": "Large firms present (one per line)",
         }
         help_texts = {
@@ -141,7 +150,16 @@ class GroupForm(forms.ModelForm):
 
     class Meta:
         model = AssessmentGroup
-        fields = ["role", "name", "count", "share_of_firms", "employment"]
+        fields = [
+            "role",
+            "name",
+            "count",
+            "count_approx",
+            "share_of_firms",
+            "share_approx",
+            "employment",
+            "employment_approx",
+        ]
 
 
 class BaseGroupFormSet(BaseRowsFormSet):
@@ -160,10 +178,47 @@ class BaseGroupFormSet(BaseRowsFormSet):
 
 
 GroupFormSet = rows_formset(AssessmentGroup, form=GroupForm, formset=BaseGroupFormSet)
-TieFormSet = rows_formset(
-    AssessmentTie,
-    fields=["direction", "nature", "from_role", "to_role", "strength", "trend", "description"],
-)
+
+
+class TieForm(forms.ModelForm):
+    """A tie; when one end is "an institution", it may name which of the assessment's listed
+    institutions (only those are offered, so another assessment's cannot be named)."""
+
+    class Meta:
+        model = AssessmentTie
+        fields = [
+            "direction",
+            "nature",
+            "from_role",
+            "to_role",
+            "institution",
+            "strength",
+            "trend",
+            "description",
+        ]
+        labels = {"institution": "Which institution"}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("institution") and data.get("from_role") and data.get("to_role"):
+            self.add_error(
+                "institution",
+                "Neither end of this tie is an institution: choose “an institution” for the "
+                "end it connects, or leave this empty.",
+            )
+        return data
+
+
+class BaseTieFormSet(BaseRowsFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        listed = AssessmentInstitution.objects.none()
+        if self.instance is not None and self.instance.pk is not None:
+            listed = AssessmentInstitution.objects.filter(assessment=self.instance)
+        form.fields["institution"].queryset = listed
+
+
+TieFormSet = rows_formset(AssessmentTie, form=TieForm, formset=BaseTieFormSet)
 InstitutionFormSet = rows_formset(
     AssessmentInstitution,
     fields=["name", "kind", "ownership", "level", "status", "reach", "sector_specific", "services"],
@@ -266,8 +321,18 @@ class MarketsForm(forms.ModelForm):
 
     class Meta:
         model = Assessment
-        fields = ["export_share", "destinations", "competes_on", "foreign_buyers", "key_buyers"]
-        labels = {"foreign_buyers": "Do firms sell to demanding foreign buyers?"}
+        fields = [
+            "export_share",
+            "export_share_approx",
+            "destinations",
+            "competes_on",
+            "foreign_buyers",
+            "key_buyers",
+        ]
+        labels = {
+            "foreign_buyers": "Do firms sell to demanding foreign buyers?",
+            "export_share_approx": "The export share is approximate",
+        }
         widgets = {"foreign_buyers": forms.RadioSelect}
         help_texts = {
             "key_buyers": "Named buyers, agents or retailers, one per line. They count for 4b "
@@ -366,6 +431,18 @@ def _shown(field, value) -> str | int | float:
     return str(choices.get(value, choices.get(str(value), value)))
 
 
+APPROXIMATE_FLAGS = set(APPROX_FIELDS.values())
+
+
+def _approximate(form, name, field, value):
+    """A figure as shown, "about N" when the officer marked it approximate."""
+    shown = _shown(field, value)
+    flag = APPROX_FIELDS.get(name)
+    if flag in form.fields and form[flag].value() and shown not in ("", None):
+        return f"about {shown:g}" if isinstance(shown, float) else f"about {shown}"
+    return shown
+
+
 def answer_sheets(assessment) -> dict:
     """The answers worded as the form asks them, step by step: the questions' labels and the
     chosen options' labels. `lists` holds the rows of each step's list (groups, ties, bodies)."""
@@ -374,20 +451,24 @@ def answer_sheets(assessment) -> dict:
         if form_class is not None:
             form = form_class(instance=assessment)
             for bound in form:
+                if bound.name in APPROXIMATE_FLAGS:
+                    continue  # folded into its figure: "about 5000"
                 answers.append(
                     {
                         "step": STEP_TITLES[step],
                         "question": str(bound.label),
-                        "answer": _shown(bound.field, bound.value()),
+                        "answer": _approximate(form, bound.name, bound.field, bound.value()),
                     }
                 )
         if formset_class is not None:
             formset = formset_class(instance=assessment, prefix=step)
             lists[LIST_TITLES[step]] = [
                 {
-                    str(row[name].label): _shown(row.fields[name], row[name].value())
+                    str(row[name].label): _approximate(
+                        row, name, row.fields[name], row[name].value()
+                    )
                     for name in row.fields
-                    if name not in {"id", "DELETE", "assessment"}
+                    if name not in {"id", "DELETE", "assessment"} | APPROXIMATE_FLAGS
                 }
                 for row in formset.initial_forms
             ]

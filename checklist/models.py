@@ -18,6 +18,15 @@ STEPS = ("profile", "firms", "linkages", "institutions", "markets", "policy")
 DIRECT_QUESTIONS = {
     i.code: (i.direct.step, i.direct.field) for i in criteria.INDICATORS if i.direct is not None
 }
+# A figure marked approximate is shown as "about N" (scorecard evidence, answers, downloads):
+# each numeric answer's flag is the field named here.
+APPROX_FIELDS = {
+    "producer_count": "producer_count_approx",
+    "employment": "employment_approx",
+    "export_share": "export_share_approx",
+    "count": "count_approx",
+    "share_of_firms": "share_approx",
+}
 # A blank answer is "don't know": it stays unknown in the scorecard, never a "no".
 DONT_KNOW = ("", "Don't know")
 YES_NO = [("yes", "Yes"), ("no", "No"), DONT_KNOW]
@@ -85,7 +94,9 @@ class Assessment(models.Model):
 
     # Firms (besides the groups)
     producer_count = models.PositiveIntegerField(null=True, blank=True)
+    producer_count_approx = models.BooleanField("approximate", default=False)
     employment = models.PositiveIntegerField(null=True, blank=True)
+    employment_approx = models.BooleanField("approximate", default=False)
     large_firms = models.TextField(blank=True)
 
     # Direct questions for indicators the lists alone cannot settle: blank = "don't know", so a
@@ -98,6 +109,7 @@ class Assessment(models.Model):
 
     # Markets
     export_share = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    export_share_approx = models.BooleanField("approximate", default=False)
     destinations = models.CharField(max_length=300, blank=True)
     competes_on = models.JSONField(default=list, blank=True)
     foreign_buyers = models.CharField(max_length=3, choices=YES_NO, blank=True)
@@ -180,10 +192,13 @@ class AssessmentGroup(models.Model):
     role = models.CharField(max_length=20, choices=ActorGroup.Role.choices)
     name = models.CharField(max_length=160)
     count = models.PositiveIntegerField("number of firms", null=True, blank=True)
+    count_approx = models.BooleanField("count approximate", default=False)
     share_of_firms = models.DecimalField(
         "share of the cluster's firms (%)", max_digits=5, decimal_places=2, null=True, blank=True
     )
+    share_approx = models.BooleanField("share approximate", default=False)
     employment = models.PositiveIntegerField(null=True, blank=True)
+    employment_approx = models.BooleanField("employment approximate", default=False)
 
     class Meta:
         ordering = ["id"]
@@ -227,6 +242,17 @@ class AssessmentTie(models.Model):
     nature = models.CharField(max_length=24, choices=Linkage.Nature.choices)
     from_role = models.CharField("from", max_length=20, choices=ROLE_OR_INSTITUTION, blank=True)
     to_role = models.CharField("to", max_length=20, choices=ROLE_OR_INSTITUTION, blank=True)
+    # Which of the assessment's listed institutions the tie connects, when one end is "an
+    # institution" (the form offers only this assessment's institutions).
+    institution = models.ForeignKey(
+        AssessmentInstitution,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="ties",
+        help_text="When one end is an institution: which of those listed on the Institutions "
+        "step (list them there first).",
+    )
     strength = models.CharField(max_length=10, choices=Linkage.Strength.choices, default="unknown")
     trend = models.CharField(max_length=14, choices=Linkage.Trend.choices, default="unknown")
     description = models.CharField(max_length=300, blank=True)

@@ -10,7 +10,14 @@ from django.db.models import F
 from engine import criteria
 
 from .adapters import assessment_scorecard
-from .models import DIRECT_QUESTIONS, STEPS, Assessment, ScoreRecord
+from .models import (
+    DIRECT_QUESTIONS,
+    STEPS,
+    Assessment,
+    AssessmentInstitution,
+    AssessmentTie,
+    ScoreRecord,
+)
 from .payloads import scorecard_payload
 
 
@@ -24,6 +31,7 @@ def answers_snapshot(assessment: Assessment) -> dict:
         "name", "country", "region", "sector", "kind", "evidence_year", "producer_count",
         "employment", "large_firms", "export_share", "destinations", "competes_on",
         "foreign_buyers", "key_buyers", *(field for _, field in DIRECT_QUESTIONS.values()),
+        "producer_count_approx", "employment_approx", "export_share_approx",
         *(kind.field for kind in criteria.INVENTORIES),
         "state_created", "trade_regime", "sme_incentives",
         "contract_rules", "intervention_style",
@@ -32,11 +40,20 @@ def answers_snapshot(assessment: Assessment) -> dict:
         "steps_done": sorted(assessment.steps_done),
         **{name: plain(getattr(assessment, name)) for name in fields},
         "groups": [
-            {"role": g.role, "name": g.name, "count": g.count, "share": plain(g.share_of_firms)}
+            {
+                "role": g.role,
+                "name": g.name,
+                "count": g.count,
+                "share": plain(g.share_of_firms),
+                "approximate": [
+                    f for f in ("count", "share", "employment") if getattr(g, f"{f}_approx")
+                ],
+            }
             for g in assessment.groups.all()
         ],
         "ties": [
             {
+                "institution": t.institution.name if t.institution_id else None,
                 "direction": t.direction,
                 "nature": t.nature,
                 "from": t.from_role,
@@ -168,11 +185,17 @@ def reassess(*, assessment: Assessment, owner) -> Assessment:
         copy.status = Assessment.Status.DRAFT
         copy.save()  # shared as the previous one was: same cluster, same readers
         copy.shared_with.set(assessment.shared_with.all())
-        for rows in (groups, ties, institutions):
+        copied = {}  # old institution pk -> its copy, so copied ties name the copies
+        for rows in (groups, institutions, ties):
             for row in rows:
+                old_pk = row.pk
                 row.pk = None
                 row.assessment = copy
+                if isinstance(row, AssessmentTie) and row.institution_id is not None:
+                    row.institution_id = copied.get(row.institution_id)
                 row.save()
+                if isinstance(row, AssessmentInstitution):
+                    copied[old_pk] = row.pk
     return copy
 
 

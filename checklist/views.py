@@ -270,7 +270,7 @@ def assessment_scorecard(request, pk):
     assessment = get_object_or_404(
         Assessment.objects.for_user(request.user)
         .select_related("owner")
-        .prefetch_related("groups", "ties", "institutions"),  # the scores and the map read them
+        .prefetch_related("groups", "ties__institution", "institutions"),  # scores, map
         pk=pk,
     )
     profile = build_assessment_profile(assessment)

@@ -328,3 +328,86 @@ def test_a_scorecard_recorded_under_1x_shows_what_2_0_changes(client, officer):
     effect = effect[: effect.index("</p>")]
     assert "recorded with engine 1.1.0" in effect
     assert "point 4 50.0 → 100.0 (4d 0 → unknown)" in effect
+
+
+# Ties that name their institution; figures marked approximate ------------------------------------
+
+FAIR = {"name": "Agra Fair", "kind": "trade_fair", "ownership": "private", "level": "local",
+        "status": "active", "reach": "wide"}  # fmt: skip
+
+
+def _tie(**extra):
+    return {"direction": "institutional", "nature": "information_exchange", "from_role": "",
+            "to_role": "producer", "strength": "moderate", "trend": "unknown", **extra}  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_a_tie_names_one_of_the_assessments_institutions_and_no_other(client, officer):
+    from checklist.models import AssessmentInstitution, AssessmentTie
+
+    from .test_assessments import make_user
+
+    assessment = start(client)
+    assert _institutions(client, assessment, [FAIR]).status_code == 302
+    fair = AssessmentInstitution.objects.get(assessment=assessment)
+    stranger = make_user("stranger", "Policy officers")
+    elsewhere = AssessmentInstitution.objects.create(
+        assessment=type(assessment).objects.create(
+            owner=stranger, name="Other", country="X", sector="Y", evidence_year=2000
+        ),
+        name="Their fair",
+        kind="trade_fair",
+    )
+    refused = post_step(
+        client, assessment, "linkages", formset_data("linkages", [_tie(institution=elsewhere.pk)])
+    )
+    assert refused.status_code == 200 and "Select a valid choice" in refused.content.decode()
+    both_firms = _tie(institution=fair.pk, from_role="buyer")
+    refused = post_step(client, assessment, "linkages", formset_data("linkages", [both_firms]))
+    assert "Neither end of this tie is an institution" in refused.content.decode()
+    saved = post_step(
+        client, assessment, "linkages", formset_data("linkages", [_tie(institution=fair.pk)])
+    )
+    assert saved.status_code == 302
+    assert AssessmentTie.objects.get(assessment=assessment).institution == fair
+    assessment.refresh_from_db()
+    sources = [str(t.source) for t in build_assessment_profile(assessment).ties]
+    assert sources == ["Answer (linkages): Agra Fair → Producers, information exchange"]
+
+
+@pytest.mark.django_db
+def test_assessing_again_copies_a_ties_institution_to_the_copy(client, officer):
+    from checklist.models import AssessmentTie
+    from checklist.services import reassess
+
+    assessment = start(client)
+    _institutions(client, assessment, [FAIR])
+    fair = assessment.institutions.get()
+    post_step(client, assessment, "linkages", formset_data("linkages", [_tie(institution=fair.pk)]))
+    copy = reassess(assessment=assessment, owner=officer)
+    tie = AssessmentTie.objects.get(assessment=copy)
+    assert tie.institution.assessment_id == copy.pk and tie.institution.name == "Agra Fair"
+
+
+@pytest.mark.django_db
+def test_a_figure_marked_approximate_reads_about_n_on_the_scorecard_and_in_downloads(
+    client, officer
+):
+    import csv
+    import io
+
+    assessment = start(client)
+    data = {"main-producer_count": "5000", "main-producer_count_approx": "on"}
+    post_step(client, assessment, "firms", {**data, **formset_data("firms", [])})
+    html = client.get(reverse("checklist:scorecard", args=[assessment.pk])).content.decode()
+    assert "about 5,000: Answer (firms): producing firms" in html
+    answers = client.get(reverse("checklist:download", args=[assessment.pk, "answers.csv"]))
+    rows = list(csv.DictReader(io.StringIO(answers.content.decode("utf-8-sig"))))
+    count = next(r for r in rows if r["question"] == "Producing firms in the cluster")
+    assert count["answer"] == "about 5000"
+    assert not any("approximate" in r["question"] for r in rows)  # folded into the figure
+    post_step(
+        client, assessment, "firms", {"main-producer_count": "5000", **formset_data("firms", [])}
+    )
+    html = client.get(reverse("checklist:scorecard", args=[assessment.pk])).content.decode()
+    assert "about 5,000" not in html and "5000: Answer (firms): producing firms" in html
