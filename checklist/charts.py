@@ -6,8 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from cases.charts import wrap_label
-
-from . import criteria
+from engine import criteria
 
 # A horizontal legend under the whole figure, below any axis labels, so it never covers them.
 LEGEND_BELOW = {"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .scoring import Scorecard
+from engine.scoring import Scorecard
 
 
 def scorecard_frame(card: Scorecard) -> pd.DataFrame:

@@ -8,8 +8,10 @@ from decimal import Decimal
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
-from . import criteria
+from engine import criteria
+
 from .models import (
+    APPROX_FIELDS,
     DIRECT_QUESTIONS,
     Assessment,
     AssessmentGroup,
@@ -64,17 +66,27 @@ class ProfileForm(forms.ModelForm):
 class FirmsForm(forms.ModelForm):
     class Meta:
         model = Assessment
-        fields = ["producer_count", "employment", "large_firms"]
+        fields = [
+            "producer_count",
+            "producer_count_approx",
+            "employment",
+            "employment_approx",
+            "large_firms",
+        ]
         labels = {
             "producer_count": "Producing firms in the cluster",
+            "producer_count_approx": "The number of producing firms is approximate",
             "employment": "People employed in the cluster",
+            "employment_approx": "The employment figure is approximate",
             "large_firms": "Large firms present (one per line)",
         }
         help_texts = {
-            "producer_count": "Leave empty if not known. Sinos Valley had some 500 shoe producers "
-            "among 1,800 firms (lines 171, 204-205).",
+            "producer_count": "Leave empty if not known, or if you count the producers in a "
+            "producer group below: then that count is used. Sinos Valley had some 500 shoe "
+            "producers among 1,800 firms (lines 171, 204-205).",
             "large_firms": "'large firms are a significant element in most Southern industrial "
-            "clusters' (lines 2427-2429).",
+            "clusters' (lines 2427-2429). Name them here or list them as a group below, not "
+            "both: these names are used only when no large-firm group is listed.",
         }
 
 
@@ -138,7 +150,16 @@ class GroupForm(forms.ModelForm):
 
     class Meta:
         model = AssessmentGroup
-        fields = ["role", "name", "count", "share_of_firms", "employment"]
+        fields = [
+            "role",
+            "name",
+            "count",
+            "count_approx",
+            "share_of_firms",
+            "share_approx",
+            "employment",
+            "employment_approx",
+        ]
 
 
 class BaseGroupFormSet(BaseRowsFormSet):
@@ -157,17 +178,61 @@ class BaseGroupFormSet(BaseRowsFormSet):
 
 
 GroupFormSet = rows_formset(AssessmentGroup, form=GroupForm, formset=BaseGroupFormSet)
-TieFormSet = rows_formset(
-    AssessmentTie,
-    fields=["direction", "nature", "from_role", "to_role", "strength", "trend", "description"],
-)
+
+
+class TieForm(forms.ModelForm):
+    """A tie; when one end is "an institution", it may name which of the assessment's listed
+    institutions (only those are offered, so another assessment's cannot be named)."""
+
+    class Meta:
+        model = AssessmentTie
+        fields = [
+            "direction",
+            "nature",
+            "from_role",
+            "to_role",
+            "institution",
+            "strength",
+            "trend",
+            "description",
+        ]
+        labels = {"institution": "Which institution"}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("institution") and data.get("from_role") and data.get("to_role"):
+            self.add_error(
+                "institution",
+                "Neither end of this tie is an institution: choose “an institution” for the "
+                "end it connects, or leave this empty.",
+            )
+        return data
+
+
+class BaseTieFormSet(BaseRowsFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        listed = AssessmentInstitution.objects.none()
+        if self.instance is not None and self.instance.pk is not None:
+            listed = AssessmentInstitution.objects.filter(assessment=self.instance)
+        form.fields["institution"].queryset = listed
+
+
+TieFormSet = rows_formset(AssessmentTie, form=TieForm, formset=BaseTieFormSet)
 InstitutionFormSet = rows_formset(
     AssessmentInstitution,
     fields=["name", "kind", "ownership", "level", "status", "reach", "sector_specific", "services"],
     labels={"sector_specific": "Serves this sector specifically?"},
     help_texts={
         "sector_specific": "Intervention should be 'sector specific' (lines 2658-2660): a "
-        "generalist SME scheme does not count for 2a. Choose “Don't know” if you are not sure."
+        "generalist SME scheme does not count for 2a, and a general chamber or association "
+        "serving every sector counts half for 5c. Choose “Don't know” if you are not sure.",
+        "reach": "How many of the cluster's small firms use it. A body counts by its reach: "
+        "one that reaches few small firms earns less than one that reaches many (2a, 4a, "
+        "4d, 5a-5e).",
+        "kind": "A self-help institution is a credit union or other mutual finance its "
+        "members run; a producers' association is a trade or business association, not a "
+        "self-help institution.",
     },
 )
 
@@ -177,14 +242,32 @@ def _asked_on(step: str) -> dict[str, str]:
     return {field: code for code, (where, field) in DIRECT_QUESTIONS.items() if where == step}
 
 
+def _inventories_on(step: str) -> list[criteria.Inventory]:
+    """The kinds of body or tie whose "listed / none / don't know" a step asks."""
+    return [kind for kind in criteria.INVENTORIES if kind.step == step]
+
+
 class DirectQuestionsForm(forms.ModelForm):
-    """Yes / no / don't know for the indicators a list alone cannot settle (an empty list may
-    mean none, or not known). Each field is labelled with its indicator's question."""
+    """Under a step's list: for each kind of body or tie the indicators count, whether there
+    are any ("listed below" / "none" / "don't know": only "none" counts as absent), and yes /
+    no / don't know for the indicators a list alone cannot settle. Labels and help come from
+    the records (criteria.INVENTORIES, criteria.INDICATORS)."""
 
     codes: dict[str, str] = {}  # field name -> indicator code
+    step = ""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for kind in _inventories_on(self.step):
+            field = self.fields[kind.field]
+            field.label = kind.question
+            counted = ", ".join(i.code for i in criteria.INDICATORS if kind.field in i.inventories)
+            field.help_text = (
+                f"Counts for {counted}. “Listed below”: the rows above are {kind.rows}. "
+                "“None”: there are none, so they count as absent. “Don't know” leaves "
+                "them unknown (not absent) unless a row shows one."
+            )
+            field.widget = forms.RadioSelect(choices=field.choices)
         for name, code in self.codes.items():
             indicator = criteria.indicator(code)
             field = self.fields[name]
@@ -198,18 +281,22 @@ class DirectQuestionsForm(forms.ModelForm):
 
 class LinkageQuestionsForm(DirectQuestionsForm):
     codes = _asked_on("linkages")
+    step = "linkages"
 
     class Meta:
         model = Assessment
-        fields = list(_asked_on("linkages"))
+        fields = [k.field for k in _inventories_on("linkages")] + list(_asked_on("linkages"))
 
 
 class InstitutionQuestionsForm(DirectQuestionsForm):
     codes = _asked_on("institutions")
+    step = "institutions"
 
     class Meta:
         model = Assessment
-        fields = list(_asked_on("institutions"))
+        fields = [k.field for k in _inventories_on("institutions")] + list(
+            _asked_on("institutions")
+        )
 
 
 class MarketsForm(forms.ModelForm):
@@ -234,12 +321,23 @@ class MarketsForm(forms.ModelForm):
 
     class Meta:
         model = Assessment
-        fields = ["export_share", "destinations", "competes_on", "foreign_buyers", "key_buyers"]
-        labels = {"foreign_buyers": "Do firms sell to demanding foreign buyers?"}
+        fields = [
+            "export_share",
+            "export_share_approx",
+            "destinations",
+            "competes_on",
+            "foreign_buyers",
+            "key_buyers",
+        ]
+        labels = {
+            "foreign_buyers": "Do firms sell to demanding foreign buyers?",
+            "export_share_approx": "The export share is approximate",
+        }
         widgets = {"foreign_buyers": forms.RadioSelect}
         help_texts = {
-            "key_buyers": "Named buyers, agents or retailers, one per line. Each counts for 4b "
-            "(buyers and agents reaching the cluster), with the groups of firms.",
+            "key_buyers": "Named buyers, agents or retailers, one per line. They count for 4b "
+            "(buyers and agents reaching the cluster) only when the Firms step lists no group "
+            "of buyers, agents or TNCs: one fact, one place.",
         }
 
 
@@ -294,12 +392,15 @@ STEP_INTROS = {
     "institutions. From → to: for subcontracting and job-work, from the firm that puts the "
     "work out to the firm that does it; for everything else, from the provider (of goods, "
     "help, information, credit) to the receiver. Strength as you judge it: weak, moderate or "
-    "strong. Feeds 1b, 2b, 3d, 4c, 6b, 6c, 6d and 8c; the questions under the rows settle 2b, "
-    "4c and 6b when no row does.",
+    "strong. Feeds 1b, 2b, 3d, 4c, 6b, 6c, 6d and 8c. Under the rows, say for each kind of "
+    "tie whether there are any (listed below / none / don't know: only “none” counts as "
+    "absent); the yes / no questions settle 2b, 4c and 6b when no row does.",
     "institutions": "Every support institution: associations, fairs, training, technology "
     "and testing centres, credit unions, export promotion, government bodies. Feeds points 1, "
     "2, 4, 5 and 8; whether it reaches small firms feeds 5f, and whether it serves this sector "
-    "specifically feeds 2a. The questions under the rows settle 5e and 6d when no row does.",
+    "specifically feeds 2a and 5c. Under the rows, say for each kind of body whether there are "
+    "any (listed below / none / don't know: only “none” counts as absent); the yes / no "
+    "questions settle 5e and 6d when no row does.",
     "markets": "Feeds point 3: how much is exported, what firms compete on, whether they sell "
     "to demanding foreign buyers.",
     "policy": "Feeds 1d and points 7 and 8. Leave a question empty if you do not know: it "
@@ -330,6 +431,18 @@ def _shown(field, value) -> str | int | float:
     return str(choices.get(value, choices.get(str(value), value)))
 
 
+APPROXIMATE_FLAGS = set(APPROX_FIELDS.values())
+
+
+def _approximate(form, name, field, value):
+    """A figure as shown, "about N" when the officer marked it approximate."""
+    shown = _shown(field, value)
+    flag = APPROX_FIELDS.get(name)
+    if flag in form.fields and form[flag].value() and shown not in ("", None):
+        return f"about {shown:g}" if isinstance(shown, float) else f"about {shown}"
+    return shown
+
+
 def answer_sheets(assessment) -> dict:
     """The answers worded as the form asks them, step by step: the questions' labels and the
     chosen options' labels. `lists` holds the rows of each step's list (groups, ties, bodies)."""
@@ -338,20 +451,24 @@ def answer_sheets(assessment) -> dict:
         if form_class is not None:
             form = form_class(instance=assessment)
             for bound in form:
+                if bound.name in APPROXIMATE_FLAGS:
+                    continue  # folded into its figure: "about 5000"
                 answers.append(
                     {
                         "step": STEP_TITLES[step],
                         "question": str(bound.label),
-                        "answer": _shown(bound.field, bound.value()),
+                        "answer": _approximate(form, bound.name, bound.field, bound.value()),
                     }
                 )
         if formset_class is not None:
             formset = formset_class(instance=assessment, prefix=step)
             lists[LIST_TITLES[step]] = [
                 {
-                    str(row[name].label): _shown(row.fields[name], row[name].value())
+                    str(row[name].label): _approximate(
+                        row, name, row.fields[name], row[name].value()
+                    )
                     for name in row.fields
-                    if name not in {"id", "DELETE", "assessment"}
+                    if name not in {"id", "DELETE", "assessment"} | APPROXIMATE_FLAGS
                 }
                 for row in formset.initial_forms
             ]

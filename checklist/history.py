@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .scoring import Scorecard
+from engine.scoring import Scorecard
 
 
 @dataclass(frozen=True)

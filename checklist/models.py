@@ -10,16 +10,22 @@ from django.db.models import Q
 from django.urls import reverse
 
 from cases.models import ActorGroup, CaseStudy, Institution, Linkage
+from engine import criteria
 
 STEPS = ("profile", "firms", "linkages", "institutions", "markets", "policy")
 # The checklist indicators asked directly (yes / no / don't know), each with the step that
-# asks it and the assessment field that holds the answer (see criteria.DIRECT_YES_VALUE).
+# asks it and the assessment field that holds the answer: read from the indicators' records.
 DIRECT_QUESTIONS = {
-    "2b": ("linkages", "group_support"),
-    "4c": ("linkages", "buyer_know_how"),
-    "6b": ("linkages", "supplier_upgrading"),
-    "5e": ("institutions", "self_help_finance"),
-    "6d": ("institutions", "supplier_associations"),
+    i.code: (i.direct.step, i.direct.field) for i in criteria.INDICATORS if i.direct is not None
+}
+# A figure marked approximate is shown as "about N" (scorecard evidence, answers, downloads):
+# each numeric answer's flag is the field named here.
+APPROX_FIELDS = {
+    "producer_count": "producer_count_approx",
+    "employment": "employment_approx",
+    "export_share": "export_share_approx",
+    "count": "count_approx",
+    "share_of_firms": "share_approx",
 }
 # A blank answer is "don't know": it stays unknown in the scorecard, never a "no".
 DONT_KNOW = ("", "Don't know")
@@ -88,11 +94,13 @@ class Assessment(models.Model):
 
     # Firms (besides the groups)
     producer_count = models.PositiveIntegerField(null=True, blank=True)
+    producer_count_approx = models.BooleanField("approximate", default=False)
     employment = models.PositiveIntegerField(null=True, blank=True)
+    employment_approx = models.BooleanField("approximate", default=False)
     large_firms = models.TextField(blank=True)
 
     # Direct questions for indicators the lists alone cannot settle: blank = "don't know", so a
-    # list without such a row does not turn into a "no" (see checklist.criteria.DIRECT_QUESTIONS).
+    # list without such a row does not turn into a "no" (see engine.criteria.DIRECT_YES_VALUE).
     group_support = models.CharField(max_length=3, choices=YES_NO, blank=True)
     buyer_know_how = models.CharField(max_length=3, choices=YES_NO, blank=True)
     supplier_upgrading = models.CharField(max_length=3, choices=YES_NO, blank=True)
@@ -101,6 +109,7 @@ class Assessment(models.Model):
 
     # Markets
     export_share = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    export_share_approx = models.BooleanField("approximate", default=False)
     destinations = models.CharField(max_length=300, blank=True)
     competes_on = models.JSONField(default=list, blank=True)
     foreign_buyers = models.CharField(max_length=3, choices=YES_NO, blank=True)
@@ -167,15 +176,29 @@ class Assessment(models.Model):
         return step in self.steps_done
 
 
+# Per kind of body or tie an indicator counts: "listed below", "none" or "don't know" (blank),
+# one field each, named by its record (criteria.INVENTORIES). Only "none" makes it absent.
+for _kind in criteria.INVENTORIES:
+    Assessment.add_to_class(
+        _kind.field,
+        models.CharField(
+            _kind.label.split(" (")[0], max_length=6, choices=criteria.INVENTORY_ANSWERS, blank=True
+        ),
+    )
+
+
 class AssessmentGroup(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="groups")
     role = models.CharField(max_length=20, choices=ActorGroup.Role.choices)
     name = models.CharField(max_length=160)
     count = models.PositiveIntegerField("number of firms", null=True, blank=True)
+    count_approx = models.BooleanField("count approximate", default=False)
     share_of_firms = models.DecimalField(
         "share of the cluster's firms (%)", max_digits=5, decimal_places=2, null=True, blank=True
     )
+    share_approx = models.BooleanField("share approximate", default=False)
     employment = models.PositiveIntegerField(null=True, blank=True)
+    employment_approx = models.BooleanField("employment approximate", default=False)
 
     class Meta:
         ordering = ["id"]
@@ -219,6 +242,17 @@ class AssessmentTie(models.Model):
     nature = models.CharField(max_length=24, choices=Linkage.Nature.choices)
     from_role = models.CharField("from", max_length=20, choices=ROLE_OR_INSTITUTION, blank=True)
     to_role = models.CharField("to", max_length=20, choices=ROLE_OR_INSTITUTION, blank=True)
+    # Which of the assessment's listed institutions the tie connects, when one end is "an
+    # institution" (the form offers only this assessment's institutions).
+    institution = models.ForeignKey(
+        AssessmentInstitution,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="ties",
+        help_text="When one end is an institution: which of those listed on the Institutions "
+        "step (list them there first).",
+    )
     strength = models.CharField(max_length=10, choices=Linkage.Strength.choices, default="unknown")
     trend = models.CharField(max_length=14, choices=Linkage.Trend.choices, default="unknown")
     description = models.CharField(max_length=300, blank=True)

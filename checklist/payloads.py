@@ -2,7 +2,7 @@
 
 from dataclasses import asdict
 
-from .scoring import Scorecard
+from engine.scoring import Scorecard
 
 
 def scorecard_payload(card: Scorecard) -> dict:

@@ -1,4 +1,4 @@
-"""Writes for assessments, and the assessment → profile → scorecard path the views share."""
+"""Writes for assessments: saving steps, submitting, scoring records, reassessing."""
 
 from __future__ import annotations
 
@@ -7,139 +7,18 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import F
 
-from . import criteria
-from .models import DIRECT_QUESTIONS, STEPS, Assessment, ScoreRecord
+from engine import criteria
+
+from .adapters import assessment_scorecard
+from .models import (
+    DIRECT_QUESTIONS,
+    STEPS,
+    Assessment,
+    AssessmentInstitution,
+    AssessmentTie,
+    ScoreRecord,
+)
 from .payloads import scorecard_payload
-from .profile import Body, ClusterProfile, Fact, Group, MarketBasis, Source, Tie
-from .scoring import Scorecard, score
-
-YES_NO = {"yes": True, "no": False}
-
-
-def _answer(step: str, question: str) -> Source:
-    return Source(f"Answer ({step}): {question}")
-
-
-def _lines(text: str) -> list[str]:
-    return [line.strip() for line in text.splitlines() if line.strip()]
-
-
-def build_assessment_profile(assessment: Assessment) -> ClusterProfile:
-    """The engine's view of an assessment. A step not yet saved is unknown, not empty."""
-    done = set(assessment.steps_done)
-    groups = ties = bodies = None
-    if "firms" in done:
-        groups = tuple(
-            Group(g.role, g.name, _answer("firms", f"{g.get_role_display()}: {g.name}"), g.count)
-            for g in assessment.groups.all()
-        )
-        # The large firms named in the free-text box are large firms too (indicator 6a).
-        groups += tuple(
-            Group("lead_firm", name, _answer("firms", f"large firm: {name}"))
-            for name in _lines(assessment.large_firms)
-        )
-    if "markets" in done and groups is not None:
-        # So are the buyers named in Markets (indicator 4b), whether or not a group lists them.
-        # (Only once the firms are answered: buyers alone would make every group measure
-        # "known" and zero.)
-        groups += tuple(
-            Group("buyer", name, _answer("markets", f"key buyer: {name}"))
-            for name in _lines(assessment.key_buyers)
-        )
-    if "linkages" in done:
-        ties = tuple(
-            Tie(
-                direction=t.direction,
-                nature=t.nature,
-                strength=t.strength,
-                trend=t.trend,
-                from_role=t.from_role or None,
-                to_role=t.to_role or None,
-                source=_answer(
-                    "linkages",
-                    f"{t.get_from_role_display()} → {t.get_to_role_display()}, "
-                    f"{t.get_nature_display().lower()}",
-                ),
-            )
-            for t in assessment.ties.all()
-        )
-    if "institutions" in done:
-        bodies = tuple(
-            Body(
-                kind=i.kind,
-                name=i.name,
-                ownership=i.ownership,
-                level=i.level,
-                status=i.status,
-                reach=i.reach,
-                sector_specific=YES_NO.get(i.sector_specific),
-                source=_answer("institutions", i.name),
-            )
-            for i in assessment.institutions.all()
-        )
-
-    def fact(step, value, question, shown=None):
-        if step not in done or value in (None, ""):
-            return None
-        return Fact(value, _answer(step, question), shown)
-
-    competition = None
-    if "markets" in done and assessment.competes_on:
-        competition = (
-            MarketBasis(
-                "export" if (assessment.export_share or 0) >= 50 else "domestic",
-                frozenset(assessment.competes_on),
-                _answer("markets", "firms compete mainly on"),
-            ),
-        )
-    direct = {}
-    for code, (step, field) in DIRECT_QUESTIONS.items():
-        answer = fact(
-            step, YES_NO.get(getattr(assessment, field)), criteria.indicator(code).question
-        )
-        if answer is not None:
-            direct[code] = answer
-    return ClusterProfile(
-        subject=assessment.name,
-        kind=assessment.kind,
-        direct=direct,
-        groups=groups,
-        ties=ties,
-        institutions=bodies,
-        producer_count=fact("firms", assessment.producer_count, "producing firms"),
-        state_created=fact(
-            "policy", YES_NO.get(assessment.state_created), "started by administrative decision"
-        ),
-        export_share=fact(
-            "markets",
-            None if assessment.export_share is None else float(assessment.export_share),
-            "share of output exported",
-        ),
-        competition=competition,
-        foreign_buyers=fact("markets", YES_NO.get(assessment.foreign_buyers), "foreign buyers"),
-        trade_regime=fact(
-            "policy", assessment.trade_regime, "trade regime", assessment.get_trade_regime_display()
-        ),
-        sme_incentives=fact(
-            "policy",
-            assessment.sme_incentives,
-            "size-based incentives",
-            assessment.get_sme_incentives_display(),
-        ),
-        contract_rules=fact(
-            "policy", YES_NO.get(assessment.contract_rules), "rules on large-firm contracts"
-        ),
-        intervention_style=fact(
-            "policy",
-            assessment.intervention_style,
-            "intervention style",
-            assessment.get_intervention_style_display(),
-        ),
-    )
-
-
-def assessment_scorecard(assessment: Assessment) -> Scorecard:
-    return score(build_assessment_profile(assessment))
 
 
 def answers_snapshot(assessment: Assessment) -> dict:
@@ -152,6 +31,8 @@ def answers_snapshot(assessment: Assessment) -> dict:
         "name", "country", "region", "sector", "kind", "evidence_year", "producer_count",
         "employment", "large_firms", "export_share", "destinations", "competes_on",
         "foreign_buyers", "key_buyers", *(field for _, field in DIRECT_QUESTIONS.values()),
+        "producer_count_approx", "employment_approx", "export_share_approx",
+        *(kind.field for kind in criteria.INVENTORIES),
         "state_created", "trade_regime", "sme_incentives",
         "contract_rules", "intervention_style",
     ]  # fmt: skip
@@ -159,11 +40,20 @@ def answers_snapshot(assessment: Assessment) -> dict:
         "steps_done": sorted(assessment.steps_done),
         **{name: plain(getattr(assessment, name)) for name in fields},
         "groups": [
-            {"role": g.role, "name": g.name, "count": g.count, "share": plain(g.share_of_firms)}
+            {
+                "role": g.role,
+                "name": g.name,
+                "count": g.count,
+                "share": plain(g.share_of_firms),
+                "approximate": [
+                    f for f in ("count", "share", "employment") if getattr(g, f"{f}_approx")
+                ],
+            }
             for g in assessment.groups.all()
         ],
         "ties": [
             {
+                "institution": t.institution.name if t.institution_id else None,
                 "direction": t.direction,
                 "nature": t.nature,
                 "from": t.from_role,
@@ -295,11 +185,17 @@ def reassess(*, assessment: Assessment, owner) -> Assessment:
         copy.status = Assessment.Status.DRAFT
         copy.save()  # shared as the previous one was: same cluster, same readers
         copy.shared_with.set(assessment.shared_with.all())
-        for rows in (groups, ties, institutions):
+        copied = {}  # old institution pk -> its copy, so copied ties name the copies
+        for rows in (groups, institutions, ties):
             for row in rows:
+                old_pk = row.pk
                 row.pk = None
                 row.assessment = copy
+                if isinstance(row, AssessmentTie) and row.institution_id is not None:
+                    row.institution_id = copied.get(row.institution_id)
                 row.save()
+                if isinstance(row, AssessmentInstitution):
+                    copied[old_pk] = row.pk
     return copy
 
 

@@ -12,8 +12,19 @@ from cases.models import ActorGroup, CaseStudy
 from cases.views import is_case_slug
 from clusterdx.downloads import CSV_TYPE, to_csv, to_xlsx
 from clusterdx.html import chart
+from engine import criteria
+from engine.scoring import score
+from engine.similarity import (
+    FEATURES,
+    MIN_COMPARED,
+    NEAR_TIE_GAP,
+    SHOWN,
+    ScoredProfile,
+    resemblances,
+)
 
-from . import criteria
+from .adapters import assessment_scorecard as assessment_scorecard_of
+from .adapters import build_assessment_profile, case_scorecard, scored_case
 from .charts import checklist_radar, subject_colours
 from .exports import answers_frame, scorecard_frame, workbook_frames
 from .forms import (
@@ -28,28 +39,16 @@ from .forms import (
     step_fingerprint,
 )
 from .history import answer_changes, compare_scorecards
-from .library import case_scorecard, scored_case
 from .models import OFFICERS, STEPS, Assessment
 from .payloads import scorecard_payload
-from .scoring import score
 from .services import (
     StaleRevision,
-    build_assessment_profile,
     create_assessment,
     delete_draft,
     lineage,
     reassess,
     save_step,
     submit_assessment,
-)
-from .services import assessment_scorecard as assessment_scorecard_of
-from .similarity import (
-    FEATURES,
-    MIN_COMPARED,
-    NEAR_TIE_GAP,
-    SHOWN,
-    ScoredProfile,
-    resemblances,
 )
 
 
@@ -66,6 +65,8 @@ def method(request):
         "unknown_level": criteria.UNKNOWN_LEVEL,
         "min_completeness": int(criteria.MIN_COMPLETENESS * 100),
         "engine_version": criteria.ENGINE_VERSION,
+        "scales": criteria.scales_words(),
+        "inventories": [(k, criteria.counted_by(k.field)) for k in criteria.INVENTORIES],
         "heading": criteria.HEADING,
         "heading_lines": criteria.HEADING_LINES,
         "resemblance_features": FEATURES,
@@ -278,7 +279,7 @@ def assessment_scorecard(request, pk):
     assessment = get_object_or_404(
         Assessment.objects.for_user(request.user)
         .select_related("owner")
-        .prefetch_related("groups", "ties", "institutions"),  # the scores and the map read them
+        .prefetch_related("groups", "ties__institution", "institutions"),  # scores, map
         pk=pk,
     )
     profile = build_assessment_profile(assessment)
@@ -293,6 +294,7 @@ def assessment_scorecard(request, pk):
         "cluster_map": _cluster_map_chart(assessment),
         "resemblances": resemblances(ScoredProfile(profile, card), scored_cases),
         "history": list(assessment.scores.all()[:20]),
+        "engine_effect": _engine_effect(assessment, card),
         "lineage": _visible_lineage(request.user, assessment),
         "editable": editable,
         "steps": [(s, STEP_TITLES[s], assessment.step_done(s)) for s in STEPS],
@@ -421,15 +423,29 @@ def assessment_reassess(request, pk):
 
 
 def _engine_effect(assessment, current_card):
-    """How the latest recorded scorecard differs from rescoring with today's engine."""
+    """How the latest recorded scorecard differs from rescoring with today's engine: per point
+    that moved, the scores and the indicators whose values moved (a value recorded as 0 under
+    1.x may now be unknown, because the kind was never answered "none")."""
     record = assessment.scores.first()
     if record is None or record.engine_version == current_card.engine_version:
         return None
-    recorded = {p["number"]: p["score"] for p in record.payload["points"]}
-    return {
-        "version": record.engine_version,
-        "points": [(p.number, recorded.get(p.number), p.score) for p in current_card.points],
-    }
+    recorded = {p["number"]: p for p in record.payload["points"]}
+
+    def shown(value):
+        return "unknown" if value is None else f"{value:g}"
+
+    points = []
+    for point in current_card.points:
+        old = recorded.get(point.number, {})
+        old_values = {e["indicator"]: e["value"] for e in old.get("evidence", [])}
+        moved = [
+            f"{e.indicator} {shown(old_values.get(e.indicator))} → {shown(e.value)}"
+            for e in point.evidence
+            if old_values.get(e.indicator) != e.value
+        ]
+        if old.get("score") != point.score or moved:
+            points.append((point.number, old.get("score"), point.score, moved))
+    return {"version": record.engine_version, "points": points}
 
 
 @login_required

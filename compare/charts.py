@@ -8,9 +8,9 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from cases.charts import wrap_label
-from checklist import criteria
 from checklist.charts import LEGEND_BELOW, colours_for, legend_name
 from clusterdx.html import chart_text
+from engine import criteria
 
 from .table import OFFICER
 

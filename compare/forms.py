@@ -6,8 +6,7 @@ from django.db.models import Q
 
 from cases.models import CaseStudy
 from checklist.models import Assessment
-
-from .ranking import EQUAL, parse_weights
+from engine.ranking import EQUAL, parse_weights
 
 PICKER_SIZE = 25  # matches listed besides the chosen ones; a search narrows the rest
 # The most subjects (cases and assessments together) one comparison takes: each is scored and

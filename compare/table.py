@@ -12,11 +12,11 @@ import pandas as pd
 from django.urls import reverse
 
 from cases.models import CaseStudy, Conclusion, Figure
-from checklist import criteria
-from checklist.library import producer_count_figures
+from checklist.adapters import producer_count_figures
 from checklist.models import Assessment
-from checklist.profile import ClusterProfile
-from checklist.scoring import Scorecard
+from engine import criteria
+from engine.profile import ClusterProfile
+from engine.scoring import Scorecard
 
 
 @dataclass(frozen=True)

@@ -9,19 +9,18 @@ from django.utils.html import conditional_escape, format_html, format_html_join
 from django.views.decorators.http import require_GET
 
 from cases.models import CaseStudy
-from checklist import criteria
+from checklist.adapters import assessment_scorecard, build_profile
 from checklist.charts import checklist_radar, subject_colours
-from checklist.library import build_profile
 from checklist.models import Assessment
-from checklist.scoring import score
-from checklist.services import assessment_scorecard
 from clusterdx.downloads import CSV_TYPE, to_csv, to_xlsx
 from clusterdx.html import chart, data_table
+from engine import criteria
+from engine.ranking import EQUAL, ranking
+from engine.scoring import score
 
 from . import charts, table
 from .charts import institutions_timeline, linkage_profile, point_bars
 from .forms import MAX_SUBJECTS, SEARCH_MAX_LENGTH, CompareForm, WeightsForm
-from .ranking import EQUAL, ranking
 from .table import (
     Subject,
     comparison_frame,
@@ -201,7 +200,7 @@ def compare_page(request):
 
 def _sensitivity(form: WeightsForm, subjects: list[Subject]) -> dict:
     """The weight sliders and the ranking for the weights asked for; the page's script
-    re-ranks from `data` by the same rule (compare/ranking.py) as the sliders move."""
+    re-ranks from `data` by the same rule (engine/ranking.py) as the sliders move."""
     weights = form.weights
     others = form.data.copy()
     others.pop("w", None)

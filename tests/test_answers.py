@@ -5,9 +5,9 @@ import copy
 
 import pytest
 
+from checklist.adapters import assessment_scorecard
 from checklist.answers import AnswersInvalid, create_assessment_from_answers
 from checklist.models import Assessment
-from checklist.services import assessment_scorecard
 
 from .test_assessments import make_user
 

@@ -311,7 +311,8 @@ def test_answers_and_scores_download_as_csv_and_xlsx_in_words(client, officer):
     first = table[0]
     assert (first["point"], first["name"]) == ("1", "Identify existing clusters and networks")
     fairs = next(row for row in table if row["indicator"] == "4a")
-    assert fairs["value (0-1)"] == "1.0" and "Agra Footwear Fair" in fairs["evidence"]
+    # The fair reaches some small firms: it counts 0.7 (engine 2.0).
+    assert fairs["value (0-1)"] == "0.7" and "Agra Footwear Fair" in fairs["evidence"]
     assert table[-1]["point"] == "overall" and table[-1]["name"].startswith("Agra shoe cluster")
 
     answers = client.get(reverse("checklist:download", args=[assessment.pk, "answers.csv"]))

@@ -195,8 +195,8 @@ def test_moving_a_weight_reranks_the_cases_and_a_png_button_saves_a_chart(
     equal = ranking.all_inner_texts()
 
     # The script's rule is compare/ranking.py's, down to rounding exact ties to even.
-    from checklist.scoring import PointScore, Scorecard
-    from compare.ranking import weighted_overall
+    from engine.ranking import weighted_overall
+    from engine.scoring import PointScore, Scorecard
 
     examples = [
         ([50.0, 50.5, None, None, None, None, None, None], [1] * 8),  # 50.25 -> 50.2
@@ -217,16 +217,17 @@ def test_moving_a_weight_reranks_the_cases_and_a_png_button_saves_a_chart(
         assert script == expected, (scores, weights)
     expect(ranking.nth(2)).to_contain_text("Tiruppur knitwear")
 
-    slider = page.locator("#weight-5")  # support services, where León is ahead of Tiruppur
-    slider.focus()
-    for _ in range(4):  # 1 -> 3 in steps of 0.5
-        page.keyboard.press("ArrowRight")
-    expect(page.locator("output[for=weight-5]")).to_have_text("3")
+    # Groups and support services, where León is ahead of Tiruppur.
+    for number in (2, 5):
+        page.locator(f"#weight-{number}").focus()
+        for _ in range(4):  # 1 -> 3 in steps of 0.5
+            page.keyboard.press("ArrowRight")
+        expect(page.locator(f"output[for=weight-{number}]")).to_have_text("3")
     expect(page.locator("#weights-error")).to_be_hidden()  # the address's weights are gone
     expect(ranking.nth(2)).to_contain_text("Leon & Guadalajara shoes")
     expect(ranking.nth(2)).to_contain_text("▲ 1 (was 4)")
     expect(ranking.nth(3)).to_contain_text("Tiruppur knitwear")
-    assert "w=1,1,1,1,3,1,1,1" in page.url
+    assert "w=1,3,1,1,3,1,1,1" in page.url
     live = ranking.all_inner_texts()
 
     # The shared address, read without JavaScript: the server ranks exactly as the script did.

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from cases.models import CaseStudy
-from checklist import criteria
-from checklist.library import build_profile, case_scorecard
+from checklist.adapters import build_profile, case_scorecard
+from engine import criteria
 from tests.figures import page_figure
 
 pytestmark = pytest.mark.django_db
@@ -161,12 +161,14 @@ def test_docs_scoring_table_is_what_the_engine_computes(cards):
 
     from django.conf import settings
 
-    from checklist.report import case_scores_markdown
+    from engine.report import SECTIONS, between, case_scores_markdown
 
     doc = (Path(settings.BASE_DIR) / "docs" / "scoring.md").read_text()
-    start = doc.index("<!-- case-scores:start -->\n") + len("<!-- case-scores:start -->\n")
-    table = doc[start : doc.index("\n<!-- case-scores:end -->")]
-    assert table == case_scores_markdown(cards), "run: python manage.py scoring_report"
+    assert between(doc, "case-scores") == case_scores_markdown(cards), (
+        "run: python manage.py scoring_report --write"
+    )
+    for name, written in SECTIONS.items():
+        assert between(doc, name) == written(), f"{name}: run manage.py scoring_report --write"
 
 
 def test_recommendation_examples_name_the_cases_by_their_library_titles(client):

@@ -128,9 +128,9 @@ def test_point_bars_draw_one_trace_per_cluster_with_gaps_for_unknown():
 
 
 def test_scores_frame_lists_every_point_of_every_subject():
-    from checklist.profile import ClusterProfile
-    from checklist.scoring import score
     from compare.table import Subject
+    from engine.profile import ClusterProfile
+    from engine.scoring import score
 
     subjects = [Subject("x", "X", "/", score(ClusterProfile("X")))]
     frame = scores_frame(subjects)

@@ -11,14 +11,16 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
-from checklist import criteria
 from checklist.models import OFFICERS, Assessment
-from checklist.scoring import PointScore, Scorecard
 from compare.forms import PICKER_SIZE
-from compare.ranking import EQUAL, parse_weights, ranking, weighted_overall
+from engine import criteria
+from engine.ranking import EQUAL, parse_weights, ranking, weighted_overall
+from engine.scoring import PointScore, Scorecard
 
 ALL = ["sinos-valley", "leon-guadalajara", "tiruppur", "bangalore", "korea-chaebol-networks"]
-POINT_5_x3 = (1.0, 1.0, 1.0, 1.0, 3.0, 1.0, 1.0, 1.0)
+# Points 2 and 5, where León is ahead of Tiruppur (engine 2.0: point 5 alone no longer turns
+# the 5.9-point gap of the equal-weight overall).
+POINT_2_5_x3 = (1.0, 3.0, 1.0, 1.0, 3.0, 1.0, 1.0, 1.0)
 
 
 def card(*scores) -> Scorecard:
@@ -34,7 +36,7 @@ def card(*scores) -> Scorecard:
 
 
 def by_hand(card: Scorecard, weights) -> float | None:
-    """The weighted mean of the rated points, written out independently of compare.ranking."""
+    """The weighted mean of the rated points, written out independently of engine.ranking."""
     pairs = [
         (w, p.rated_score)
         for w, p in zip(weights, card.points, strict=True)
@@ -109,7 +111,7 @@ def test_bad_weights_are_refused_with_a_message(values, message):
 def cases(db):
     """(name, scorecard) of the five cases, in the paper's order, as the compare page has them."""
     from cases.models import CaseStudy
-    from checklist.library import case_scorecard
+    from checklist.adapters import case_scorecard
 
     found = {c.slug: c for c in CaseStudy.objects.for_comparison()}
     return {slug: (found[slug].short_title, case_scorecard(found[slug])) for slug in ALL}
@@ -123,20 +125,21 @@ def test_equal_weights_reproduce_each_cases_overall_and_rank_by_it(cases):
     assert all(r.moved == 0 and r.change == "same" for r in rows)
 
 
-def test_raising_point_5_moves_leon_above_tiruppur(cases):
+def test_raising_points_2_and_5_moves_leon_above_tiruppur(cases):
     (leon, leon_card), (tiruppur, tiruppur_card) = cases["leon-guadalajara"], cases["tiruppur"]
-    # Why it should: Tiruppur leads on equal weights, but León is the stronger on point 5.
+    # Why it should: Tiruppur leads on equal weights, but León is the stronger on points 2, 5.
     assert tiruppur_card.overall > leon_card.overall
-    assert leon_card.point(5).rated_score > tiruppur_card.point(5).rated_score
+    for number in (2, 5):
+        assert leon_card.point(number).rated_score > tiruppur_card.point(number).rated_score
 
-    rows = ranking(list(cases.values()), POINT_5_x3)
+    rows = ranking(list(cases.values()), POINT_2_5_x3)
     order = [r.name for r in rows]
     assert order.index(leon) < order.index(tiruppur)
     moved = {r.name: r for r in rows}
     assert moved[leon].moved == 1 and moved[tiruppur].moved == -1
     assert moved[leon].change == f"▲ 1 (was {moved[leon].equal_rank})"
     for name, scorecard in cases.values():
-        assert moved[name].overall == pytest.approx(by_hand(scorecard, POINT_5_x3), abs=0.05)
+        assert moved[name].overall == pytest.approx(by_hand(scorecard, POINT_2_5_x3), abs=0.05)
 
 
 def test_weighting_a_point_a_case_does_not_rate_leaves_its_overall_alone(cases):
@@ -173,22 +176,23 @@ def ranking_rows(html: str) -> list[tuple[str, str, str, str]]:
 
 
 def test_weights_in_the_address_are_ranked_on_the_server(client, cases):
-    html = client.get(compare_url(*ALL, w="1,1,1,1,3,1,1,1")).content.decode("utf-8-sig")
+    html = client.get(compare_url(*ALL, w="1,3,1,1,3,1,1,1")).content.decode("utf-8-sig")
     rows = ranking_rows(html)
-    expected = ranking(list(cases.values()), POINT_5_x3)
+    expected = ranking(list(cases.values()), POINT_2_5_x3)
     assert rows == [(str(r.rank), r.name.replace("&", "&amp;"), f"{r.overall:.1f}", r.change)
                     for r in expected]  # fmt: skip
     assert ("3", "Leon &amp; Guadalajara shoes") == rows[2][:2]
     assert 'id="weight-5" value="3.0"' in html and 'id="weight-4" value="1.0"' in html
+    assert 'id="weight-2" value="3.0"' in html
     reset = re.search(r'id="weights-reset" href="\?([^"]*)"', html).group(1)
     assert "w=" not in reset and reset.count("case=") == 5
 
 
 @pytest.mark.django_db
 def test_the_sliders_eight_values_rank_like_the_comma_list(client):
-    eight = "&".join(f"w={w:g}" for w in POINT_5_x3)
+    eight = "&".join(f"w={w:g}" for w in POINT_2_5_x3)
     slider_html = client.get(compare_url(*ALL) + "&" + eight).content.decode("utf-8-sig")
-    comma_html = client.get(compare_url(*ALL, w="1,1,1,1,3,1,1,1")).content.decode("utf-8-sig")
+    comma_html = client.get(compare_url(*ALL, w="1,3,1,1,3,1,1,1")).content.decode("utf-8-sig")
     assert ranking_rows(slider_html) == ranking_rows(comma_html)
     assert ranking_rows(slider_html) != ranking_rows(
         client.get(compare_url(*ALL)).content.decode("utf-8-sig")

@@ -3,7 +3,7 @@
 from django.conf import settings
 
 from cases.paper import load_paper, normalise
-from checklist import criteria
+from engine import criteria
 
 CASES = {"sinos-valley", "leon-guadalajara", "tiruppur", "bangalore", "korea-chaebol-networks"}
 

@@ -11,7 +11,7 @@ from django.db.models import Q
 
 from cases.loading import library_models
 from cases.models import CaseStudy, Conclusion, Figure, Firm, Institution, Linkage
-from checklist.scoring import CONTRACTING
+from engine.scoring import CONTRACTING
 
 pytestmark = pytest.mark.django_db
 

@@ -6,10 +6,10 @@ import pytest
 from django.urls import reverse
 
 from cases.models import CaseStudy, Figure, Institution, Linkage
-from checklist import criteria
-from checklist.library import build_profile
-from checklist.scoring import score
+from checklist.adapters import build_profile
 from compare.table import Subject, institutions_frame, linkages_frame
+from engine import criteria
+from engine.scoring import score
 
 pytestmark = pytest.mark.django_db
 

@@ -7,10 +7,10 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from checklist import similarity
-from checklist.profile import Body, ClusterProfile, Fact, Group, Source, Tie
-from checklist.scoring import score
-from checklist.similarity import FEATURES, ScoredProfile, compare, features_markdown, resemblances
+from engine import similarity
+from engine.profile import Body, ClusterProfile, Fact, Group, Source, Tie
+from engine.scoring import score
+from engine.similarity import FEATURES, ScoredProfile, compare, features_markdown, resemblances
 
 SRC = Source("test", (1, 1))
 
@@ -103,7 +103,7 @@ def test_too_few_shared_features_is_no_comparison():
 @pytest.fixture
 def library(db):
     from cases.models import CaseStudy
-    from checklist.library import scored_case
+    from checklist.adapters import scored_case
 
     return {case.slug: scored_case(case) for case in CaseStudy.objects.with_library()}
 
@@ -160,4 +160,7 @@ def test_assessment_scorecard_says_where_it_differs_most_from_its_nearest_case(c
         "Foreign buyers: Kamukunji metalworking (Nairobi) no demanding foreign buyers; "
         "Leon &amp; Guadalajara shoes sells to demanding foreign buyers"
     ) in differs
-    assert "Point 2: Kamukunji metalworking (Nairobi) scores 0 on point 2" in differs
+    assert (
+        "Institutional density: Kamukunji metalworking (Nairobi) 2 active institutions; "
+        "Leon &amp; Guadalajara shoes 16 active institutions"
+    ) in differs

@@ -12,11 +12,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from cases.models import CaseStudy
+from checklist.adapters import build_assessment_profile, scored_case
 from checklist.answers import AnswersInvalid, create_assessment_from_answers
-from checklist.library import scored_case
-from checklist.scoring import score
-from checklist.services import build_assessment_profile
-from checklist.similarity import ScoredProfile, resemblances
+from engine.scoring import score
+from engine.similarity import ScoredProfile, resemblances
 
 VALIDATION_DIR = Path(settings.BASE_DIR) / "validation"
 VALIDATION_USER = "validation-set"

@@ -1,6 +1,6 @@
 """What the scoring engine knows about a cluster: plain values, no Django.
 
-The same profile is built from a library case (by `checklist.library`) and, later, from an
+The same profile is built from a library case (by `checklist.adapters`) and from an
 officer's assessment answers. `None` always means *not known*; an empty tuple means *known to
 be none*. Every datum carries a `Source` so a score can be followed back to it.
 """
@@ -106,3 +106,7 @@ class ClusterProfile:
     # case, whose lists are all the paper records; a dict for an assessment, where a code
     # missing from it is "don't know".
     direct: Mapping[str, Fact] | None = None
+    # Kinds of body or tie (criteria.INVENTORIES) by their field: a Fact whose value is
+    # "listed" or "none"; a kind missing is "don't know". None: the lists are vouched complete
+    # (every kind not listed is absent), for profiles built without such answers.
+    declared: Mapping[str, Fact] | None = None

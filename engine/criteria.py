@@ -13,7 +13,11 @@ from dataclasses import dataclass
 # 1.1.0: direct yes / no / don't-know answers for 2b, 4c, 5e, 6b and 6d (DIRECT_YES_VALUE);
 #        2a leaves out bodies said not to serve the sector; 8c no longer counts joint ties a
 #        large firm organises (Korea's point 8: 50.5 -> 33.8). Other library scores unchanged.
-ENGINE_VERSION = "1.1.0"
+# 2.0.0: a kind of body or tie the lists do not show is absent only when the officer answered
+#        "none" for it (INVENTORIES); bodies count by their reach to small firms and ties by
+#        their strength; price ticked with other bases lowers 3b; a producers' row fills 1a;
+#        buyers and large firms are counted in one place. docs/scoring.md gives each movement.
+ENGINE_VERSION = "2.0.0"
 
 HEADING = (
     "Eight Point Programme & Policy Checklist for Supporting SMEs in Industrial Clusters "
@@ -57,7 +61,131 @@ CASE_NAMES = {
 
 
 @dataclass(frozen=True)
+class DirectQuestion:
+    """An indicator the form also asks directly (yes / no / don't know), because an empty list
+    alone cannot say "none": where it is asked, the field that holds it, and what "yes" counts
+    when no listed row shows the indicator (what one listed row of unjudged strength would)."""
+
+    step: str
+    field: str
+    yes_value: float
+
+
+@dataclass(frozen=True)
+class Inventory:
+    """A kind of body or tie indicators count. The form asks, on the step that lists such rows,
+    whether there are any: "listed below", "none" or "don't know" (INVENTORY_ANSWERS). Only
+    "none" makes the kind absent; a kind neither listed nor answered "none" stays unknown."""
+
+    field: str  # the assessment's answer field
+    label: str
+    step: str
+    rows: str  # which rows are of this kind, in the form's words
+    library_silence: str  # what the paper's silence about this kind is read as: none/unknown
+    why: str  # why the library reads its silence so
+
+    @property
+    def question(self) -> str:
+        return f"{self.label}: are there any?"
+
+
+# "listed" and "" (don't know) both leave a kind unknown when no row shows it; only "none"
+# counts it absent. The codes are the assessment's stored values.
+INVENTORY_ANSWERS = (("listed", "Listed below"), ("none", "None"), ("", "Don't know"))
+_SURVEYED = (
+    "every case section surveys the case's institutions and the conclusions table rates "
+    "them for all five (lines 2313-2369), so a kind the paper does not record is absent"
+)
+INVENTORIES: tuple[Inventory, ...] = (
+    Inventory(
+        "trade_fair_bodies",
+        "Trade fair organisations",
+        "institutions",
+        "institutions of kind 'Trade fair organisation'",
+        "none",
+        _SURVEYED,
+    ),
+    Inventory(
+        "export_promotion_bodies",
+        "Export promotion bodies",
+        "institutions",
+        "institutions of kind 'Export promotion council'",
+        "none",
+        _SURVEYED,
+    ),
+    Inventory(
+        "training_bodies",
+        "Training schools or institutes",
+        "institutions",
+        "institutions of kind 'Training school or institute'",
+        "none",
+        _SURVEYED,
+    ),
+    Inventory(
+        "technology_bodies",
+        "Technology, standards and testing bodies",
+        "institutions",
+        "institutions of kind 'Technology centre' or 'Standards and testing body'",
+        "none",
+        _SURVEYED,
+    ),
+    Inventory(
+        "associations",
+        "Trade or business associations",
+        "institutions",
+        "institutions of kind 'Trade association' or 'Business association'",
+        "none",
+        _SURVEYED,
+    ),
+    Inventory(
+        "self_help",
+        "Credit unions and other self-help institutions (mutual finance run by its members; "
+        "a producers' association is not one)",
+        "institutions",
+        "institutions of kind 'Credit union'",
+        "unknown",
+        "only the Mexican case discusses how small firms are financed (877-890); the others "
+        "are silent, which is not evidence of absence",
+    ),
+    Inventory(
+        "local_government",
+        "Local or regional government bodies",
+        "institutions",
+        "local or regional government bodies, or public or public-private local bodies",
+        "none",
+        _SURVEYED,
+    ),
+    Inventory(
+        "supplier_programmes",
+        "Large-firm supplier programmes (help, training, credit or equipment for suppliers; "
+        "supplier associations; consortia)",
+        "linkages",
+        "upgrading or consortium ties from larger firms, and supplier associations",
+        "none",
+        "the conclusions table rates the role of large firms in every case (2342-2349) and "
+        "each case section says what large firms do for their suppliers",
+    ),
+    Inventory(
+        "horizontal_cooperation",
+        "Co-operation among producers (joint purchasing or marketing, consortia)",
+        "linkages",
+        "horizontal joint ties among producers",
+        "unknown",
+        "the paper records co-operation where it found it and, for Sinos Valley, where it "
+        "did not (ties 'No tie reported'); elsewhere its silence is not evidence of absence",
+    ),
+)
+
+
+def inventory(field: str) -> Inventory:
+    return next(i for i in INVENTORIES if i.field == field)
+
+
+@dataclass(frozen=True)
 class Indicator:
+    """One indicator, written once: the engine, the form's questions, `/method/` and
+    docs/scoring.md are all derived from these records."""
+
     code: str  # "4a": point number and letter
     name: str
     question: str  # what an officer is asked, in plain words
@@ -65,6 +193,11 @@ class Indicator:
     lines: tuple[int, int]
     action: str  # what to do when it is weak or unknown, from the paper's lessons
     examples: tuple[CaseExample, ...] = ()
+    weight: float = 1.0  # within its point; a change of weight is a new ENGINE_VERSION
+    rule: str = ""  # how its data become a value from 0 to 1, in words
+    reads: tuple[str, ...] = ()  # "step.field" of the assessment answers it reads
+    inventories: tuple[str, ...] = ()  # Inventory.field of the kinds it counts
+    direct: DirectQuestion | None = None
 
     @property
     def point(self) -> int:
@@ -168,6 +301,13 @@ INDICATORS: tuple[Indicator, ...] = (
                 (1120, 1123),
             ),
         ),
+        weight=1.0,
+        rule=(
+            "Producing firms on a log scale: 500 or more = 1, 50 ≈ 0.6. The count is the "
+            "'producing firms' box, or, when it is empty, the firms counted in the producer "
+            "groups."
+        ),
+        reads=("firms.producer_count", "firms.groups (producers' count)"),
     ),
     Indicator(
         "1b",
@@ -199,6 +339,12 @@ INDICATORS: tuple[Indicator, ...] = (
                 "Schmitz 1995a:11-12",
             ),
         ),
+        weight=1.0,
+        rule=(
+            "Mean of (supplier-side groups present, out of stage units, suppliers, machinery "
+            "makers, services) and (mean strength of backward ties)."
+        ),
+        reads=("firms.groups", "linkages.ties"),
     ),
     Indicator(
         "1c",
@@ -218,6 +364,12 @@ INDICATORS: tuple[Indicator, ...] = (
                 (843, 854),
             ),
         ),
+        weight=1.0,
+        rule=(
+            "Associations, producer groups, credit unions or chaebol associations: 2 or more = 1."
+        ),
+        reads=("institutions.institutions",),
+        inventories=("associations", "self_help"),
     ),
     Indicator(
         "1d",
@@ -238,6 +390,9 @@ INDICATORS: tuple[Indicator, ...] = (
                 (1894, 1903),
             ),
         ),
+        weight=0.5,
+        rule=("Not started by administrative decision = 1; started by one = 0.4."),
+        reads=("policy.state_created",),
     ),
     # Point 2 ---------------------------------------------------------------------------------
     Indicator(
@@ -259,6 +414,14 @@ INDICATORS: tuple[Indicator, ...] = (
                 (1857, 1863),
             ),
         ),
+        weight=1.0,
+        rule=(
+            "Technology centres, training, standards, export promotion or research bodies, "
+            "each counting by its reach to small firms: two that reach them widely = 1. "
+            "Bodies said to serve other sectors too are not counted."
+        ),
+        reads=("institutions.institutions",),
+        inventories=("technology_bodies", "training_bodies", "export_promotion_bodies"),
     ),
     Indicator(
         "2b",
@@ -291,6 +454,15 @@ INDICATORS: tuple[Indicator, ...] = (
                 (1809, 1813),
             ),
         ),
+        weight=1.0,
+        rule=(
+            "Producer groups, credit unions and chaebol associations, and consortium or joint "
+            "purchasing/marketing ties, each tie by its strength (so weak co-operation counts "
+            "little): 2 of full worth = 1."
+        ),
+        reads=("institutions.institutions", "linkages.ties", "linkages.group_support"),
+        inventories=("self_help", "horizontal_cooperation"),
+        direct=DirectQuestion("linkages", "group_support", 0.5),
     ),
     Indicator(
         "2c",
@@ -310,6 +482,13 @@ INDICATORS: tuple[Indicator, ...] = (
                 (1422, 1429),
             ),
         ),
+        weight=1.0,
+        rule=(
+            "A working technology or standards body, by its reach to small firms (the best "
+            "one counts); only proposed = 0.3."
+        ),
+        reads=("institutions.institutions",),
+        inventories=("technology_bodies",),
     ),
     # Point 3 ---------------------------------------------------------------------------------
     Indicator(
@@ -328,6 +507,9 @@ INDICATORS: tuple[Indicator, ...] = (
                 (176, 178),
             ),
         ),
+        weight=1.5,
+        rule=("Share of output exported ÷ 50%, at most 1."),
+        reads=("markets.export_share",),
     ),
     Indicator(
         "3b",
@@ -348,6 +530,14 @@ INDICATORS: tuple[Indicator, ...] = (
                 (449, 453),
             ),
         ),
+        weight=1.5,
+        rule=(
+            "Per market, how many of quality, fashion and delivery competition turns on ÷ 3, "
+            "times {price} when price is among them too (competition still turns partly on "
+            "price; price alone = 0); markets weighted by their share of output where the "
+            "export share is known."
+        ),
+        reads=("markets.competes_on", "markets.export_share"),
     ),
     Indicator(
         "3c",
@@ -365,6 +555,9 @@ INDICATORS: tuple[Indicator, ...] = (
                 (1169, 1171),
             ),
         ),
+        weight=1.0,
+        rule=("Buyers, agents or TNCs serving an export market = 1; none = 0."),
+        reads=("markets.foreign_buyers",),
     ),
     Indicator(
         "3d",
@@ -376,6 +569,9 @@ INDICATORS: tuple[Indicator, ...] = (
         "Help firms build regular, contractual ties with buyers who share design and quality "
         "information.",
         (),
+        weight=1.0,
+        rule=("Mean strength of forward ties."),
+        reads=("linkages.ties",),
     ),
     # Point 4 ---------------------------------------------------------------------------------
     Indicator(
@@ -403,6 +599,10 @@ INDICATORS: tuple[Indicator, ...] = (
                 (823, 826),
             ),
         ),
+        weight=1.0,
+        rule=("A trade fair organisation, by its reach to small firms."),
+        reads=("institutions.institutions",),
+        inventories=("trade_fair_bodies",),
     ),
     Indicator(
         "4b",
@@ -422,6 +622,12 @@ INDICATORS: tuple[Indicator, ...] = (
                 "Schmitz 1995a:14",
             ),
         ),
+        weight=1.0,
+        rule=(
+            "Groups of export agents, buyers or TNC clients: 2 or more = 1. Buyers named in "
+            "Markets count only when the groups list none (one fact, one place)."
+        ),
+        reads=("firms.groups", "markets.key_buyers"),
     ),
     Indicator(
         "4c",
@@ -440,6 +646,13 @@ INDICATORS: tuple[Indicator, ...] = (
                 (1326, 1332),
             ),
         ),
+        weight=1.0,
+        rule=(
+            "Mean strength of technical assistance, information or training ties from agents, "
+            "buyers or TNCs."
+        ),
+        reads=("linkages.ties", "linkages.buyer_know_how"),
+        direct=DirectQuestion("linkages", "buyer_know_how", 0.6),
     ),
     Indicator(
         "4d",
@@ -459,6 +672,10 @@ INDICATORS: tuple[Indicator, ...] = (
                 "Cawthorne 1990: 160",
             ),
         ),
+        weight=1.0,
+        rule=("An export promotion body, by its reach to small firms."),
+        reads=("institutions.institutions",),
+        inventories=("export_promotion_bodies",),
     ),
     # Point 5 ---------------------------------------------------------------------------------
     Indicator(
@@ -477,6 +694,13 @@ INDICATORS: tuple[Indicator, ...] = (
                 (512, 513),
             ),
         ),
+        weight=1.0,
+        rule=(
+            "A working technology or testing centre, by its reach to small firms (the best "
+            "one counts); only proposed = 0.3."
+        ),
+        reads=("institutions.institutions",),
+        inventories=("technology_bodies",),
     ),
     Indicator(
         "5b",
@@ -494,6 +718,13 @@ INDICATORS: tuple[Indicator, ...] = (
                 (509, 510),
             ),
         ),
+        weight=1.0,
+        rule=(
+            "A working training institution, by its reach to small firms (the best one "
+            "counts); only proposed = 0.3."
+        ),
+        reads=("institutions.institutions",),
+        inventories=("training_bodies",),
     ),
     Indicator(
         "5c",
@@ -512,6 +743,13 @@ INDICATORS: tuple[Indicator, ...] = (
                 (1406, 1418),
             ),
         ),
+        weight=1.5,
+        rule=(
+            "A trade or business association, by its reach to small firms; one said to serve "
+            "other sectors too counts half."
+        ),
+        reads=("institutions.institutions",),
+        inventories=("associations",),
     ),
     Indicator(
         "5d",
@@ -529,11 +767,20 @@ INDICATORS: tuple[Indicator, ...] = (
                 (506, 508),
             ),
         ),
+        weight=1.0,
+        rule=(
+            "A local or regional government body, or a local or regional body run by or with "
+            "government (public or public-private), other than a university or school, by its "
+            "reach to small firms."
+        ),
+        reads=("institutions.institutions",),
+        inventories=("local_government",),
     ),
     Indicator(
         "5e",
         "Self-help institutions",
-        "Are there self-help institutions such as producers' credit unions?",
+        "Are there self-help institutions: credit unions or other mutual finance run by their "
+        "members? (A producers' association is not one; it counts for 5c.)",
         "Point 5 names 'local self-help institutions' (2682); the credit unions of Leon and "
         "Guadalajara lowered SMEs' transaction costs for credit (877-890).",
         (2680, 2682),
@@ -548,6 +795,15 @@ INDICATORS: tuple[Indicator, ...] = (
                 (877, 890),
             ),
         ),
+        weight=0.5,
+        rule=(
+            "A self-help institution (a credit union or other mutual finance run by its "
+            "members; a producers' association is 5c's, not a self-help institution), by its "
+            "reach to small firms."
+        ),
+        reads=("institutions.institutions", "institutions.self_help_finance"),
+        inventories=("self_help",),
+        direct=DirectQuestion("institutions", "self_help_finance", 1.0),
     ),
     Indicator(
         "5f",
@@ -566,6 +822,9 @@ INDICATORS: tuple[Indicator, ...] = (
                 (832, 835),
             ),
         ),
+        weight=1.0,
+        rule=("Mean reach to small firms of the institutions whose reach is known."),
+        reads=("institutions.institutions",),
     ),
     # Point 6 ---------------------------------------------------------------------------------
     Indicator(
@@ -578,6 +837,9 @@ INDICATORS: tuple[Indicator, ...] = (
         (2427, 2431),
         "Map the large firms and their supply chains; include them in the SME programme.",
         (),
+        weight=0.5,
+        rule=("A large or lead firm (or TNC) group, or a named large firm = 1."),
+        reads=("firms.groups", "firms.large_firms"),
     ),
     Indicator(
         "6b",
@@ -606,6 +868,15 @@ INDICATORS: tuple[Indicator, ...] = (
                 "Schmitz 1995a:25-26",
             ),
         ),
+        weight=1.0,
+        rule=(
+            "Mean strength of technical assistance, training, credit or equipment ties from "
+            "larger firms to smaller ones (large firms to producers or suppliers; producers "
+            "to stage units, suppliers, homeworkers)."
+        ),
+        reads=("linkages.ties", "linkages.supplier_upgrading"),
+        inventories=("supplier_programmes",),
+        direct=DirectQuestion("linkages", "supplier_upgrading", 0.6),
     ),
     Indicator(
         "6c",
@@ -618,6 +889,12 @@ INDICATORS: tuple[Indicator, ...] = (
         (2684, 2686),
         "Use large firms' restructuring (downsizing, outsourcing) as an opening for local SMEs.",
         (),
+        weight=1.0,
+        rule=(
+            "Contracting ties from larger firms to smaller ones, their strengths added: three "
+            "strong ties = 1."
+        ),
+        reads=("linkages.ties",),
     ),
     Indicator(
         "6d",
@@ -637,6 +914,11 @@ INDICATORS: tuple[Indicator, ...] = (
                 (1817, 1825),
             ),
         ),
+        weight=1.0,
+        rule=("A chaebol association, information network or consortium tie = 1."),
+        reads=("institutions.institutions", "linkages.ties", "institutions.supplier_associations"),
+        inventories=("supplier_programmes",),
+        direct=DirectQuestion("institutions", "supplier_associations", 1.0),
     ),
     # Point 7 ---------------------------------------------------------------------------------
     Indicator(
@@ -658,6 +940,9 @@ INDICATORS: tuple[Indicator, ...] = (
                 "Rabellotti 1993:27",
             ),
         ),
+        weight=1.0,
+        rule=("Open = 1, liberalising = 0.7, protected = 0.2."),
+        reads=("policy.trade_regime",),
     ),
     Indicator(
         "7b",
@@ -669,6 +954,9 @@ INDICATORS: tuple[Indicator, ...] = (
         (2688, 2690),
         "Design incentives that do not reward firms for staying small or splitting up.",
         (),
+        weight=1.0,
+        rule=("Fair = 1, none = 0.5, distorting (firms split or stay small to keep them) = 0.3."),
+        reads=("policy.sme_incentives",),
     ),
     Indicator(
         "7c",
@@ -689,6 +977,11 @@ INDICATORS: tuple[Indicator, ...] = (
                 "Cho 1994: 14",
             ),
         ),
+        weight=1.0,
+        rule=(
+            "Rules present = 1; absent = 0.3 (the paper gives no evidence that such rules work)."
+        ),
+        reads=("policy.contract_rules",),
     ),
     # Point 8 ---------------------------------------------------------------------------------
     Indicator(
@@ -706,6 +999,9 @@ INDICATORS: tuple[Indicator, ...] = (
                 (512, 513),
             ),
         ),
+        weight=1.0,
+        rule=("Share of institutions (ownership known) that are private or public-private."),
+        reads=("institutions.institutions",),
     ),
     Indicator(
         "8b",
@@ -717,6 +1013,11 @@ INDICATORS: tuple[Indicator, ...] = (
         "Act as a facilitator: fund collective resources such as infrastructure and leave the "
         "lead to private initiative.",
         (),
+        weight=1.0,
+        rule=(
+            "Facilitator = 1, little or no intervention = 0.6, directs and runs programmes = 0.3."
+        ),
+        reads=("policy.intervention_style",),
     ),
     Indicator(
         "8c",
@@ -736,13 +1037,32 @@ INDICATORS: tuple[Indicator, ...] = (
                 (1937, 1941),
             ),
         ),
+        weight=1.0,
+        rule=(
+            "Producer groups and privately run associations, and joint ties among producers "
+            "not organised by a large firm, each tie by its strength (so weak co-operation "
+            "counts little): 2 of full worth = 1."
+        ),
+        reads=("institutions.institutions", "linkages.ties"),
+        inventories=("associations", "horizontal_cooperation"),
     ),
 )
 
 # Every indicator counts once within its point unless reweighted here. Changing a weight is a
 # change of method: bump ENGINE_VERSION with it.
-DEFAULT_WEIGHTS: dict[str, float] = {indicator.code: 1.0 for indicator in INDICATORS}
-DEFAULT_WEIGHTS.update({"1d": 0.5, "3a": 1.5, "3b": 1.5, "5c": 1.5, "5e": 0.5, "6a": 0.5})
+DEFAULT_WEIGHTS: dict[str, float] = {i.code: i.weight for i in INDICATORS}
+# What "yes" to a direct question counts when no listed row shows the indicator.
+DIRECT_YES_VALUE: dict[str, float] = {i.code: i.direct.yes_value for i in INDICATORS if i.direct}
+# A tie's strength counts weak 0.2, moderate 0.6, strong 1.0, not judged 0.6. A body counts by
+# its reach to small firms: widely 1, some 0.7, few 0.3, not judged 0.7 (as "some"): a centre
+# that reaches few small firms is not worth one that reaches many.
+STRENGTH_VALUE = {"weak": 0.2, "moderate": 0.6, "strong": 1.0}
+UNJUDGED_STRENGTH = 0.6
+REACH_FACTOR = {"wide": 1.0, "partial": 0.7, "limited": 0.3}
+UNJUDGED_REACH = 0.7
+PRICE_FACTOR = 0.75  # 3b: price ticked beside quality, fashion or delivery
+GENERAL_ASSOCIATION_FACTOR = 0.5  # 5c: an association said to serve other sectors too
+PROPOSED_VALUE = 0.3  # a technology centre or school only proposed
 
 # Score bands for a point's level, and the evidence needed before any level is given.
 LEVELS: tuple[tuple[float, str], ...] = ((70.0, "strong"), (40.0, "developing"), (0.0, "weak"))
@@ -762,71 +1082,47 @@ def indicator(code: str) -> Indicator:
     return next(i for i in INDICATORS if i.code == code)
 
 
-# How each indicator's data become a value from 0 to 1 (the measures in scoring.py). A tie's
-# strength counts weak 0.2, moderate 0.6, strong 1.0, not judged 0.6; an institution's reach
-# wide 1.0, partial 0.6, limited 0.2. Once a list (groups, ties, institutions) is answered,
-# what is not in it counts as absent (0), except for the indicators asked directly
-# (DIRECT_YES_VALUE), where the direct answer decides.
-VALUE_RULES: dict[str, str] = {
-    "1a": "Producing firms on a log scale: 500 or more = 1, 50 ≈ 0.6.",
-    "1b": "Mean of (supplier-side groups present, out of stage units, suppliers, machinery "
-    "makers, services) and (mean strength of backward ties).",
-    "1c": "Associations, producer groups, credit unions or chaebol associations: 2 or more = 1.",
-    "1d": "Not started by administrative decision = 1; started by one = 0.4.",
-    "2a": "Technology centres, training, standards, export promotion or research bodies: "
-    "2 or more = 1. Bodies said to serve other sectors too are not counted.",
-    "2b": "Producer groups, credit unions, chaebol associations and consortium or joint "
-    "purchasing/marketing ties: 2 or more = 1.",
-    "2c": "A working technology or standards body = 1; only proposed = 0.3.",
-    "3a": "Share of output exported ÷ 50%, at most 1.",
-    "3b": "Per market, how many of quality, fashion, delivery competition turns on ÷ 3; markets "
-    "weighted by their share of output where the export share is known.",
-    "3c": "Buyers, agents or TNCs serving an export market = 1; none = 0.",
-    "3d": "Mean strength of forward ties.",
-    "4a": "A trade fair organisation = 1.",
-    "4b": "Groups of export agents, buyers or TNC clients: 2 or more = 1.",
-    "4c": "Mean strength of technical assistance, information or training ties from agents, "
-    "buyers or TNCs.",
-    "4d": "An export promotion body = 1.",
-    "5a": "A working technology or testing centre = 1; only proposed = 0.3.",
-    "5b": "A working training institution = 1; only proposed = 0.3.",
-    "5c": "A trade or business association = 1.",
-    "5d": "A local or regional government body, or a local or regional body run by or with "
-    "government (public or public-private), other than a university or school = 1.",
-    "5e": "A credit union = 1.",
-    "5f": "Mean reach to small firms of the institutions whose reach is known.",
-    "6a": "A large or lead firm (or TNC) group, or a named large firm = 1.",
-    "6b": "Mean strength of technical assistance, training, credit or equipment ties from larger "
-    "firms to smaller ones (large firms to producers or suppliers; producers to stage units, "
-    "suppliers, homeworkers).",
-    "6c": "Contracting ties from larger firms to smaller ones, their strengths added: three "
-    "strong ties = 1.",
-    "6d": "A chaebol association, information network or consortium tie = 1.",
-    "7a": "Open = 1, liberalising = 0.7, protected = 0.2.",
-    "7b": "Fair = 1, none = 0.5, distorting (firms split or stay small to keep them) = 0.3.",
-    "7c": "Rules present = 1; absent = 0.3 (the paper gives no evidence that such rules work).",
-    "8a": "Share of institutions (ownership known) that are private or public-private.",
-    "8b": "Facilitator = 1, little or no intervention = 0.6, directs and runs programmes = 0.3.",
-    "8c": "Producer groups, privately run associations and joint ties not organised by a large "
-    "firm: 2 or more = 1.",
-}
-# Indicators the officer's lists cannot settle alone: an empty list may mean "none" or "not
-# known", so the form asks the indicator's question directly (yes / no / don't know). A listed
-# row decides first; otherwise "yes" counts what one listed row of unjudged strength would
-# ("moderate" for a tie, one body), "no" counts 0 and "don't know" leaves it unknown. Library
-# cases have no direct answers: what the paper records is all there is.
-DIRECT_YES_VALUE = {"2b": 0.5, "4c": 0.6, "5e": 1.0, "6b": 0.6, "6d": 1.0}
-
-
 def value_rule(code: str) -> str:
-    """The rule that turns an indicator's data into its 0-1 value, as the Method page gives it."""
-    rule = VALUE_RULES[code]
-    if code in DIRECT_YES_VALUE:
+    """The rule that turns an indicator's data into its 0-1 value, as the Method page and
+    docs/scoring.md give it."""
+    record = indicator(code)
+    rule = record.rule.format(price=f"{PRICE_FACTOR:g}")
+    if record.inventories:
+        kinds = " or ".join(inventory(k).label.split(" (")[0].lower() for k in record.inventories)
+        rule += (
+            f' With no such row listed, it is 0 only when the answer for {kinds} is "none"; '
+            "otherwise unknown."
+        )
+    if record.direct:
         rule += (
             " Assessments also answer the question directly: with no row in the lists, yes = "
-            f"{DIRECT_YES_VALUE[code]:g}, no = 0, don't know = unknown."
+            f"{record.direct.yes_value:g}, no = 0, don't know = unknown."
         )
     return rule
+
+
+VALUE_RULES: dict[str, str] = {i.code: value_rule(i.code) for i in INDICATORS}
+
+
+def counted_by(field: str) -> tuple[str, ...]:
+    """The codes of the indicators that count a kind of body or tie (Inventory.field)."""
+    return tuple(i.code for i in INDICATORS if field in i.inventories)
+
+
+def scales_words() -> str:
+    """How strengths, reach and unknowns count, in words (the Method page and the docs)."""
+    strength = ", ".join(f"{name} {value:g}" for name, value in STRENGTH_VALUE.items())
+    reach_names = {"wide": "widely", "partial": "some", "limited": "few"}
+    reach = ", ".join(f"{reach_names[k]} {v:g}" for k, v in REACH_FACTOR.items())
+    return (
+        f"A tie's strength counts {strength}, not judged {UNJUDGED_STRENGTH:g}. A service body "
+        f"(fair, export promotion, school, technology centre, association, credit union, "
+        f"government body) counts by how many small firms it reaches: {reach}, not judged "
+        f"{UNJUDGED_REACH:g}; the producers' own collective bodies (groups, consortia, "
+        "supplier associations) count by being there. A kind of body or tie that no row shows "
+        'is absent (0) only where the answer for that kind is "none"; otherwise it is unknown. '
+        f"An indicator at {EFFECT_THRESHOLD:g} or more raises its point; below, it lowers it."
+    )
 
 
 EFFECT_THRESHOLD = 0.5  # an indicator at or above this "raises" its point; below, "lowers"

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from . import criteria
 from .profile import Body, ClusterProfile, Fact, Group, Tie
 
-STRENGTH_VALUE = {"weak": 0.2, "moderate": 0.6, "strong": 1.0}
-REACH_VALUE = {"wide": 1.0, "partial": 0.6, "limited": 0.2}
+STRENGTH_VALUE = criteria.STRENGTH_VALUE
+REACH_VALUE = {"wide": 1.0, "partial": 0.6, "limited": 0.2}  # 5f: the reach itself, averaged
 LARGE_ROLES = {"lead_firm", "tnc"}
 SUPPLIER_ROLES = {  # role -> how evidence names it
     "stage_unit": "stage units",
@@ -43,6 +43,9 @@ JOINT = {"consortium", "joint_purchasing", "joint_marketing"}
 class Measurement:
     value: float | None  # 0..1, or None when unknown
     basis: tuple[str, ...]  # the data the value rests on, each with its source
+    # No listed row shows the indicator: its 0 stands only where the lists are complete for
+    # the kinds it counts (see `measure`).
+    empty: bool = False
 
     @property
     def known(self) -> bool:
@@ -106,11 +109,49 @@ class Scorecard:
 UNKNOWN = Measurement(None, ())
 
 
-def _found(items: Iterable, value: float, empty: str) -> Measurement:
-    items = list(items)
+def _none(empty: str) -> Measurement:
+    return Measurement(0.0, (empty,), empty=True)
+
+
+def _reach(body: Body) -> float:
+    """What a body is worth to small firms: its reach (criteria.REACH_FACTOR)."""
+    return criteria.REACH_FACTOR.get(body.reach, criteria.UNJUDGED_REACH)
+
+
+def _strength(tie: Tie) -> float:
+    return STRENGTH_VALUE.get(tie.strength, criteria.UNJUDGED_STRENGTH)
+
+
+def _present(body: Body) -> float:
+    """A collective body of the producers (or suppliers) themselves: it counts by being there;
+    reach to small firms is a question for service bodies."""
+    return 1.0
+
+
+def _body_words(body: Body, worth: float) -> str:
+    reach = "reach not judged" if body.reach not in REACH_VALUE else f"reach {body.reach}"
+    return f"{body.source} ({reach}, counts {worth:g})"
+
+
+def _counted(
+    bodies: Iterable[Body],
+    ties: Iterable[Tie],
+    enough: float,
+    empty: str,
+    worth: Callable[[Body], float] = _reach,
+    best: bool = False,
+    ties_present: bool = False,
+) -> Measurement:
+    """Bodies by their `worth` (reach to small firms, unless said otherwise), ties by their
+    strength (or, `ties_present`, 1 each): their worths added up (`enough` of full worth = 1),
+    or with `best` the best one alone. Nothing listed: empty."""
+    items = [(worth(b), _body_words(b, worth(b))) for b in bodies]
+    items += [(1.0 if ties_present else _strength(t), _tie_basis([t])[0]) for t in ties]
     if not items:
-        return Measurement(value, (empty,))
-    return Measurement(value, tuple(str(item.source) for item in items))
+        return _none(empty)
+    values = [value for value, _ in items]
+    total = max(values) if best else sum(values) / enough
+    return Measurement(min(1.0, total), tuple(words for _, words in items))
 
 
 def _bodies(profile: ClusterProfile, kinds: set[str], *, active_only=True) -> list[Body] | None:
@@ -127,19 +168,22 @@ def _presence(profile: ClusterProfile, kinds: set[str], label: str, enough: int 
     bodies = _bodies(profile, kinds)
     if bodies is None:
         return UNKNOWN
-    return _found(bodies, min(1.0, len(bodies) / enough), f"no {label} recorded")
+    return _counted(bodies, (), enough, f"no {label} recorded")
 
 
 def _active_or_proposed(profile: ClusterProfile, kinds: set[str], label: str) -> Measurement:
+    """A working body by its reach (the best one counts); only proposed ones: PROPOSED_VALUE."""
     bodies = _bodies(profile, kinds, active_only=False)
     if bodies is None:
         return UNKNOWN
     active = [b for b in bodies if b.status == "active"]
     if active:
-        return _found(active, 1.0, "")
+        return _counted(active, (), 1, "", best=True)
     if bodies:
-        return Measurement(0.3, tuple(f"only proposed: {b.source}" for b in bodies))
-    return Measurement(0.0, (f"no {label} recorded",))
+        return Measurement(
+            criteria.PROPOSED_VALUE, tuple(f"only proposed: {b.source}" for b in bodies)
+        )
+    return _none(f"no {label} recorded")
 
 
 def _groups(profile: ClusterProfile, roles: set[str]) -> list[Group] | None:
@@ -154,13 +198,13 @@ def _ties(profile: ClusterProfile, test: Callable[[Tie], bool]) -> list[Tie] | N
     return [t for t in profile.ties if test(t)]
 
 
-def _tie_quality(ties: list[Tie] | None, empty: str, unjudged: float = 0.6) -> Measurement:
-    """Mean strength of the ties; a tie whose strength is not judged counts as `unjudged`."""
+def _tie_quality(ties: list[Tie] | None, empty: str) -> Measurement:
+    """Mean strength of the ties; a tie whose strength is not judged counts as moderate."""
     if ties is None:
         return UNKNOWN
     if not ties:
-        return Measurement(0.0, (empty,))
-    values = [STRENGTH_VALUE.get(t.strength, unjudged) for t in ties]
+        return _none(empty)
+    values = [_strength(t) for t in ties]
     return Measurement(sum(values) / len(values), _tie_basis(ties))
 
 
@@ -215,15 +259,16 @@ def m_backward_depth(p: ClusterProfile) -> Measurement:
     return Measurement(sum(parts) / len(parts), tuple(basis))
 
 
+ASSOCIATIONS = {"trade_association", "business_association"}
+
+
 def m_collective_vehicles(p: ClusterProfile) -> Measurement:
-    kinds = {
-        "trade_association",
-        "business_association",
-        "joint_action",
-        "credit_union",
-        "chaebol_association",
-    }
-    return _presence(p, kinds, "association, producer group or credit union", enough=2)
+    kinds = ASSOCIATIONS | {"joint_action", "credit_union", "chaebol_association"}
+    bodies = _bodies(p, kinds)
+    if bodies is None:
+        return UNKNOWN
+    empty = "no association, producer group or credit union recorded"
+    return _counted(bodies, (), 2, empty, _present)
 
 
 def m_not_by_fiat(p: ClusterProfile) -> Measurement:
@@ -238,9 +283,7 @@ def m_sector_bodies(p: ClusterProfile) -> Measurement:
     if bodies is None:
         return UNKNOWN
     sectoral = [b for b in bodies if b.sector_specific is not False]
-    found = _found(
-        sectoral, min(1.0, len(sectoral) / 2), "no sector-specific support body recorded"
-    )
+    found = _counted(sectoral, (), 2, "no sector-specific support body recorded")
     unsaid = [
         f"not said whether it serves this sector only: {b.source}"
         for b in sectoral
@@ -248,7 +291,8 @@ def m_sector_bodies(p: ClusterProfile) -> Measurement:
     ]
     general = [f"serves other sectors too, not counted: {b.source}"
                for b in bodies if b.sector_specific is False]  # fmt: skip
-    return Measurement(found.value, found.basis + tuple(unsaid) + tuple(general))
+    # Bodies listed that serve other sectors too are known not to be sectoral: a known 0.
+    return Measurement(found.value, found.basis + tuple(unsaid) + tuple(general), empty=not bodies)
 
 
 def m_group_support(p: ClusterProfile) -> Measurement:
@@ -256,8 +300,7 @@ def m_group_support(p: ClusterProfile) -> Measurement:
     ties = _ties(p, lambda t: t.nature in JOINT)
     if bodies is None and ties is None:
         return UNKNOWN
-    found = (bodies or []) + (ties or [])
-    return _found(found, min(1.0, len(found) / 2), "no group-level support recorded")
+    return _counted(bodies or (), ties or (), 2, "no group-level support recorded", _present)
 
 
 def m_upgrading_tools(p: ClusterProfile) -> Measurement:
@@ -269,11 +312,19 @@ def m_export_share(p: ClusterProfile) -> Measurement:
     return _fact(p.export_share, lambda share: min(1.0, float(share) / 50.0))
 
 
-def m_beyond_price(p: ClusterProfile) -> Measurement:
-    """Share of quality, fashion and delivery among the bases of competition, per market.
+NON_PRICE = {"quality", "fashion", "delivery"}
 
-    Markets are weighted by the share of output they take where the export share is known
-    (Mexico's export market, 7% of output, counts for 7%); otherwise equally.
+
+def market_beyond_price(bases: frozenset[str]) -> float:
+    """One market's 3b value: its non-price bases ÷ 3, times PRICE_FACTOR if price is one too."""
+    value = len(bases & NON_PRICE) / len(NON_PRICE)
+    return value * criteria.PRICE_FACTOR if "price" in bases else value
+
+
+def m_beyond_price(p: ClusterProfile) -> Measurement:
+    """Quality, fashion and delivery among the bases of competition, price lowering them, per
+    market. Markets are weighted by the share of output they take where the export share is
+    known (Mexico's export market, 7% of output, counts for 7%); otherwise equally.
     """
     if not p.competition:
         return UNKNOWN
@@ -286,7 +337,7 @@ def m_beyond_price(p: ClusterProfile) -> Measurement:
             share = exported if market.kind == "export" else 1 - exported
             weight = share / sum(1 for m in p.competition if m.kind == market.kind)
         total += weight
-        weighted += weight * len(market.bases & {"quality", "fashion", "delivery"}) / 3
+        weighted += weight * market_beyond_price(market.bases)
     basis = tuple(f"{', '.join(sorted(m.bases))}: {m.source}" for m in p.competition)
     if exported is not None and kinds == {"domestic", "export"}:
         basis += (f"markets weighted by the share exported: {p.export_share.source}",)
@@ -309,7 +360,9 @@ def m_external_buyers(p: ClusterProfile) -> Measurement:
     groups = _groups(p, {"export_agent", "buyer", "tnc"})
     if groups is None:
         return UNKNOWN
-    return _found(groups, min(1.0, len(groups) / 2), "no export agents or buyers recorded")
+    if not groups:
+        return Measurement(0.0, ("no export agents or buyers recorded",))
+    return Measurement(min(1.0, len(groups) / 2), tuple(str(g.source) for g in groups))
 
 
 def m_buyer_know_how(p: ClusterProfile) -> Measurement:
@@ -331,8 +384,18 @@ def m_training(p: ClusterProfile) -> Measurement:
     return _active_or_proposed(p, {"training"}, "training institution")
 
 
+def _association_worth(body: Body) -> float:
+    general = criteria.GENERAL_ASSOCIATION_FACTOR if body.sector_specific is False else 1.0
+    return _reach(body) * general
+
+
 def m_associations(p: ClusterProfile) -> Measurement:
-    return _presence(p, {"trade_association", "business_association"}, "trade association")
+    """An association by its reach; one serving other sectors too counts half (point 5 asks
+    for local and *sectoral* institutions)."""
+    bodies = _bodies(p, ASSOCIATIONS)
+    if bodies is None:
+        return UNKNOWN
+    return _counted(bodies, (), 1, "no trade association recorded", _association_worth, True)
 
 
 def m_local_government(p: ClusterProfile) -> Measurement:
@@ -350,7 +413,7 @@ def m_local_government(p: ClusterProfile) -> Measurement:
             or (b.ownership == "public" and b.kind not in {"research", "training"})
         )
     ]
-    return _found(bodies, 1.0 if bodies else 0.0, "no local or regional public body recorded")
+    return _counted(bodies, (), 1, "no local or regional public body recorded", best=True)
 
 
 def m_self_help(p: ClusterProfile) -> Measurement:
@@ -372,7 +435,9 @@ def m_large_firms(p: ClusterProfile) -> Measurement:
     groups = _groups(p, LARGE_ROLES)
     if groups is None:
         return UNKNOWN
-    return _found(groups, 1.0 if groups else 0.0, "no large or lead firms recorded")
+    if not groups:
+        return Measurement(0.0, ("no large or lead firms recorded",))
+    return Measurement(1.0, tuple(str(g.source) for g in groups))
 
 
 def _to_smaller_partner(t: Tie) -> bool:
@@ -395,17 +460,18 @@ def m_putting_out(p: ClusterProfile) -> Measurement:
         return UNKNOWN
     if not ties:
         return Measurement(0.0, ("no work put out to smaller firms recorded",))
-    total = sum(STRENGTH_VALUE.get(t.strength, 0.6) for t in ties)
+    total = sum(_strength(t) for t in ties)
     return Measurement(min(1.0, total / 3), _tie_basis(ties))
 
 
 def m_supplier_associations(p: ClusterProfile) -> Measurement:
+    """Present or not: a supplier association is its members' own, so reach does not apply."""
     bodies = _bodies(p, {"chaebol_association", "information_network"})
     ties = _ties(p, lambda t: t.nature == "consortium")
     if bodies is None and ties is None:
         return UNKNOWN
-    found = (bodies or []) + (ties or [])
-    return _found(found, 1.0 if found else 0.0, "no supplier association or consortium recorded")
+    empty = "no supplier association or consortium recorded"
+    return _counted(bodies or (), ties or (), 1, empty, _present, best=True, ties_present=True)
 
 
 def m_trade_regime(p: ClusterProfile) -> Measurement:
@@ -437,57 +503,29 @@ def m_facilitator(p: ClusterProfile) -> Measurement:
 
 def m_own_initiatives(p: ClusterProfile) -> Measurement:
     """Producer-led collective bodies: producer groups, private associations, and joint ties
-    among producers (a consortium a large firm organises for its suppliers is point 6's)."""
+    among producers (a consortium a large firm organises for its suppliers is point 6's). Ties
+    count by their strength, so weak co-operation among producers counts little."""
     bodies = None
     if p.institutions is not None:
         bodies = [
             b
             for b in p.institutions
-            if b.kind == "joint_action"
-            or (
-                b.kind in {"trade_association", "business_association"} and b.ownership == "private"
-            )
+            if b.kind == "joint_action" or (b.kind in ASSOCIATIONS and b.ownership == "private")
         ]
     ties = _ties(p, lambda t: t.nature in JOINT and t.from_role not in LARGE_ROLES)
     if bodies is None and ties is None:
         return UNKNOWN
-    found = (bodies or []) + (ties or [])
-    return _found(found, min(1.0, len(found) / 2), "no producer-led joint initiative recorded")
+    empty = "no producer-led joint initiative recorded"
+    return _counted(bodies or (), ties or (), 2, empty, _present)
 
 
-def _answered_directly(code: str, listed: Callable[[ClusterProfile], Measurement]):
-    """Combine what the lists show with the officer's direct answer to the indicator's
-    question (see criteria.DIRECT_YES_VALUE for the rule)."""
-
-    def measure(p: ClusterProfile) -> Measurement:
-        found = listed(p)
-        if p.direct is None:
-            return found
-        answer = p.direct.get(code)
-        if found.known and found.value > 0:
-            if answer is not None and answer.value is False:
-                return Measurement(
-                    found.value,
-                    found.basis + (f"answered no, but the lists record these: {answer.source}",),
-                )
-            return found
-        if answer is None:
-            return UNKNOWN
-        if answer.value:
-            value = criteria.DIRECT_YES_VALUE[code]
-            return Measurement(value, (f"yes, no row in the lists gives details: {answer.source}",))
-        return Measurement(0.0, (f"no: {answer.source}",))
-
-    return measure
-
-
-MEASURES: Mapping[str, Callable[[ClusterProfile], Measurement]] = {
+LIST_MEASURES: Mapping[str, Callable[[ClusterProfile], Measurement]] = {
     "1a": m_producers,
     "1b": m_backward_depth,
     "1c": m_collective_vehicles,
     "1d": m_not_by_fiat,
     "2a": m_sector_bodies,
-    "2b": _answered_directly("2b", m_group_support),
+    "2b": m_group_support,
     "2c": m_upgrading_tools,
     "3a": m_export_share,
     "3b": m_beyond_price,
@@ -495,24 +533,59 @@ MEASURES: Mapping[str, Callable[[ClusterProfile], Measurement]] = {
     "3d": m_forward_ties,
     "4a": m_trade_fairs,
     "4b": m_external_buyers,
-    "4c": _answered_directly("4c", m_buyer_know_how),
+    "4c": m_buyer_know_how,
     "4d": m_export_promotion,
     "5a": m_technology_centre,
     "5b": m_training,
     "5c": m_associations,
     "5d": m_local_government,
-    "5e": _answered_directly("5e", m_self_help),
+    "5e": m_self_help,
     "5f": m_reach,
     "6a": m_large_firms,
-    "6b": _answered_directly("6b", m_supplier_upgrading),
+    "6b": m_supplier_upgrading,
     "6c": m_putting_out,
-    "6d": _answered_directly("6d", m_supplier_associations),
+    "6d": m_supplier_associations,
     "7a": m_trade_regime,
     "7b": m_incentives,
     "7c": m_contract_rules,
     "8a": m_private_initiative,
     "8b": m_facilitator,
     "8c": m_own_initiatives,
+}
+
+
+def measure(code: str, p: ClusterProfile) -> Measurement:
+    """An indicator's value: what the lists show; when no listed row shows it, the direct
+    answer if the indicator has one, else 0 only if every kind it counts was answered "none"
+    (`criteria.INVENTORIES`), else unknown. A profile without `declared` (lists vouched
+    complete) keeps the lists' 0."""
+    record = criteria.indicator(code)
+    found = LIST_MEASURES[code](p)
+    answer = None
+    if record.direct is not None and p.direct is not None:
+        answer = p.direct.get(code)
+    if not found.known or not found.empty:
+        if found.known and answer is not None and answer.value is False:
+            note = f"answered no, but the lists record these: {answer.source}"
+            return Measurement(found.value, found.basis + (note,))
+        return found
+    if answer is not None:
+        if answer.value:
+            value = record.direct.yes_value
+            return Measurement(value, (f"yes, no row in the lists gives details: {answer.source}",))
+        return Measurement(0.0, (f"no: {answer.source}",))
+    if record.inventories and p.declared is not None:
+        said = [p.declared.get(kind) for kind in record.inventories]
+        if all(fact is not None and fact.value == "none" for fact in said):
+            return Measurement(0.0, found.basis + tuple(f"none: {f.source}" for f in said))
+        return UNKNOWN
+    if record.direct is not None and p.direct is not None:
+        return UNKNOWN  # asked directly and left "don't know"
+    return found
+
+
+MEASURES: Mapping[str, Callable[[ClusterProfile], Measurement]] = {
+    code: (lambda profile, code=code: measure(code, profile)) for code in LIST_MEASURES
 }
 
 
@@ -533,7 +606,7 @@ def _score_point(profile: ClusterProfile, number: int, weights: Mapping[str, flo
     total = known_weight = weighted = 0.0
     for indicator in criteria.indicators_for(number):
         weight = weights[indicator.code]
-        measurement = MEASURES[indicator.code](profile)
+        measurement = measure(indicator.code, profile)
         total += weight
         if measurement.known:
             known_weight += weight

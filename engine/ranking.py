@@ -20,7 +20,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from checklist.scoring import Scorecard
+from .scoring import Scorecard
 
 POINTS = 8
 MAX_WEIGHT = 3.0
