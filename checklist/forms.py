@@ -9,6 +9,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
 from . import criteria
+from .help import link_help_texts
 from .models import (
     DIRECT_QUESTIONS,
     Assessment,
@@ -282,6 +283,8 @@ STEP_FORMS = {
     "markets": (MarketsForm, None),
     "policy": (PolicyForm, None),
 }
+# Every indicator code in the step forms' help links to /method/ (checklist/help.py).
+link_help_texts(STEP_FORMS)
 # What each step is for and which checklist indicators its answers feed (see /method/).
 STEP_INTROS = {
     "profile": "Which cluster or network this is, and the year your answers describe.",

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
+from cases.chart_tables import ties_table
 from cases.charts import cluster_map
 from cases.models import ActorGroup, CaseStudy
 from cases.views import is_case_slug
@@ -121,7 +122,24 @@ def _radar_chart(card, case_cards) -> dict:
         for c in [card, *case_cards.values()]
         for p in c.points
     ]
-    return chart(checklist_radar(pd.DataFrame(rows), highlight=card.subject), "radar")
+    return chart(
+        checklist_radar(pd.DataFrame(rows), highlight=card.subject),
+        "radar",
+        data=radar_table(card, case_cards),
+        missing="not yet known",
+        caption="Scores (0-100) by point and cluster",
+    )
+
+
+def radar_table(card, case_cards) -> pd.DataFrame:
+    """The radar's data as a table: a row per point, a column per cluster (this one first), the
+    rated scores the radar draws (None where a point is not yet known)."""
+    return pd.DataFrame(
+        {
+            "Point": [f"{p.number}. {p.title}" for p in card.points],
+            **{c.subject: [p.rated_score for p in c.points] for c in [card, *case_cards.values()]},
+        }
+    )
 
 
 def _next_step(step: str) -> str | None:
@@ -331,7 +349,13 @@ def _cluster_map_chart(assessment) -> dict | None:
         }
         for number, tie in enumerate(ties, start=1)
     ]
-    return chart(cluster_map(pd.DataFrame(nodes), pd.DataFrame(edges)), "cluster-map")
+    nodes, edges = pd.DataFrame(nodes), pd.DataFrame(edges)
+    return chart(
+        cluster_map(nodes, edges),
+        "cluster-map",
+        data=ties_table(nodes, edges),
+        caption="The cluster map's ties",
+    )
 
 
 def _visible_lineage(user, assessment):

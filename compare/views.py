@@ -62,6 +62,9 @@ def _paper_link(lines) -> str:
     return format_html('<a class="cite" href="{}">{}</a>', url, lines)
 
 
+PAPER_LINKS = {"paper_lines": _paper_link}
+
+
 def _html(frame: pd.DataFrame):
     """A chart's data as a table (every cell escaped), paper lines as links."""
     return data_table(frame, links={"paper_lines": _paper_link})
@@ -75,7 +78,15 @@ def _library_charts(subjects: list[Subject]) -> list[dict]:
             {
                 "name": name,
                 "title": title,
-                "chart": chart(builder(frame), f"chart-{name}") if len(frame) else None,
+                "chart": chart(
+                    builder(frame),
+                    f"chart-{name}",
+                    data=frame,
+                    links=PAPER_LINKS,
+                    caption=f"Data of the chart: {title}, with paper lines",
+                )
+                if len(frame)
+                else None,  # fmt: skip
                 "empty": empty,
                 "data": _html(frame),
                 "caveats": CAVEATS[name](frame) if name in CAVEATS else [],
@@ -136,10 +147,20 @@ def compare_page(request):
         ties, institutions = linkages_frame(subjects), institutions_frame(subjects)
         context.update(
             {
-                "linkages": chart(linkage_profile(ties), "chart-linkages"),
-                "linkages_data": _html(ties),
-                "institutions": chart(institutions_timeline(institutions), "chart-institutions"),
-                "institutions_data": _html(institutions),
+                "linkages": chart(
+                    linkage_profile(ties),
+                    "chart-linkages",
+                    data=ties,
+                    links=PAPER_LINKS,
+                    caption="Ties by nature and strength, with paper lines",
+                ),
+                "institutions": chart(
+                    institutions_timeline(institutions),
+                    "chart-institutions",
+                    data=institutions,
+                    links=PAPER_LINKS,
+                    caption="Institutions by founding year, with paper lines",
+                ),  # fmt: skip
                 "library_charts": _library_charts(subjects),
             }
         )
@@ -148,14 +169,17 @@ def compare_page(request):
                 "subjects": subjects,
                 "sensitivity": _sensitivity(WeightsForm(request.GET), subjects),
                 "rows": comparison_rows(subjects),
-                "scores": data_table(
-                    scores.pivot(index="point", columns="cluster", values="score")
+                # The radar and the bars draw the same scores: one table, which both describe.
+                "radar": chart(
+                    checklist_radar(scores),
+                    "chart-radar",
+                    data=scores.pivot(index="point", columns="cluster", values="score")
                     .reindex(columns=[s.name for s in subjects])
                     .reset_index(),
                     missing="unknown",
+                    caption="Scores (0-100) by point and subject, drawn by both charts",
                 ),
-                "radar": chart(checklist_radar(scores), "chart-radar"),
-                "bars": chart(point_bars(scores), "chart-bars"),
+                "bars": chart(point_bars(scores), "chart-bars", described_by="chart-radar-data"),
             }
         )
     return render(request, "compare/compare.html", context)

@@ -135,7 +135,8 @@ def test_officer_fills_every_step_and_reads_the_scorecard(library, live_server, 
 
     page.get_by_label("Share of output exported (%)").fill("130")
     page.get_by_role("button", name="Save and continue").click()
-    expect(page.get_by_text("Give a share between 0 and 100 (%).")).to_be_visible()
+    # exact: the error summary's link says it too, after the field's name
+    expect(page.get_by_text("Give a share between 0 and 100 (%).", exact=True)).to_be_visible()
     page.get_by_label("Share of output exported (%)").fill("30")
     page.get_by_label("Quality").check()
     page.get_by_role("button", name="Save and continue").click()
