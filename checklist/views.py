@@ -149,12 +149,21 @@ def _next_step(step: str) -> str | None:
 
 @login_required
 def assessment_list(request):
-    assessments = Assessment.objects.for_user(request.user).select_related("owner")
+    assessments = list(Assessment.objects.for_user(request.user).select_related("owner"))
     can_create = request.user.is_staff or request.user.groups.filter(name=OFFICERS).exists()
+    editable = set(Assessment.objects.editable_by(request.user).values_list("pk", flat=True))
+    for assessment in assessments:
+        # A draft its user may edit opens where they stopped; anything else, at its scorecard.
+        assessment.resume_step = (
+            assessment.next_unanswered_step
+            if assessment.pk in editable and assessment.status == Assessment.Status.DRAFT
+            else None
+        )
+        assessment.resume_title = STEP_TITLES.get(assessment.resume_step)
     return render(
         request,
         "checklist/assessment_list.html",
-        {"assessments": assessments, "can_create": can_create},
+        {"assessments": assessments, "can_create": can_create, "steps_total": len(STEPS)},
     )
 
 
@@ -181,6 +190,8 @@ def _step_context(assessment, step):
         "step_title": STEP_TITLES[step],
         "step_intro": STEP_INTROS[step],
         "next_step": _next_step(step),
+        "steps_total": len(STEPS),
+        "steps_answered": assessment.steps_answered if assessment else 0,
     }
 
 

@@ -1,5 +1,6 @@
 """A researcher in a real browser: from the case list to a figure's passage in the paper."""
 
+import re
 from urllib.parse import urlparse
 
 import pytest
@@ -233,7 +234,9 @@ def test_moving_a_weight_reranks_the_cases_and_a_png_button_saves_a_chart(
     page.locator("#chart-radar .main-svg").first.wait_for(state="visible")
     charts = page.locator(".chart-box .plotly-graph-div")
     assert charts.count() >= 4
-    expect(page.get_by_role("button", name="PNG", exact=True)).to_have_count(charts.count())
+    # One per chart, each named after its chart (the word PNG first, as the button shows it).
+    pngs = page.get_by_role("button", name=re.compile(r"^PNG image of \S"))
+    expect(pngs).to_have_count(page.locator(".plotly-graph-div").count())
     for button in page.locator("button.png-download").all():
         button.click(trial=True, timeout=5000)  # visible and not covered by a chart or table
     with page.expect_download() as saved:

@@ -1,7 +1,8 @@
 /* The site for keyboard and screen-reader users (issue 13).
  *
  * 1. After an invalid submit, focus the error summary (templates/includes/error_summary.html)
- *    so it is read out and its links to the fields are the next Tab stops.
+ *    so it is read out and its links to the fields are the next Tab stops. Following a link
+ *    focuses its field (a fragment link alone only scrolls) with the field's label in view.
  * 2. "Add a row" on an assessment step's list: clone the formset's empty form (Django's
  *    `formset.empty_form`, kept in a <template>), raise TOTAL_FORMS, focus the new row's first
  *    field. Without JavaScript the button is absent and "Save draft" still adds empty rows;
@@ -15,7 +16,18 @@
 
   function focusErrorSummary() {
     const summary = document.getElementById("error-summary");
-    if (summary) summary.focus();
+    if (!summary) return;
+    summary.focus();
+    summary.addEventListener("click", function (event) {
+      const link = event.target.closest("a[href^='#']");
+      const field = link && document.getElementById(link.hash.slice(1));
+      if (!field) return;
+      event.preventDefault();
+      field.focus({ preventScroll: true });
+      const label = document.querySelector("label[for='" + field.id + "']");
+      const legend = field.closest("fieldset") && field.closest("fieldset").querySelector("legend");
+      (label || legend || field).scrollIntoView({ block: "start" });
+    });
   }
 
   function setUpAddRow(button) {

@@ -7,7 +7,8 @@
  * For keyboard and screen-reader users (issue 13) the chart's own SVG text is hidden from
  * assistive technology (templates/includes/chart.html names the chart and links its data
  * table instead), and the modebar's buttons are taken out of the Tab order: they added 6-11
- * stops per chart. Mouse users keep the modebar; the compare page adds a PNG button. */
+ * stops per chart. Mouse users keep the modebar; every chart gets a PNG button of its own,
+ * below it and in the Tab order, named after the chart. */
 (function () {
   "use strict";
 
@@ -23,6 +24,7 @@
     chart.style.height = figure.layout && figure.layout.height ? figure.layout.height + "px" : "100%";
     window.Plotly.newPlot(chart, figure.data, figure.layout, CONFIG).then(function () {
       quiet(chart);
+      addPngButton(chart);
       // Plotly redraws its SVG and modebar on resize and relayout: quiet them again each time.
       chart.on("plotly_afterplot", function () { quiet(chart); });
     });
@@ -38,6 +40,28 @@
     chart.querySelectorAll(".modebar-container").forEach(function (bar) {
       bar.setAttribute("aria-hidden", "true");
     });
+  }
+
+  function addPngButton(chart) {
+    const figure = chart.closest("[role=figure]") || chart;
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "btn btn-sm btn-outline-secondary mt-1 png-download";
+    button.textContent = "PNG";
+    button.title = "Save this chart as a PNG image";
+    // The visible word first (WCAG 2.5.3), then which chart: a page has several PNG buttons.
+    button.setAttribute("aria-label", "PNG image of " + (figure.getAttribute("aria-label") || "this chart"));
+    button.dataset.chart = chart.id;
+    button.addEventListener("click", function () {
+      window.Plotly.downloadImage(chart, {
+        format: "png",
+        filename: "clusterdx-" + chart.id.replace(/^chart-/, ""),
+        width: chart.offsetWidth || 700,
+        height: chart.offsetHeight || 450,
+      });
+    });
+    // After the chart's sized wrapper, not inside it, so the chart never covers the button.
+    figure.insertAdjacentElement("afterend", button);
   }
 
   function drawAll() {
