@@ -4,8 +4,6 @@ a phone width, a keyboard-only assessment, and every chart named and linked to i
 Page loads are few on purpose (plotly costs about 2 s a page on these machines): one browser
 session visits each page once per width."""
 
-import re
-
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth.models import Group, User

@@ -85,7 +85,7 @@ def test_the_progress_bar_counts_the_steps_answered(client, officer, done, answe
     html = client.get(reverse("checklist:step", args=[assessment.pk, "firms"])).content.decode()
     bar = re.search(r"<progress [^>]*>", html).group(0)
     assert f'max="{len(STEPS)}"' in bar and f'value="{answered}"' in bar
-    assert f'<label for="step-progress"' in html
+    assert '<label for="step-progress"' in html
     assert f"{answered} of {len(STEPS)} steps answered" in html
 
 
