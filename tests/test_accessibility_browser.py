@@ -30,6 +30,7 @@ PUBLIC_PAGES = [
     "/cases/korea-chaebol-networks/scorecard/",
     FIVE_CASES,
     "/accounts/login/",
+    "/accounts/password_reset/",
 ]
 
 
@@ -113,6 +114,8 @@ def test_axe_finds_no_violation_on_any_page_or_state_at_either_width(officer, li
             *[f"/assess/{later.pk}/{step}/" for step in ("markets", "policy")],
             f"/assess/{later.pk}/",
             f"/assess/{later.pk}/compare/{first.pk}/",  # what changed
+            f"/assess/{later.pk}/firm-tables/new/",
+            f"/assess/{later.pk}/delete/",
         ]
         for path in signed_in:
             page.goto(f"{base}{path}")
@@ -122,6 +125,16 @@ def test_axe_finds_no_violation_on_any_page_or_state_at_either_width(officer, li
         page.get_by_role("button", name="Save and continue").click()
         expect(page.locator("#error-summary")).to_be_focused()
         check(f"{width} a step with an error")
+        page.goto(f"{base}/assess/{later.pk}/firms/")
+        page.locator("#id_firms-0-share_of_firms").fill("130")
+        page.get_by_role("button", name="Add a row").click()
+        page.get_by_role("button", name="Save and continue").click()
+        expect(page.locator("#error-summary")).to_be_focused()
+        check(f"{width} a list step with an error in a row")
+        page.goto(f"{base}/assess/{later.pk}/firm-tables/new/")
+        page.get_by_role("button", name="Upload and import").click()
+        expect(page.locator("#error-summary")).to_be_visible()
+        check(f"{width} an upload with errors")
 
     report = "\n".join(f"{where}:\n  " + "\n  ".join(items) for where, items in found.items())
     assert found == {}, f"{sum(map(len, found.values()))} axe violations:\n{report}"
