@@ -31,8 +31,8 @@ def indicator_links(text: str) -> SafeString:
     return linked_terms(text, CODE, _method_anchor)
 
 
-# Evaluated when a page renders (URLs are not resolvable while the forms are imported); a
-# lazy SafeString stays safe through crispy's `|safe` and Django's escaping.
+# Evaluated when a page renders (URLs are not resolvable while the forms are imported). Crispy
+# marks help text safe as it is; this one is escaped text with links built by format_html.
 _lazy_indicator_links = lazy(indicator_links, SafeString)
 
 

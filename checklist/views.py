@@ -2,6 +2,7 @@ import pandas as pd
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
@@ -149,14 +150,18 @@ def _next_step(step: str) -> str | None:
 
 @login_required
 def assessment_list(request):
-    assessments = list(Assessment.objects.for_user(request.user).select_related("owner"))
+    editable = Assessment.objects.editable_by(request.user).filter(pk=OuterRef("pk"))
+    assessments = list(
+        Assessment.objects.for_user(request.user)
+        .select_related("owner")
+        .annotate(editable=Exists(editable))  # in the same query: the list's count stays flat
+    )
     can_create = request.user.is_staff or request.user.groups.filter(name=OFFICERS).exists()
-    editable = set(Assessment.objects.editable_by(request.user).values_list("pk", flat=True))
     for assessment in assessments:
         # A draft its user may edit opens where they stopped; anything else, at its scorecard.
         assessment.resume_step = (
             assessment.next_unanswered_step
-            if assessment.pk in editable and assessment.status == Assessment.Status.DRAFT
+            if assessment.editable and assessment.status == Assessment.Status.DRAFT
             else None
         )
         assessment.resume_title = STEP_TITLES.get(assessment.resume_step)
