@@ -98,10 +98,12 @@ def test_compare_page_queries_do_not_grow_with_what_is_compared(
 def test_comparison_downloads_as_csv_and_xlsx_with_sources(client):
     response = client.get(reverse("compare:download", args=["csv"]) + "?case=sinos-valley")
     lines = response.content.decode("utf-8-sig").splitlines()
-    assert lines[0] == "group,feature,subject,value,paper_lines,citation,note"
+    # The XLSX's sheets stacked, each row saying which sheet it comes from.
+    assert lines[0].startswith("table,group,feature,subject,value,paper_lines,citation,note")
     assert any(
         line.startswith(
-            "The paper's conclusions,Key players,Sinos Valley shoes,Foreign Buyers,2333-2334"
+            "Comparison,The paper's conclusions,Key players,Sinos Valley shoes,Foreign Buyers,"
+            "2333-2334"
         )
         for line in lines
     )
