@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from clusterdx.html import chart
 
 from . import payloads
+from .chart_tables import ties_table
 from .charts import cluster_map
 from .models import CaseStudy, Confidence
 from .paper import load_paper
@@ -128,7 +129,12 @@ def _cluster_map_chart(case, linkages) -> dict | None:
             for link in linkages
         ]  # fmt: skip
     )
-    return chart(cluster_map(nodes, edges), "cluster-map")
+    return chart(
+        cluster_map(nodes, edges),
+        "cluster-map",
+        data=ties_table(nodes, edges),
+        caption="The cluster map's ties",
+    )
 
 
 @require_GET

@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 
 from engine import criteria
 
+from .help import link_help_texts
 from .models import (
     APPROX_FIELDS,
     DIRECT_QUESTIONS,
@@ -380,6 +381,8 @@ STEP_FORMS = {
     "markets": (MarketsForm, None),
     "policy": (PolicyForm, None),
 }
+# Every indicator code in the step forms' help links to /method/ (checklist/help.py).
+link_help_texts(STEP_FORMS)
 # What each step is for and which checklist indicators its answers feed (see /method/).
 STEP_INTROS = {
     "profile": "Which cluster or network this is, and the year your answers describe.",

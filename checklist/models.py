@@ -175,6 +175,16 @@ class Assessment(models.Model):
     def step_done(self, step: str) -> bool:
         return step in self.steps_done
 
+    @property
+    def next_unanswered_step(self) -> str | None:
+        """The first step (in the form's order) not yet saved, where a draft reopens; None
+        once every step has been answered."""
+        return next((step for step in STEPS if step not in self.steps_done), None)
+
+    @property
+    def steps_answered(self) -> int:
+        return sum(step in self.steps_done for step in STEPS)
+
 
 # Per kind of body or tie an indicator counts: "listed below", "none" or "don't know" (blank),
 # one field each, named by its record (criteria.INVENTORIES). Only "none" makes it absent.

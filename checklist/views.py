@@ -2,11 +2,13 @@ import pandas as pd
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
+from cases.chart_tables import ties_table
 from cases.charts import cluster_map
 from cases.models import ActorGroup, CaseStudy
 from cases.views import is_case_slug
@@ -131,7 +133,24 @@ def _radar_chart(
     others = {card.subject: assessment_id} if assessment_id is not None else [card.subject]
     colours = subject_colours(library, others)
     figure = checklist_radar(pd.DataFrame(rows), highlight=card.subject, colours=colours)
-    return chart(figure, "radar")
+    return chart(
+        figure,
+        "radar",
+        data=radar_table(card, case_cards),
+        missing="not yet known",
+        caption="Scores (0-100) by point and cluster",
+    )
+
+
+def radar_table(card, case_cards) -> pd.DataFrame:
+    """The radar's data as a table: a row per point, a column per cluster (this one first), the
+    rated scores the radar draws (None where a point is not yet known)."""
+    return pd.DataFrame(
+        {
+            "Point": [f"{p.number}. {p.title}" for p in card.points],
+            **{c.subject: [p.rated_score for p in c.points] for c in [card, *case_cards.values()]},
+        }
+    )
 
 
 def _next_step(step: str) -> str | None:
@@ -141,12 +160,25 @@ def _next_step(step: str) -> str | None:
 
 @login_required
 def assessment_list(request):
-    assessments = Assessment.objects.for_user(request.user).select_related("owner")
+    editable = Assessment.objects.editable_by(request.user).filter(pk=OuterRef("pk"))
+    assessments = list(
+        Assessment.objects.for_user(request.user)
+        .select_related("owner")
+        .annotate(editable=Exists(editable))  # in the same query: the list's count stays flat
+    )
     can_create = request.user.is_staff or request.user.groups.filter(name=OFFICERS).exists()
+    for assessment in assessments:
+        # A draft its user may edit opens where they stopped; anything else, at its scorecard.
+        assessment.resume_step = (
+            assessment.next_unanswered_step
+            if assessment.editable and assessment.status == Assessment.Status.DRAFT
+            else None
+        )
+        assessment.resume_title = STEP_TITLES.get(assessment.resume_step)
     return render(
         request,
         "checklist/assessment_list.html",
-        {"assessments": assessments, "can_create": can_create},
+        {"assessments": assessments, "can_create": can_create, "steps_total": len(STEPS)},
     )
 
 
@@ -173,6 +205,8 @@ def _step_context(assessment, step):
         "step_title": STEP_TITLES[step],
         "step_intro": STEP_INTROS[step],
         "next_step": _next_step(step),
+        "steps_total": len(STEPS),
+        "steps_answered": assessment.steps_answered if assessment else 0,
     }
 
 
@@ -342,7 +376,13 @@ def _cluster_map_chart(assessment) -> dict | None:
         }
         for number, tie in enumerate(ties, start=1)
     ]
-    return chart(cluster_map(pd.DataFrame(nodes), pd.DataFrame(edges)), "cluster-map")
+    nodes, edges = pd.DataFrame(nodes), pd.DataFrame(edges)
+    return chart(
+        cluster_map(nodes, edges),
+        "cluster-map",
+        data=ties_table(nodes, edges),
+        caption="The cluster map's ties",
+    )
 
 
 def _visible_lineage(user, assessment):

@@ -7,6 +7,7 @@ from functools import wraps
 from axes.helpers import get_cool_off
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -39,9 +40,23 @@ def locked_out(request: HttpRequest, original_response=None, credentials=None) -
     return render(request, "registration/locked_out.html", context, status=429)
 
 
+class LoginForm(AuthenticationForm):
+    """Django's login form, with a wrong username or password marked on both fields for
+    screen readers (aria-invalid, described by the page's error summary): the error belongs
+    to the pair, so Django marks neither."""
+
+    def get_invalid_login_error(self):
+        for name in ("username", "password"):
+            self.fields[name].widget.attrs.update(
+                {"aria-invalid": "true", "aria-describedby": "error-summary"}
+            )
+        return super().get_invalid_login_error()
+
+
 def login(request: HttpRequest) -> HttpResponse:
     view = auth_views.LoginView.as_view(
-        extra_context={"password_reset_offered": settings.PASSWORD_RESET_BY_EMAIL}
+        authentication_form=LoginForm,
+        extra_context={"password_reset_offered": settings.PASSWORD_RESET_BY_EMAIL},
     )
     return view(request)
 

@@ -86,10 +86,14 @@ def linked_note(note) -> str:
     return format_html_join("", "{}", ((part,) for part in parts))
 
 
+# Paper lines and the line references in notes, as links (data tables and chart tables).
+PAPER_LINKS = {"paper_lines": _paper_link, "note": linked_note}
+
+
 def _html(frame: pd.DataFrame):
     """A chart's data as a table (every cell escaped), paper lines and the line references
     in notes as links."""
-    return data_table(frame, links={"paper_lines": _paper_link, "note": linked_note})
+    return data_table(frame, links=PAPER_LINKS)
 
 
 # The charts whose traces are subjects, so they take the one colour map (checklist.charts).
@@ -105,7 +109,15 @@ def _library_charts(subjects: list[Subject], colours: dict[str, str]) -> list[di
             {
                 "name": name,
                 "title": title,
-                "chart": chart(builder(frame, **options), f"chart-{name}") if len(frame) else None,
+                "chart": chart(
+                    builder(frame, **options),
+                    f"chart-{name}",
+                    data=frame,
+                    links=PAPER_LINKS,
+                    caption=f"Data of the chart: {title}, with paper lines",
+                )
+                if len(frame)
+                else None,  # fmt: skip
                 "empty": empty,
                 "data": _html(frame),
                 "caveats": CAVEATS[name](frame) if name in CAVEATS else [],
@@ -173,10 +185,20 @@ def compare_page(request):
         ties, institutions = linkages_frame(subjects), institutions_frame(subjects)
         context.update(
             {
-                "linkages": chart(linkage_profile(ties), "chart-linkages"),
-                "linkages_data": _html(ties),
-                "institutions": chart(institutions_timeline(institutions), "chart-institutions"),
-                "institutions_data": _html(institutions),
+                "linkages": chart(
+                    linkage_profile(ties),
+                    "chart-linkages",
+                    data=ties,
+                    links=PAPER_LINKS,
+                    caption="Ties by nature and strength, with paper lines",
+                ),
+                "institutions": chart(
+                    institutions_timeline(institutions),
+                    "chart-institutions",
+                    data=institutions,
+                    links=PAPER_LINKS,
+                    caption="Institutions by founding year, with paper lines",
+                ),  # fmt: skip
                 "library_charts": _library_charts(subjects, colours),
             }
         )
@@ -185,14 +207,21 @@ def compare_page(request):
                 "subjects": subjects,
                 "sensitivity": _sensitivity(WeightsForm(request.GET), subjects),
                 "rows": comparison_rows(subjects),
-                "scores": data_table(
-                    scores.pivot(index="point", columns="cluster", values="score")
+                # The radar and the bars draw the same scores: one table, which both describe.
+                "radar": chart(
+                    checklist_radar(scores, colours=colours),
+                    "chart-radar",
+                    data=scores.pivot(index="point", columns="cluster", values="score")
                     .reindex(columns=[s.name for s in subjects])
                     .reset_index(),
                     missing="unknown",
+                    caption="Scores (0-100) by point and subject, drawn by both charts",
                 ),
-                "radar": chart(checklist_radar(scores, colours=colours), "chart-radar"),
-                "bars": chart(point_bars(scores, colours=colours), "chart-bars"),
+                "bars": chart(
+                    point_bars(scores, colours=colours),
+                    "chart-bars",
+                    described_by="chart-radar-data",
+                ),
             }
         )
     return render(request, "compare/compare.html", context)

@@ -1,5 +1,6 @@
 """A researcher in a real browser: from the case list to a figure's passage in the paper."""
 
+import re
 from urllib.parse import urlparse
 
 import pytest
@@ -135,7 +136,8 @@ def test_officer_fills_every_step_and_reads_the_scorecard(library, live_server, 
 
     page.get_by_label("Share of output exported (%)").fill("130")
     page.get_by_role("button", name="Save and continue").click()
-    expect(page.get_by_text("Give a share between 0 and 100 (%).")).to_be_visible()
+    # exact: the error summary's link says it too, after the field's name
+    expect(page.get_by_text("Give a share between 0 and 100 (%).", exact=True)).to_be_visible()
     page.get_by_label("Share of output exported (%)").fill("30")
     page.get_by_label("Quality").check()
     page.get_by_role("button", name="Save and continue").click()
@@ -243,7 +245,9 @@ def test_moving_a_weight_reranks_the_cases_and_a_png_button_saves_a_chart(
     page.locator("#chart-radar .main-svg").first.wait_for(state="visible")
     charts = page.locator(".chart-box .plotly-graph-div")
     assert charts.count() >= 4
-    expect(page.get_by_role("button", name="PNG", exact=True)).to_have_count(charts.count())
+    # One per chart, each named after its chart (the word PNG first, as the button shows it).
+    pngs = page.get_by_role("button", name=re.compile(r"^PNG image of \S"))
+    expect(pngs).to_have_count(page.locator(".plotly-graph-div").count())
     for button in page.locator("button.png-download").all():
         button.click(trial=True, timeout=5000)  # visible and not covered by a chart or table
     with page.expect_download() as saved:

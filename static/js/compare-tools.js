@@ -1,4 +1,4 @@
-/* The compare page's tools: live weight sensitivity and a PNG button under each chart.
+/* The compare page's tools: live weight sensitivity (each chart's PNG button is charts.js's).
  *
  * The ranking follows compare/ranking.py step by step (same sums in the same order, Python's
  * rounding), so the table the server renders for `w=` and the one drawn here always agree;
@@ -126,29 +126,7 @@
     update();
   }
 
-  function addPngButtons() {
-    document.querySelectorAll(".chart-box .plotly-graph-div[id]").forEach(function (chart) {
-      const button = document.createElement("button");
-      button.type = "button";
-      button.className = "btn btn-sm btn-outline-secondary mt-1 png-download";
-      button.textContent = "PNG";
-      button.title = "Save this chart as a PNG image";
-      button.dataset.chart = chart.id;
-      button.addEventListener("click", function () {
-        window.Plotly.downloadImage(chart, {
-          format: "png",
-          filename: "clusterdx-" + chart.id.replace(/^chart-/, ""),
-          width: chart.offsetWidth || 700,
-          height: chart.offsetHeight || 450,
-        });
-      });
-      // After the chart's sized wrapper, not inside it, so the chart never covers the button.
-      chart.closest(".chart-box").appendChild(button);
-    });
-  }
-
   document.addEventListener("DOMContentLoaded", function () {
     setUpSensitivity();
-    addPngButtons();
   });
 })();
