@@ -1,0 +1,226 @@
+"""The write API: assessments' answers in and out as JSON, through the step forms, with the
+pages' permissions, the revision check, API keys, and the schema and docs pages."""
+
+import copy
+import json
+import re
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from checklist.models import OFFICERS, RESEARCHERS, ApiToken, Assessment
+
+from .test_answers import ANSWERS
+from .test_assessments import make_user
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/assessments/"
+
+
+def post_json(client, url, data, **headers):
+    return client.post(url, json.dumps(data), content_type="application/json", **headers)
+
+
+def put_json(client, url, data, **headers):
+    return client.put(url, json.dumps(data), content_type="application/json", **headers)
+
+
+@pytest.fixture
+def officer(client):
+    user = make_user("api-officer", OFFICERS)
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def created(client, officer):
+    response = post_json(client, URL, ANSWERS)
+    assert response.status_code == 201, response.content
+    return response.json()
+
+
+def test_post_creates_an_assessment_and_answers_with_it(client, officer, created):
+    assessment = Assessment.objects.get(pk=created["id"])
+    assert assessment.owner == officer
+    assert created["status"] == "draft"
+    assert created["revision"] == assessment.revision
+    assert [(g.role, g.count) for g in assessment.groups.all()] == [
+        ("producer", 400),
+        ("export_agent", None),
+    ]
+
+
+def test_get_returns_answers_by_step_and_rows_by_list_in_the_shape_post_takes(client, created):
+    data = client.get(f"{URL}{created['id']}/").json()
+    assert set(data) == {"id", "name", "status", "revision", "answers", "rows"}
+    assert list(data["answers"]) == ["profile", "firms", "markets"]  # unanswered steps stay out
+    assert data["answers"]["markets"]["export_share"] == 80
+    assert data["answers"]["markets"]["competes_on"] == ["quality", "fashion"]
+    assert data["rows"]["firms"][0] == {
+        **ANSWERS["rows"]["firms"][0],
+        "employment": None,
+    } | {k: v for k, v in data["rows"]["firms"][0].items() if k not in ANSWERS["rows"]["firms"][0]}
+    assert data["rows"]["firms"][1]["role"] == "export_agent"
+
+
+def test_reading_then_posting_what_was_read_makes_the_same_answers(client, created):
+    read = client.get(f"{URL}{created['id']}/").json()
+    copy_of = post_json(client, URL, read).json()
+    assert copy_of["answers"] == read["answers"]
+    assert copy_of["rows"] == read["rows"]
+
+
+def test_put_replaces_the_answers_and_a_step_left_out_becomes_unanswered(client, created):
+    new = copy.deepcopy(ANSWERS)
+    new["answers"]["markets"]["export_share"] = 20
+    del new["answers"]["firms"], new["rows"]["firms"]
+    new["revision"] = created["revision"]
+    response = put_json(client, f"{URL}{created['id']}/", new)
+    assert response.status_code == 200, response.content
+    data = response.json()
+    assert data["answers"]["markets"]["export_share"] == 20
+    assert "firms" not in data["answers"] and "firms" not in data["rows"]
+    assert data["revision"] > created["revision"]
+    assessment = Assessment.objects.get(pk=created["id"])
+    assert assessment.groups.count() == 0
+    assert assessment.steps_done == ["profile", "markets"]
+
+
+def test_put_with_a_stale_revision_is_a_409_with_both_revisions_and_changes_nothing(
+    client, created
+):
+    url = f"{URL}{created['id']}/"
+    first = {**copy.deepcopy(ANSWERS), "revision": created["revision"]}
+    stored = put_json(client, url, first).json()["revision"]
+    stale = copy.deepcopy(ANSWERS)
+    stale["answers"]["markets"]["export_share"] = 5
+    stale["revision"] = created["revision"]
+    response = put_json(client, url, stale)
+    assert response.status_code == 409
+    body = response.json()
+    assert body["revision"] == {"yours": created["revision"], "stored": stored}
+    assert body["errors"][0]["field"] == "revision"
+    assert body["stored"]["answers"]["markets"]["export_share"] == 80
+    assert Assessment.objects.get(pk=created["id"]).export_share == 80
+
+
+def test_put_without_a_revision_is_refused(client, created):
+    response = put_json(client, f"{URL}{created['id']}/", ANSWERS)
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "revision"
+
+
+def test_validation_errors_name_step_row_and_field_and_nothing_is_written(client, officer):
+    bad = copy.deepcopy(ANSWERS)
+    bad["answers"]["markets"]["export_share"] = 180
+    bad["rows"]["firms"][1]["role"] = "wizard"
+    bad["answers"]["policy"] = {"trade_regim": "open"}
+    response = post_json(client, URL, bad)
+    assert response.status_code == 422
+    errors = {(e["step"], e["row"], e["field"]) for e in response.json()["errors"]}
+    assert ("markets", None, "export_share") in errors
+    assert ("firms", 2, "role") in errors
+    assert ("policy", None, "trade_regim") in errors
+    assert not Assessment.objects.exists()
+
+
+def test_a_failed_put_leaves_every_answer_as_it_was(client, created):
+    bad = copy.deepcopy(ANSWERS)
+    del bad["rows"]["firms"]
+    bad["answers"]["markets"]["export_share"] = -1
+    bad["revision"] = created["revision"]
+    response = put_json(client, f"{URL}{created['id']}/", bad)
+    assert response.status_code == 422
+    assessment = Assessment.objects.get(pk=created["id"])
+    assert assessment.groups.count() == 2
+    assert assessment.revision == created["revision"]
+    assert assessment.steps_done == ["profile", "firms", "markets"]
+
+
+@pytest.mark.parametrize("body", ["not json", "[1, 2]", '{"answers": 3}'])
+def test_a_body_that_is_not_the_shape_is_a_400_in_the_errors_format(client, officer, body):
+    response = client.post(URL, body, content_type="application/json")
+    assert response.status_code == 400
+    assert {"step", "row", "field", "message"} <= set(response.json()["errors"][0])
+
+
+def test_anonymous_callers_cannot_read_create_or_replace(client, created):
+    anonymous = Client()
+    assert anonymous.get(f"{URL}{created['id']}/").status_code == 401
+    assert post_json(anonymous, URL, ANSWERS).status_code in (401, 403)
+    assert put_json(anonymous, f"{URL}{created['id']}/", ANSWERS).status_code in (401, 403)
+    assert Assessment.objects.count() == 1
+
+
+def test_another_officers_assessment_is_a_404_to_read_and_to_replace(created):
+    other = Client()
+    other.force_login(make_user("other-officer", OFFICERS))
+    url = f"{URL}{created['id']}/"
+    assert other.get(url).status_code == 404
+    response = put_json(other, url, {**ANSWERS, "revision": created["revision"]})
+    assert response.status_code == 404
+    assert Assessment.objects.get(pk=created["id"]).revision == created["revision"]
+
+
+def test_a_researcher_cannot_create(client):
+    client.force_login(make_user("api-researcher", RESEARCHERS))
+    response = post_json(client, URL, ANSWERS)
+    assert response.status_code == 403
+    assert not Assessment.objects.exists()
+
+
+def test_session_writes_need_the_csrf_token():
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(make_user("csrf-officer", OFFICERS))
+    assert post_json(strict, URL, ANSWERS).status_code == 403
+    strict.get("/assess/")  # any page sets the CSRF cookie
+    token = strict.cookies["csrftoken"].value
+    assert post_json(strict, URL, ANSWERS, HTTP_X_CSRFTOKEN=token).status_code == 201
+
+
+def test_an_api_key_from_the_command_acts_as_its_user_without_session_or_csrf(capsys):
+    user = make_user("key-officer", OFFICERS)
+    call_command("api_token", "key-officer")
+    key = capsys.readouterr().out.strip()
+    assert ApiToken.objects.get().digest != key  # only the digest is stored
+    keyed = Client(enforce_csrf_checks=True)
+    response = post_json(keyed, URL, ANSWERS, HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert response.status_code == 201
+    assert Assessment.objects.get().owner == user
+    read = keyed.get(f"{URL}{response.json()['id']}/", HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert read.status_code == 200
+    assert (
+        keyed.get(f"{URL}{response.json()['id']}/", HTTP_AUTHORIZATION="Bearer wrong").status_code
+        == 401
+    )
+    call_command("api_token", "key-officer", "--revoke")
+    assert (
+        keyed.get(f"{URL}{response.json()['id']}/", HTTP_AUTHORIZATION=f"Bearer {key}").status_code
+        == 401
+    )
+
+
+def test_the_schema_describes_the_endpoints(client):
+    response = client.get("/api/schema/")
+    assert response.status_code == 200
+    paths = response.json()["paths"]
+    assert {"/api/assessments/", "/api/assessments/{pk}/", "/api/cases/{slug}/"} <= set(paths)
+    assert {"get", "put"} <= set(paths["/api/assessments/{pk}/"])
+
+
+def test_the_docs_page_loads_only_local_scripts_and_no_inline_script(client):
+    response = client.get("/api/docs/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    scripts = re.findall(r"<script\b([^>]*)>(.*?)</script>", html, flags=re.S)
+    assert scripts
+    for attributes, body in scripts:
+        if "src=" in attributes:
+            assert re.search(r'src="/static/', attributes), attributes  # nothing from a CDN
+            assert not body.strip()
+        else:
+            assert 'type="application/json"' in attributes  # data, never run
+    assert not re.search(r"\son[a-z]+=", html)
+    assert "script-src 'self'" in response["Content-Security-Policy"]
