@@ -7,15 +7,45 @@ settings travel as a JSON data block read by ninja's static swagger-ui-init.js),
 CSP (script-src 'self') holds there too.
 """
 
+import json
+
+from django.core.exceptions import RequestDataTooBig
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
+from ninja.parser import Parser
 
 from cases.api import router as cases_router
 from checklist.answers import AnswerError
 from checklist.api import errors_response
 from checklist.api import router as checklist_router
 
+# An assessment's answers in full, LIST_MAX_ROWS rows in each list, are some tens of kilobytes.
+MAX_BODY_BYTES = 256 * 1024
+TOO_LARGE = f"The body is larger than {MAX_BODY_BYTES // 1024} KB; send one assessment's answers."
+
+
+class BodyRefused(Exception):
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+class BoundedParser(Parser):
+    """JSON bodies up to MAX_BODY_BYTES. (Django's DATA_UPLOAD_MAX_MEMORY_SIZE bounds what is
+    read before this runs; ninja turns any error here into a 400 "cannot parse", so the
+    refusal travels as the cause and request_refused answers it with its own words.)"""
+
+    def parse_body(self, request):
+        if len(request.body) > MAX_BODY_BYTES:
+            raise BodyRefused(413, TOO_LARGE)
+        try:
+            return json.loads(request.body)
+        except RecursionError:  # nesting no answers have, deep enough to exhaust the parser
+            raise BodyRefused(400, "The body nests too deeply to be an assessment's answers.")
+
+
 api = NinjaAPI(
+    parser=BoundedParser(),
     title="ClusterDx API",
     version="1",
     description="The case library, scorecards, and assessments' answers in and out "
@@ -41,9 +71,17 @@ def request_not_understood(request, exc: ValidationError):
 
 @api.exception_handler(HttpError)
 def request_refused(request, exc: HttpError):
-    """Not signed in (401), a failed CSRF check (403), a body ninja cannot parse (400): the
-    same errors format, so a client reads one shape whatever went wrong."""
-    return errors_response([AnswerError("(request)", None, None, str(exc))], exc.status_code)
+    """Not signed in (401), a failed CSRF check (403), a body ninja cannot parse (400) or one
+    too large (413): the same errors format, so a client reads one shape whatever went wrong."""
+    status, message = exc.status_code, str(exc)
+    if isinstance(exc.__cause__, BodyRefused):
+        status, message = exc.__cause__.status, exc.__cause__.message
+    return errors_response([AnswerError("(request)", None, None, message)], status)
+
+
+@api.exception_handler(RequestDataTooBig)
+def body_over_the_site_limit(request, exc: RequestDataTooBig):
+    return errors_response([AnswerError("(request)", None, None, TOO_LARGE)], 413)
 
 
 __all__ = ["api"]

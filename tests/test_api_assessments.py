@@ -6,10 +6,13 @@ import json
 import re
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from django.test import Client
 
+from checklist.forms import LIST_MAX_ROWS
 from checklist.models import OFFICERS, RESEARCHERS, ApiToken, Assessment
+from clusterdx.api import MAX_BODY_BYTES
 
 from .test_answers import ANSWERS
 from .test_assessments import make_user
@@ -224,3 +227,42 @@ def test_the_docs_page_loads_only_local_scripts_and_no_inline_script(client):
             assert 'type="application/json"' in attributes  # data, never run
     assert not re.search(r"\son[a-z]+=", html)
     assert "script-src 'self'" in response["Content-Security-Policy"]
+
+
+def test_a_list_longer_than_the_forms_allow_is_refused_by_step(client, officer):
+    def with_groups(count):
+        data = copy.deepcopy(ANSWERS)
+        row = {"role": "producer", "count": 1, "share_of_firms": None}
+        data["rows"]["firms"] = [dict(row, name=f"Group {n}") for n in range(count)]
+        return data
+
+    response = post_json(client, URL, with_groups(LIST_MAX_ROWS + 1))
+    assert response.status_code == 422
+    [error] = response.json()["errors"]
+    assert error["step"] == "firms" and f"at most {LIST_MAX_ROWS}" in error["message"]
+    assert not Assessment.objects.exists()
+    response = post_json(client, URL, with_groups(LIST_MAX_ROWS))
+    assert response.status_code == 201, response.content  # exactly the limit is allowed
+
+
+def test_a_body_nested_deeper_than_the_parser_goes_is_a_400_not_a_crash(client, officer):
+    response = client.post(URL, "[" * 100_000, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["message"]
+
+
+def test_the_docs_page_assets_are_the_packages_own_static_files(client):
+    html = client.get("/api/docs/").content.decode()
+    assets = re.findall(r'(?:src|href)="(/static/[^"]+)"', html)
+    assert any(a.endswith(".js") for a in assets) and any(a.endswith(".css") for a in assets)
+    for asset in assets:
+        assert finders.find(asset.removeprefix("/static/")), f"{asset} is not served locally"
+    assert not re.search(r'(?:src|href)="(?:https?:)?//', html)  # nothing from the internet
+
+
+@pytest.mark.parametrize("size", [MAX_BODY_BYTES + 1, 3 * 1024 * 1024])  # past ours, past Django's
+def test_a_body_over_either_cap_is_a_413_in_the_errors_format(client, officer, size):
+    response = client.post(URL, b" " * size, content_type="application/json")
+    assert response.status_code == 413
+    assert f"larger than {MAX_BODY_BYTES // 1024} KB" in response.json()["errors"][0]["message"]
+    assert not Assessment.objects.exists()
