@@ -41,7 +41,8 @@ class BoundedParser(Parser):
         try:
             return json.loads(request.body)
         except RecursionError:  # nesting no answers have, deep enough to exhaust the parser
-            raise BodyRefused(400, "The body nests too deeply to be an assessment's answers.")
+            message = "The body nests too deeply to be an assessment's answers."
+            raise BodyRefused(400, message) from None
 
 
 api = NinjaAPI(
