@@ -110,12 +110,24 @@ def _coded(form_field, value):
         by_words[str(label).strip().casefold()] = code
         by_words[str(code).casefold()] = code
     if isinstance(form_field, forms.MultipleChoiceField):
-        parts = [p.strip() for p in _text(value).split(",") if p.strip()]
-        return [by_words.get(p.casefold(), p) for p in parts]
+        return [by_words.get(p.casefold(), p) for p in _ticked(_text(value), by_words)]
     text = "" if value is None else str(value).strip()
     if text.startswith("---"):
         return ""
     return by_words.get(text.casefold(), text)
+
+
+def _ticked(text: str, by_words: dict) -> list[str]:
+    """The options in "Price, Reliable, rapid delivery" (as forms._shown joins them): the
+    longest option at each place, since an option's own words may hold a comma."""
+    ticked, rest = [], text.strip()
+    while rest:
+        folded = rest.casefold()
+        known = [w for w in by_words if folded == w or folded.startswith(w + ",")]
+        part = max(known, key=len) if known else folded.split(",", 1)[0]
+        ticked.append(rest[: len(part)].strip())
+        rest = rest[len(part) :].lstrip(",").strip()
+    return [t for t in ticked if t]
 
 
 def _blank_shown() -> dict:

@@ -1,15 +1,21 @@
 """The assessment workbook edited offline and uploaded back (and the blank template), read
 through the same answers service: all or nothing, problems by sheet, row and column."""
 
+import html
 import io
+import json
+import re
 
 import openpyxl
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from checklist.answers import answers_of, create_assessment_from_answers
-from checklist.models import OFFICERS, Assessment
+from checklist.answers import answers_of, create_assessment_from_answers, replace_answers
+from checklist.forms import LIST_MAX_ROWS, MarketsForm, _shown
+from checklist.models import OFFICERS, STEPS, Assessment
+from checklist.workbook import MAX_CELL_CHARS, MAX_SHEET_ROWS, _coded
 
 from .test_answers import ANSWERS
 from .test_assessments import make_user
@@ -125,3 +131,120 @@ def test_another_officer_cannot_upload_and_a_researcher_cannot_create(client, as
     assert client.get(reverse("checklist:upload", args=[assessment.pk])).status_code == 404
     client.force_login(make_user("book-researcher", "Researchers"))
     assert client.get(reverse("checklist:new-upload")).status_code == 403
+
+
+def problems_of(response) -> str:
+    assert response.status_code == 200  # the form again, with its messages
+    return html.unescape(response.content.decode())
+
+
+def test_a_workbook_older_than_the_stored_answers_is_refused_and_changes_nothing(
+    client, assessment
+):
+    book = download(client, assessment)
+    answer_row(book["Answers"], "Share of output exported (%)")[2].value = 35
+    # Meanwhile the answers are saved again (another tab, the API, a colleague who is admin).
+    replace_answers(
+        assessment=assessment, data=answers_of(assessment), revision=assessment.revision
+    )
+    assessment.refresh_from_db()
+    stored = answers_of(assessment), assessment.revision
+    page = problems_of(upload(client, book, reverse("checklist:upload", args=[assessment.pk])))
+    assert "Sheet 'Assessment': the answers were saved since this workbook was downloaded" in page
+    assessment.refresh_from_db()
+    assert (answers_of(assessment), assessment.revision) == stored
+    assert assessment.export_share == 80
+
+
+@pytest.mark.parametrize("origin", ["template", "other assessment", "no sheet"])
+def test_only_this_assessments_own_workbook_replaces_its_answers(
+    client, officer, assessment, origin
+):
+    if origin == "template":
+        book = openpyxl.load_workbook(io.BytesIO(client.get(reverse("checklist:template")).content))
+    else:
+        book = download(client, assessment)
+        if origin == "no sheet":
+            del book["Assessment"]
+        else:
+            other = create_assessment_from_answers(owner=officer, data=ANSWERS)
+            book["Assessment"]["A2"].value = other.pk
+    before = answers_of(assessment), assessment.revision
+    page = problems_of(upload(client, book, reverse("checklist:upload", args=[assessment.pk])))
+    assert "this workbook was not downloaded from this assessment" in page
+    assessment.refresh_from_db()
+    assert (answers_of(assessment), assessment.revision) == before
+
+
+def test_an_empty_file_a_huge_cell_an_unknown_sheet_or_a_long_list_is_explained(client, assessment):
+    url = reverse("checklist:upload", args=[assessment.pk])
+    before = answers_of(assessment), assessment.revision
+    assert "The submitted file is empty" in problems_of(upload(client, b"", url))
+
+    book = download(client, assessment)
+    cell = answer_row(book["Answers"], "Key buyers")[2]
+    cell.value = "x" * (MAX_CELL_CHARS + 1)
+    page = problems_of(upload(client, book, url))
+    assert f"Sheet 'Answers', row {cell.row}, column 3: {MAX_CELL_CHARS + 1:,} characters" in page
+
+    book = download(client, assessment)
+    book.create_sheet("My notes")
+    assert "a sheet 'My notes' that is not one of an assessment workbook" in problems_of(
+        upload(client, book, url)
+    )
+
+    book = download(client, assessment)
+    groups = book["Groups of firms"]
+    header = [c.value for c in groups[1]]
+    for n in range(LIST_MAX_ROWS + 1 - 2):  # two rows are there already
+        groups.append({header.index("Role") + 1: "Producers", header.index("Name") + 1: f"G{n}"})
+    page = problems_of(upload(client, book, url))
+    assert f"Sheet 'Groups of firms': {LIST_MAX_ROWS + 1} rows; a list holds at most" in page
+    assessment.refresh_from_db()
+    assert (answers_of(assessment), assessment.revision) == before
+
+
+def test_a_sheet_of_endless_rows_is_refused_without_reading_them_all(client, assessment):
+    book = download(client, assessment)
+    book["Steps"].cell(row=MAX_SHEET_ROWS + 5, column=1).value = "x"
+    page = problems_of(upload(client, book, reverse("checklist:upload", args=[assessment.pk])))
+    assert f"Sheet 'Steps': more than {MAX_SHEET_ROWS} rows" in page
+
+
+FULL_CASES = sorted((settings.BASE_DIR / "validation").glob("*.json"))
+
+
+@pytest.mark.parametrize("path", FULL_CASES, ids=lambda p: p.stem)
+def test_every_step_survives_the_round_trips_by_workbook_and_by_api(client, officer, path):
+    # A cluster entered in full (every step, every list): what goes out comes back unchanged.
+    data = json.loads(path.read_text())
+    assessment = create_assessment_from_answers(owner=officer, data=data)
+    assert set(assessment.steps_done) == set(STEPS)
+    before = answers_of(assessment), assessment.revision
+    response = upload(
+        client, download(client, assessment), reverse("checklist:upload", args=[assessment.pk])
+    )
+    assert response.status_code == 302, re.findall(r"Sheet [^<]*", html.unescape(response.text))
+    assessment.refresh_from_db()
+    assert (answers_of(assessment), assessment.revision) == before
+
+    url = f"/api/assessments/{assessment.pk}/"
+    read = client.get(url).json()
+    body = {"answers": read["answers"], "rows": read["rows"], "revision": read["revision"]}
+    put = client.put(url, json.dumps(body), content_type="application/json")
+    assert put.status_code == 200, put.content
+    assessment.refresh_from_db()
+    assert answers_of(assessment) == before[0]
+    assert assessment.revision > before[1]  # a PUT is a save, even of the same answers
+
+
+def test_ticked_options_are_read_back_even_when_an_options_words_hold_a_comma():
+    field = MarketsForm().fields["competes_on"]
+    shown = _shown(field, ["price", "delivery"])
+    assert shown == "Price, Reliable, rapid delivery"
+    assert _coded(field, shown) == ["price", "delivery"]
+    assert _coded(field, "delivery, PRICE") == ["delivery", "price"]  # codes, any case
+    assert _coded(field, "Price, Telepathy") == [
+        "price",
+        "Telepathy",
+    ]  # left for the form to refuse
