@@ -3,13 +3,18 @@ pages' permissions, the revision check, API keys, and the schema and docs pages.
 
 import copy
 import json
+import os
 import re
 
 import pytest
+from django.contrib.auth.models import Group, User
 from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from django.test import Client
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from checklist.answers import create_assessment_from_answers
 from checklist.forms import LIST_MAX_ROWS
 from checklist.models import OFFICERS, RESEARCHERS, ApiToken, Assessment
 from clusterdx.api import MAX_BODY_BYTES
@@ -266,3 +271,46 @@ def test_a_body_over_either_cap_is_a_413_in_the_errors_format(client, officer, s
     assert response.status_code == 413
     assert f"larger than {MAX_BODY_BYTES // 1024} KB" in response.json()["errors"][0]["message"]
     assert not Assessment.objects.exists()
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner),
+    max_leaves=8,
+)
+GROUP_FIELDS = sorted(ANSWERS["rows"]["firms"][0])
+
+
+@settings(max_examples=60, deadline=None, database=None, derandomize=bool(os.environ.get("CI")))
+@given(
+    step=st.sampled_from(sorted(ANSWERS["answers"])),
+    data=st.data(),
+    value=JSON_VALUES,
+    replace=st.booleans(),
+)
+def test_any_value_in_any_field_is_an_answer_in_the_errors_format_never_a_crash(
+    step, data, value, replace
+):
+    # Every field the step forms have, and any JSON a client may send in it: the forms decide.
+    officer, _ = User.objects.get_or_create(username="fuzz-officer")
+    officer.groups.add(Group.objects.get_or_create(name=OFFICERS)[0])
+    client = Client()
+    client.force_login(officer)
+    body = copy.deepcopy(ANSWERS)
+    if data.draw(st.booleans()):
+        name = data.draw(st.sampled_from(sorted(body["answers"][step])))
+        body["answers"][step][name] = value
+    else:
+        name = data.draw(st.sampled_from(GROUP_FIELDS))
+        body["rows"]["firms"][0][name] = value
+    if replace:
+        target = Assessment.objects.first() or create_assessment_from_answers(
+            owner=officer, data=ANSWERS
+        )
+        body["revision"] = target.revision
+        response = put_json(client, f"{URL}{target.pk}/", body)
+    else:
+        response = post_json(client, URL, body)
+    assert response.status_code in (200, 201, 400, 422), response.content
+    if response.status_code >= 400:
+        assert all(e["message"] for e in response.json()["errors"])
