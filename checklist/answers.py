@@ -25,7 +25,7 @@ from django.db import transaction
 
 from .forms import LIST_MAX_ROWS, ROW_BOOKKEEPING, STEP_FORMS
 from .models import STEPS, Assessment
-from .services import StaleRevision, create_assessment, save_step
+from .services import StaleRevision, create_assessment, record_score, save_step
 
 FORM_PREFIX = "main"  # the prefix the step pages give the step's form
 
@@ -223,12 +223,18 @@ def replace_answers(*, assessment: Assessment, data: Mapping, revision: int) -> 
         errors = _form_errors("profile", profile, None, answers["profile"], [])
         if not errors:
             stored.save()  # the emptied steps, so each step's save starts from them
+            # A submitted assessment is rescored once for the whole replacement, not at each
+            # step: the status reads "draft" in memory only (step saves do not write it).
+            submitted, stored.status = stored.status, Assessment.Status.DRAFT
             stored = save_step(
                 assessment=stored, step="profile", revision=stored.revision, form=profile
             )
             stored, errors = _save_answered_steps(stored, answers, rows)
+            stored.status = submitted
         if errors:
             raise AnswersInvalid(errors)  # rolls back: the stored answers stay as they were
+        if stored.status == Assessment.Status.SUBMITTED:
+            record_score(assessment=stored)
     return stored
 
 

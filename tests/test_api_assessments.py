@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from checklist.answers import create_assessment_from_answers
 from checklist.forms import LIST_MAX_ROWS
 from checklist.models import OFFICERS, RESEARCHERS, ApiToken, Assessment
+from checklist.services import submit_assessment
 from clusterdx.api import MAX_BODY_BYTES
 
 from .test_answers import ANSWERS
@@ -314,3 +315,17 @@ def test_any_value_in_any_field_is_an_answer_in_the_errors_format_never_a_crash(
     assert response.status_code in (200, 201, 400, 422), response.content
     if response.status_code >= 400:
         assert all(e["message"] for e in response.json()["errors"])
+
+
+def test_replacing_a_submitted_assessments_answers_rescores_it_once(client, created):
+    assessment = Assessment.objects.get(pk=created["id"])
+    submit_assessment(assessment=assessment)
+    assessment.refresh_from_db()
+    new = {**copy.deepcopy(ANSWERS), "revision": assessment.revision}
+    new["answers"]["markets"]["export_share"] = 10
+    response = put_json(client, f"{URL}{created['id']}/", new)
+    assert response.status_code == 200, response.content
+    assessment.refresh_from_db()
+    assert assessment.status == Assessment.Status.SUBMITTED
+    assert assessment.scores.count() == 2  # at submission, and after the whole replacement
+    assert float(assessment.scores.first().answers["export_share"]) == 10
