@@ -15,7 +15,7 @@ from dataclasses import asdict
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.security import HttpBearer, SessionAuth
 
 from cases.api import case_not_found, is_case_slug
@@ -28,6 +28,7 @@ from .answers import (
     create_assessment_from_answers,
     replace_answers,
 )
+from .forms import LIST_MAX_ROWS, ROW_BOOKKEEPING, STEP_FORMS
 from .library import case_scorecard
 from .models import ApiToken, Assessment, can_create_assessments
 from .payloads import scorecard_payload
@@ -54,12 +55,37 @@ READERS = [ApiKey(), _visitor]
 router = Router(tags=["checklist"])
 
 
+def _questions(fields) -> str:
+    return ", ".join(f"`{name}`" for name in fields if name not in ROW_BOOKKEEPING)
+
+
+# Read from the step forms, so the schema names every question the forms ask, today's and
+# any added later, and validation stays theirs alone.
+STEP_QUESTIONS = "; ".join(
+    f"**{step}**: {_questions(form_class.base_fields)}"
+    for step, (form_class, _) in STEP_FORMS.items()
+    if form_class is not None
+)
+LIST_COLUMNS = "; ".join(
+    f"**{step}**: {_questions(formset_class.form.base_fields)}"
+    for step, (_, formset_class) in STEP_FORMS.items()
+    if formset_class is not None
+)
+
+
 class AnswersIn(Schema):
     """Answers by step, rows by list (validation/README.md). `revision` is required by PUT."""
 
-    answers: dict[str, dict[str, Any]]
-    rows: dict[str, list[dict[str, Any]]] = {}
-    revision: int | None = None
+    answers: dict[str, dict[str, Any]] = Field(
+        description="Each step's answers by question, as its form takes them (codes for "
+        f"options, null for unknown). The profile is required. {STEP_QUESTIONS}."
+    )
+    rows: dict[str, list[dict[str, Any]]] = Field(
+        {},
+        description=f"Each list's rows (at most {LIST_MAX_ROWS}); a list given as [] means "
+        f"none. {LIST_COLUMNS}.",
+    )
+    revision: int | None = Field(None, description="The revision you read (PUT only).")
 
 
 class ErrorOut(Schema):

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from checklist.answers import create_assessment_from_answers
-from checklist.forms import LIST_MAX_ROWS
+from checklist.forms import LIST_MAX_ROWS, ROW_BOOKKEEPING, STEP_FORMS
 from checklist.models import OFFICERS, RESEARCHERS, ApiToken, Assessment
 from checklist.services import submit_assessment
 from clusterdx.api import MAX_BODY_BYTES
@@ -329,3 +329,12 @@ def test_replacing_a_submitted_assessments_answers_rescores_it_once(client, crea
     assert assessment.status == Assessment.Status.SUBMITTED
     assert assessment.scores.count() == 2  # at submission, and after the whole replacement
     assert float(assessment.scores.first().answers["export_share"]) == 10
+
+
+def test_the_schema_lists_every_question_of_every_step_form(client):
+    schema = json.dumps(client.get("/api/schema/").json())
+    for step, (form_class, formset_class) in STEP_FORMS.items():
+        for form in (form_class, formset_class and formset_class.form):
+            for name in form.base_fields if form else ():
+                if name not in ROW_BOOKKEEPING:
+                    assert f"`{name}`" in schema, (step, name)
