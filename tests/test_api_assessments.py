@@ -7,6 +7,7 @@ import os
 import re
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth.models import Group, User
 from django.contrib.staticfiles import finders
 from django.core.management import call_command
@@ -338,3 +339,10 @@ def test_the_schema_lists_every_question_of_every_step_form(client):
             for name in form.base_fields if form else ():
                 if name not in ROW_BOOKKEEPING:
                     assert f"`{name}`" in schema, (step, name)
+
+
+def test_a_validation_set_file_posts_as_it_is_as_the_readme_shows(client, officer):
+    path = django_settings.BASE_DIR / "validation" / "agra-footwear.json"
+    response = client.post(URL, path.read_bytes(), content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert set(response.json()["answers"]) == set(json.loads(path.read_text())["answers"])
