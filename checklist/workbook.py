@@ -18,16 +18,13 @@ sheet, characters per cell and rows per list, each refused with a message that s
 
 from __future__ import annotations
 
-import io
 import itertools
-import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-import openpyxl
 from django import forms
 
-from clusterdx.downloads import FORMULA_STARTS
+from clusterdx.downloads import NotAWorkbook, open_xlsx, restored
 
 from .answers import AnswerError, AnswersInvalid, answers_of, create_assessment_from_answers
 from .answers import replace_answers as replace_stored_answers
@@ -82,11 +79,7 @@ class ReadWorkbook:
 def _text(value) -> str:
     if value is None:
         return ""
-    text = str(value).strip()
-    # The download prefixed formula-like text with an apostrophe (clusterdx/downloads.py).
-    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
-        return text[1:]
-    return text
+    return restored(str(value).strip())  # the download's guard against formulas comes off
 
 
 def _cell(value):
@@ -145,11 +138,9 @@ def _blank_shown() -> dict:
 
 def _open(content: bytes):
     try:
-        return openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
-        kind = type(error).__name__
-        problem = f"This file is not an Excel workbook (.xlsx) that can be read ({kind})."
-        raise WorkbookInvalid([problem]) from None
+        return open_xlsx(content)
+    except NotAWorkbook as problem:
+        raise WorkbookInvalid([str(problem)]) from None
 
 
 def _rows(sheet, problems: list[str]) -> tuple[list[str], list[tuple[int, tuple]]]:

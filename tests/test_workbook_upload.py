@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from checklist.answers import answers_of, create_assessment_from_answers, replace_answers
-from checklist.forms import LIST_MAX_ROWS, MarketsForm, _shown
+from checklist.forms import LIST_MAX_ROWS, FirmsForm, MarketsForm, _shown
 from checklist.models import OFFICERS, STEPS, Assessment
 from checklist.workbook import MAX_CELL_CHARS, MAX_SHEET_ROWS, _coded
 
@@ -248,3 +248,17 @@ def test_ticked_options_are_read_back_even_when_an_options_words_hold_a_comma():
         "price",
         "Telepathy",
     ]  # left for the form to refuse
+
+
+def test_text_the_download_guarded_against_formulas_comes_back_as_it_was(client, officer):
+    data = json.loads(json.dumps(ANSWERS))
+    data["answers"]["firms"]["large_firms"] = "=HYPERLINK(1) and -2 more"
+    assessment = create_assessment_from_answers(owner=officer, data=data)
+    book = download(client, assessment)
+    question = str(FirmsForm()["large_firms"].label)
+    assert answer_row(book["Answers"], question)[2].value == "'=HYPERLINK(1) and -2 more"
+    before = answers_of(assessment), assessment.revision
+    response = upload(client, book, reverse("checklist:upload", args=[assessment.pk]))
+    assert response.status_code == 302
+    assessment.refresh_from_db()
+    assert (answers_of(assessment), assessment.revision) == before
