@@ -79,12 +79,24 @@ class NotAWorkbook(Exception):
     """The upload cannot be opened as an .xlsx workbook; the message says why, in words."""
 
 
+# What an .xlsx may unpack to. It is a zip: a small upload can hold a huge text table, which
+# openpyxl reads whole when it opens the file. An assessment's workbook unpacks to well under 1 MB.
+MAX_UNPACKED_BYTES = 20 * 1024 * 1024
+
+
 def open_xlsx(content: bytes):
     """An uploaded workbook opened to be read, not written: read-only (rows are streamed, not
     loaded at once) and cached values rather than formulas, so that nothing in it is run."""
     import openpyxl  # only an upload needs it; pandas loads it for writing anyway
 
     try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+        if unpacked > MAX_UNPACKED_BYTES:
+            raise NotAWorkbook(
+                f"This workbook unpacks to {unpacked / 1024 / 1024:,.0f} MB; an assessment's "
+                f"workbook is far smaller (at most {MAX_UNPACKED_BYTES // 1024 // 1024} MB)."
+            )
         return openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
         raise NotAWorkbook(

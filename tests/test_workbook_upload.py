@@ -5,6 +5,7 @@ import html
 import io
 import json
 import re
+import zipfile
 
 import openpyxl
 import pytest
@@ -16,6 +17,7 @@ from checklist.answers import answers_of, create_assessment_from_answers, replac
 from checklist.forms import LIST_MAX_ROWS, FirmsForm, MarketsForm, _shown
 from checklist.models import OFFICERS, STEPS, Assessment
 from checklist.workbook import MAX_CELL_CHARS, MAX_SHEET_ROWS, _coded
+from clusterdx.downloads import MAX_UNPACKED_BYTES
 
 from .test_answers import ANSWERS
 from .test_assessments import make_user
@@ -262,3 +264,14 @@ def test_text_the_download_guarded_against_formulas_comes_back_as_it_was(client,
     assert response.status_code == 302
     assessment.refresh_from_db()
     assert (answers_of(assessment), assessment.revision) == before
+
+
+def test_a_small_file_that_unpacks_to_a_huge_one_is_refused_before_it_is_read(client, assessment):
+    buffer = io.BytesIO()
+    download(client, assessment).save(buffer)
+    with zipfile.ZipFile(buffer, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/padding.xml", b" " * (MAX_UNPACKED_BYTES + 1))
+    assert len(buffer.getvalue()) < 200_000  # small to upload
+    url = reverse("checklist:upload", args=[assessment.pk])
+    page = problems_of(upload(client, buffer.getvalue(), url))
+    assert "This workbook unpacks to 20 MB" in page
