@@ -10,7 +10,7 @@ CSP (script-src 'self') holds there too.
 import json
 
 from django.core.exceptions import RequestDataTooBig
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import HttpError, ValidationError
 from ninja.parser import Parser
 
@@ -54,6 +54,8 @@ api = NinjaAPI(
     urls_namespace="api",
     openapi_url="/schema/",
     docs_url="/docs/",
+    # Swagger UI would fetch a badge from validator.swagger.io: nothing from the internet.
+    docs=Swagger(settings={"validatorUrl": "none"}),
 )
 api.add_router("", cases_router)
 api.add_router("", checklist_router)

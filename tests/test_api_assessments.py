@@ -265,6 +265,8 @@ def test_the_docs_page_assets_are_the_packages_own_static_files(client):
     for asset in assets:
         assert finders.find(asset.removeprefix("/static/")), f"{asset} is not served locally"
     assert not re.search(r'(?:src|href)="(?:https?:)?//', html)  # nothing from the internet
+    settings_block = re.search(r'id="swagger-settings">(.*?)</script>', html, flags=re.S)
+    assert json.loads(settings_block[1])["validatorUrl"] == "none"  # else it fetches a badge
 
 
 @pytest.mark.parametrize("size", [MAX_BODY_BYTES + 1, 3 * 1024 * 1024])  # past ours, past Django's
