@@ -2,14 +2,12 @@ from collections import defaultdict
 
 import pandas as pd
 from django.conf import settings
-from django.core.validators import slug_re
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from clusterdx.html import chart
 
-from . import payloads
 from .chart_tables import ties_table
 from .charts import cluster_map
 from .models import CaseStudy, Confidence
@@ -154,25 +152,3 @@ def paper(request):
         "cases/paper.html",
         {"lines": lines, "first": first, "last": last, "line_count": text.line_count},
     )
-
-
-@require_GET
-def api_case_list(request):
-    cases = CaseStudy.objects.prefetch_related("clusters")
-    return JsonResponse({"cases": [payloads.case_summary(c, request) for c in cases]})
-
-
-def is_case_slug(value: str) -> bool:
-    """Whether `value` could name a case: the API takes any text in the path (`<str:slug>`),
-    so text no slug can be is answered 404 without a query."""
-    return len(value) <= CaseStudy._meta.get_field("slug").max_length and bool(slug_re.match(value))
-
-
-@require_GET
-def api_case_detail(request, slug):
-    case = (
-        CaseStudy.objects.with_library().filter(slug=slug).first() if is_case_slug(slug) else None
-    )
-    if case is None:
-        return JsonResponse({"error": f"No case study with slug '{slug}'."}, status=404)
-    return JsonResponse(payloads.case_detail(case), json_dumps_params={"ensure_ascii": False})

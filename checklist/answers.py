@@ -1,7 +1,8 @@
 """An assessment's answers as plain data — "answers by step, rows by list" — and the service
 that creates an assessment from them, validated by exactly the forms the pages use.
 
-Shape (documented in validation/README.md; a future `GET /api/assessments/<id>/` returns it):
+Shape (documented in validation/README.md; `GET /api/assessments/<id>/` returns it, `POST` and
+`PUT` take it, and the workbook upload reads it from the sheets):
 
     {"answers": {"profile": {"name": ..., ...}, "firms": {...}, "linkages": {...},
                  "institutions": {...}, "markets": {...}, "policy": {...}},
@@ -18,12 +19,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import transaction
 
-from .forms import LIST_MAX_ROWS, STEP_FORMS
+from .forms import LIST_MAX_ROWS, ROW_BOOKKEEPING, STEP_FORMS
 from .models import STEPS, Assessment
-from .services import create_assessment, save_step
+from .services import StaleRevision, create_assessment, record_score, save_step
 
 FORM_PREFIX = "main"  # the prefix the step pages give the step's form
 
@@ -101,6 +103,9 @@ def _shape_errors(data: Mapping) -> list[AnswerError]:
             errors.append(AnswerError(step, None, None, "this step has no list of rows"))
         elif not isinstance(step_rows, list) or not all(isinstance(r, Mapping) for r in step_rows):
             errors.append(AnswerError(step, None, None, "rows must be a list of objects"))
+        elif len(step_rows) > LIST_MAX_ROWS:
+            message = f"{len(step_rows)} rows: a list holds at most {LIST_MAX_ROWS}"
+            errors.append(AnswerError(step, None, None, message))
     return errors
 
 
@@ -114,7 +119,7 @@ def _form_errors(step: str, form, formset, answers: Mapping, rows: list) -> list
     elif answers:
         errors.append(AnswerError(step, None, None, "this step asks no questions besides rows"))
     if formset is not None:
-        row_fields = set(formset.form.base_fields) - {"id", "DELETE", "assessment"}
+        row_fields = set(formset.form.base_fields) - ROW_BOOKKEEPING
         for number, row in enumerate(rows, start=1):
             errors += _unknown_names(step, row, row_fields, number)
         for number, row_errors in enumerate(formset.errors, start=1):
@@ -123,6 +128,42 @@ def _form_errors(step: str, form, formset, answers: Mapping, rows: list) -> list
                 errors += [AnswerError(step, number, field, m) for m in messages]
         errors += [AnswerError(step, None, None, m) for m in formset.non_form_errors()]
     return errors
+
+
+def _save_answered_steps(assessment: Assessment, answers: Mapping, rows: Mapping):
+    """Validate and save every step after the profile that `answers` or `rows` gives, each by
+    its own form and formset through the pages' service. Returns the assessment and every
+    error; the caller's transaction rolls back if there are any."""
+    errors = []
+    for step in STEPS[1:]:
+        if step not in answers and step not in rows:
+            continue  # not answered: stays unknown
+        step_answers, step_rows = answers.get(step, {}), rows.get(step, [])
+        data_for_step = _step_data(step, step_answers, step_rows)
+        form_class, formset_class = STEP_FORMS[step]
+        form = (
+            form_class(data_for_step, instance=assessment, prefix=FORM_PREFIX)
+            if form_class
+            else None
+        )
+        formset = (
+            formset_class(data_for_step, instance=assessment, prefix=step)
+            if formset_class
+            else None
+        )
+        step_errors = _form_errors(step, form, formset, step_answers, step_rows)
+        if step_errors:
+            errors += step_errors
+            continue
+        # One transaction holds every step, so the revision read here cannot go stale.
+        assessment = save_step(
+            assessment=assessment,
+            step=step,
+            revision=assessment.revision,
+            form=form,
+            formset=formset,
+        )
+    return assessment, errors
 
 
 def create_assessment_from_answers(*, owner, data: Mapping) -> Assessment:
@@ -140,34 +181,89 @@ def create_assessment_from_answers(*, owner, data: Mapping) -> Assessment:
         if errors or not profile.is_valid():
             raise AnswersInvalid(errors)
         assessment = create_assessment(owner=owner, form=profile)
-        for step in STEPS[1:]:
-            if step not in answers and step not in rows:
-                continue  # not answered: stays unknown
-            step_answers, step_rows = answers.get(step, {}), rows.get(step, [])
-            data_for_step = _step_data(step, step_answers, step_rows)
-            form_class, formset_class = STEP_FORMS[step]
-            form = (
-                form_class(data_for_step, instance=assessment, prefix=FORM_PREFIX)
-                if form_class
-                else None
-            )
-            formset = (
-                formset_class(data_for_step, instance=assessment, prefix=step)
-                if formset_class
-                else None
-            )
-            step_errors = _form_errors(step, form, formset, step_answers, step_rows)
-            if step_errors:
-                errors += step_errors
-                continue
-            # One transaction holds every step, so the revision read here cannot go stale.
-            assessment = save_step(
-                assessment=assessment,
-                step=step,
-                revision=assessment.revision,
-                form=form,
-                formset=formset,
-            )
+        assessment, errors = _save_answered_steps(assessment, answers, rows)
         if errors:
             raise AnswersInvalid(errors)  # rolls back the steps already saved
     return assessment
+
+
+def _unanswer(assessment: Assessment, step: str) -> None:
+    """Take a step back to unanswered: its questions to their defaults, its list emptied."""
+    form_class, formset_class = STEP_FORMS[step]
+    if form_class is not None:
+        columns = {f.name: f for f in Assessment._meta.concrete_fields}
+        for name in form_class.base_fields:
+            if name in columns:
+                setattr(assessment, name, columns[name].get_default())
+    if formset_class is not None:
+        formset_class.model.objects.filter(assessment=assessment).delete()
+
+
+def replace_answers(*, assessment: Assessment, data: Mapping, revision: int) -> Assessment:
+    """Replace all of an assessment's answers with `data` (the documented shape): a step
+    given is validated and saved as a page saves it, a list given replaces the stored rows,
+    a step left out becomes unanswered. `revision` is the one the caller read: if the answers
+    were saved since, StaleRevision and nothing changes. All or nothing, as for creating."""
+    errors = _shape_errors(data)
+    if errors:
+        raise AnswersInvalid(errors)
+    answers, rows = data.get("answers", {}), data.get("rows", {})
+    with transaction.atomic():
+        # Locked until the end: no page save can slip in between the check and the writes.
+        stored = Assessment.objects.select_for_update().get(pk=assessment.pk)
+        if stored.revision != revision:
+            raise StaleRevision(assessment.pk)
+        for step in STEPS[1:]:
+            _unanswer(stored, step)  # rows go first: new rows are checked against none
+        stored.steps_done = ["profile"]
+        profile_class, _ = STEP_FORMS["profile"]
+        profile = profile_class(
+            _step_data("profile", answers["profile"], []), instance=stored, prefix=FORM_PREFIX
+        )
+        errors = _form_errors("profile", profile, None, answers["profile"], [])
+        if not errors:
+            stored.save()  # the emptied steps, so each step's save starts from them
+            # A submitted assessment is rescored once for the whole replacement, not at each
+            # step: the status reads "draft" in memory only (step saves do not write it).
+            submitted, stored.status = stored.status, Assessment.Status.DRAFT
+            stored = save_step(
+                assessment=stored, step="profile", revision=stored.revision, form=profile
+            )
+            stored, errors = _save_answered_steps(stored, answers, rows)
+            stored.status = submitted
+        if errors:
+            raise AnswersInvalid(errors)  # rolls back: the stored answers stay as they were
+        if stored.status == Assessment.Status.SUBMITTED:
+            record_score(assessment=stored)
+    return stored
+
+
+def _plain(value):
+    # JSON has no Decimal; the forms read 40.5 as they read "40.5".
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def answers_of(assessment: Assessment) -> dict:
+    """The assessment's answers in the documented shape, as the step forms read them back:
+    the answered steps only (a step left out is unknown), each list's rows in order."""
+    answers, rows = {}, {}
+    for step in STEPS:
+        if step != "profile" and not assessment.step_done(step):
+            continue
+        form_class, formset_class = STEP_FORMS[step]
+        if form_class is not None:
+            form = form_class(instance=assessment)
+            answers[step] = {bound.name: _plain(bound.value()) for bound in form}
+        if formset_class is not None:
+            formset = formset_class(instance=assessment, prefix=step)
+            rows[step] = [
+                {
+                    name: _plain(row[name].value())
+                    for name in row.fields
+                    if name not in ROW_BOOKKEEPING
+                }
+                for row in formset.initial_forms
+            ]
+    return {"answers": answers, "rows": rows}

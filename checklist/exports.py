@@ -92,14 +92,31 @@ def answers_frame(sheets: dict) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["step", "row", "question", "answer"])
 
 
-def workbook_frames(card: Scorecard, sheets: dict) -> dict[str, pd.DataFrame]:
-    """The XLSX: the scorecard, the recommendations, the answers, and each list as its own
-    sheet with one row per group, tie or institution."""
-    frames = {
-        "Scorecard": scorecard_frame(card),
-        "Recommendations": recommendations_frame(card),
-        "Answers": pd.DataFrame(sheets["answers"], columns=["step", "question", "answer"]),
-    }
+SCORE_SHEETS = ("Scorecard", "Recommendations")  # written for reading; an upload ignores them
+ANSWERS_SHEET, STEPS_SHEET, ASSESSMENT_SHEET = "Answers", "Steps", "Assessment"
+
+
+def answers_frames(sheets: dict, steps: list[dict], origin: list[dict]) -> dict[str, pd.DataFrame]:
+    """The answers sheets, which checklist/workbook.py reads back: the answers, each list as
+    its own sheet with one row per group, tie or institution (headed by the row form's
+    labels, even when there are no rows, so a blank template shows the columns), which
+    steps are answered, and which assessment and revision the answers are."""
+    answers = pd.DataFrame(sheets["answers"], columns=["step", "question", "answer"])
+    frames = {ANSWERS_SHEET: answers}
     for title, items in sheets["lists"].items():
-        frames[title] = pd.DataFrame(items)
+        frames[title] = pd.DataFrame(items, columns=sheets["columns"][title])
+    frames[STEPS_SHEET] = pd.DataFrame(steps, columns=["step", "answered"])
+    frames[ASSESSMENT_SHEET] = pd.DataFrame(origin, columns=["assessment", "revision"])
     return frames
+
+
+def workbook_frames(
+    card: Scorecard, sheets: dict, steps: list[dict], origin: list[dict]
+) -> dict[str, pd.DataFrame]:
+    """The XLSX: the scorecard, the recommendations, then the answers sheets."""
+    scores, recommendations = SCORE_SHEETS
+    return {
+        scores: scorecard_frame(card),
+        recommendations: recommendations_frame(card),
+        **answers_frames(sheets, steps, origin),
+    }

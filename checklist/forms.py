@@ -140,6 +140,22 @@ class RevisionForm(forms.Form):
     step_answers = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
 
+class WorkbookUploadForm(forms.Form):
+    # An assessment's workbook is tens of kilobytes; the cap bounds what is unpacked and read.
+    MAX_BYTES = 2 * 1024 * 1024
+
+    workbook = forms.FileField(label="Workbook (.xlsx)")
+
+    def clean_workbook(self) -> bytes:
+        upload = self.cleaned_data["workbook"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(
+                f"This file is {upload.size / 1024 / 1024:.1f} MB; an assessment workbook is "
+                f"far smaller (at most {self.MAX_BYTES // 1024 // 1024} MB is read)."
+            )
+        return upload.read()
+
+
 class GroupForm(forms.ModelForm):
     share_of_firms = forms.DecimalField(
         label="Share of firms (%)",
@@ -446,10 +462,13 @@ def _approximate(form, name, field, value):
     return shown
 
 
+ROW_BOOKKEEPING = frozenset({"id", "DELETE", "assessment"})  # a list row's fields, not answers
+
+
 def answer_sheets(assessment) -> dict:
     """The answers worded as the form asks them, step by step: the questions' labels and the
     chosen options' labels. `lists` holds the rows of each step's list (groups, ties, bodies)."""
-    answers, lists = [], {}
+    answers, lists, columns = [], {}, {}
     for step, (form_class, formset_class) in STEP_FORMS.items():
         if form_class is not None:
             form = form_class(instance=assessment)
@@ -465,25 +484,29 @@ def answer_sheets(assessment) -> dict:
                 )
         if formset_class is not None:
             formset = formset_class(instance=assessment, prefix=step)
+            row_form = formset.form()
+            columns[LIST_TITLES[step]] = [
+                str(row_form[name].label)
+                for name in row_form.fields
+                if name not in ROW_BOOKKEEPING | APPROXIMATE_FLAGS
+            ]
             lists[LIST_TITLES[step]] = [
                 {
                     str(row[name].label): _approximate(
                         row, name, row.fields[name], row[name].value()
                     )
                     for name in row.fields
-                    if name not in {"id", "DELETE", "assessment"} | APPROXIMATE_FLAGS
+                    if name not in ROW_BOOKKEEPING | APPROXIMATE_FLAGS
                 }
                 for row in formset.initial_forms
             ]
-    return {"answers": answers, "lists": lists}
+    return {"answers": answers, "lists": lists, "columns": columns}
 
 
 LIST_TITLES = {"firms": "Groups of firms", "linkages": "Linkages", "institutions": "Institutions"}
 
 
 # Optimistic concurrency: what a refused (stale) save shows ---------------------------------------
-
-ROW_BOOKKEEPING = {"id", "DELETE", "assessment"}
 
 
 def _words(field, value) -> str:

@@ -4,6 +4,9 @@ The answers mirror the case library (firms, linkages, institutions, markets, pol
 same engine scores both. A step that has not been saved yet is *unknown*, not empty.
 """
 
+import hashlib
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -53,6 +56,11 @@ class AssessmentQuerySet(models.QuerySet):
 
 OFFICERS = "Policy officers"
 RESEARCHERS = "Researchers"
+
+
+def can_create_assessments(user) -> bool:
+    """Policy officers and admins start assessments (by the form, the API or a workbook)."""
+    return user.is_staff or user.groups.filter(name=OFFICERS).exists()
 
 
 class Assessment(models.Model):
@@ -289,3 +297,43 @@ class ScoreRecord(models.Model):
 
     def __str__(self):
         return f"{self.assessment} · {self.engine_version} · {self.overall}"
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def issue(self, user) -> str:
+        """A new key for `user`, returned once: only its SHA-256 is stored."""
+        key = secrets.token_urlsafe(32)
+        self.create(user=user, digest=ApiToken.digest_of(key))
+        return key
+
+    def user_for(self, key: str):
+        """The active user a key belongs to, or None."""
+        token = (
+            self.filter(digest=ApiToken.digest_of(key), user__is_active=True)
+            .select_related("user")
+            .first()
+        )
+        return token.user if token else None
+
+
+class ApiToken(models.Model):
+    """A key for the JSON API (`Authorization: Bearer <key>`), issued by `manage.py api_token`.
+    A leaked database gives no usable keys: only their digests are kept."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    digest = models.CharField(max_length=64, unique=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created", "-id"]
+
+    def __str__(self):
+        return f"API token of {self.user} ({self.created:%Y-%m-%d})"
+
+    @staticmethod
+    def digest_of(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()

@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
@@ -11,8 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from cases.chart_tables import ties_table
 from cases.charts import cluster_map
 from cases.models import ActorGroup, CaseStudy
-from cases.views import is_case_slug
-from clusterdx.downloads import CSV_TYPE, to_csv, to_xlsx
+from clusterdx.downloads import CSV_TYPE, XLSX_TYPE, to_csv, to_xlsx
 from clusterdx.html import chart
 from engine import criteria
 from engine.scoring import score
@@ -26,23 +25,23 @@ from engine.similarity import (
 )
 
 from .adapters import assessment_scorecard as assessment_scorecard_of
-from .adapters import build_assessment_profile, case_scorecard, scored_case
+from .adapters import build_assessment_profile, scored_case
 from .charts import checklist_radar, subject_colours
-from .exports import answers_frame, scorecard_frame, workbook_frames
+from .exports import answers_frame, answers_frames, scorecard_frame, workbook_frames
 from .forms import (
     STEP_FORMS,
     STEP_INTROS,
     STEP_TITLES,
     ProfileForm,
     RevisionForm,
+    WorkbookUploadForm,
     answer_sheets,
     conflict_view,
     resubmission,
     step_fingerprint,
 )
 from .history import answer_changes, compare_scorecards
-from .models import OFFICERS, STEPS, Assessment
-from .payloads import scorecard_payload
+from .models import STEPS, Assessment, can_create_assessments
 from .services import (
     StaleRevision,
     create_assessment,
@@ -52,6 +51,7 @@ from .services import (
     save_step,
     submit_assessment,
 )
+from .workbook import WorkbookInvalid, origin_rows, steps_rows, upload_workbook
 
 
 @require_GET
@@ -99,16 +99,6 @@ def case_scorecard_page(request, slug):
         "others": [(other, c.overall) for other, c in cards.values() if other.slug != slug],
     }
     return render(request, "checklist/case_scorecard.html", context)
-
-
-@require_GET
-def api_case_scorecard(request, slug):
-    case = None
-    if is_case_slug(slug):  # text no slug can be is a 404 without a query
-        case = CaseStudy.objects.with_library().filter(slug=slug).first()
-    if case is None:
-        return JsonResponse({"error": f"No case study with slug '{slug}'."}, status=404)
-    return JsonResponse(scorecard_payload(case_scorecard(case)))
 
 
 # Assessments -----------------------------------------------------------------------------------
@@ -166,7 +156,7 @@ def assessment_list(request):
         .select_related("owner")
         .annotate(editable=Exists(editable))  # in the same query: the list's count stays flat
     )
-    can_create = request.user.is_staff or request.user.groups.filter(name=OFFICERS).exists()
+    can_create = can_create_assessments(request.user)
     for assessment in assessments:
         # A draft its user may edit opens where they stopped; anything else, at its scorecard.
         assessment.resume_step = (
@@ -184,7 +174,7 @@ def assessment_list(request):
 
 @login_required
 def assessment_new(request):
-    if not (request.user.is_staff or request.user.groups.filter(name=OFFICERS).exists()):
+    if not can_create_assessments(request.user):
         raise PermissionDenied("Only policy officers create assessments.")
     form = ProfileForm(request.POST or None, prefix="main")
     if request.method == "POST" and form.is_valid():
@@ -408,14 +398,6 @@ def assessment_submit(request, pk):
     return redirect("checklist:scorecard", pk=pk)
 
 
-@require_GET
-def api_assessment_scorecard(request, pk):
-    assessment = Assessment.objects.for_user(request.user).filter(pk=pk).first()
-    if assessment is None:
-        return JsonResponse({"error": f"No assessment {pk} that you may see."}, status=404)
-    return JsonResponse(scorecard_payload(assessment_scorecard_of(assessment)))
-
-
 @login_required
 @require_GET
 def assessment_download(request, pk, filename):
@@ -426,8 +408,8 @@ def assessment_download(request, pk, filename):
         content, kind = to_csv(answers_frame(answer_sheets(assessment))), CSV_TYPE
     else:
         card, sheets = assessment_scorecard_of(assessment), answer_sheets(assessment)
-        content = to_xlsx(workbook_frames(card, sheets))
-        kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        steps, origin = steps_rows(assessment.steps_done), origin_rows(assessment)
+        content, kind = to_xlsx(workbook_frames(card, sheets, steps, origin)), XLSX_TYPE
     response = HttpResponse(content, content_type=kind)
     name = slugify(assessment.name) or f"assessment-{pk}"
     response["Content-Disposition"] = f'attachment; filename="{name}-{filename}"'
@@ -506,3 +488,47 @@ def assessment_compare(request, pk, other):
         "engine_after": _engine_effect(after, after_card),
     }
     return render(request, "checklist/assessment_compare.html", context)
+
+
+# The workbook: edited offline, uploaded back -------------------------------------------------
+
+
+@login_required
+@require_GET
+def workbook_template(request):
+    """A blank workbook: every question and list column, no answers."""
+    blank = answers_frames(answer_sheets(Assessment()), steps_rows([]), origin_rows(None))
+    response = HttpResponse(to_xlsx(blank), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="assessment-template.xlsx"'
+    return response
+
+
+@login_required
+def assessment_upload(request, pk=None):
+    """Upload a workbook: to a new assessment (pk None) or over an existing one's answers
+    (its owner or an admin), validated all or nothing (checklist/workbook.py)."""
+    assessment = None
+    if pk is not None:
+        assessment = get_object_or_404(Assessment.objects.editable_by(request.user), pk=pk)
+    elif not can_create_assessments(request.user):
+        raise PermissionDenied("Only policy officers create assessments.")
+    form = WorkbookUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved, changed = upload_workbook(
+                form.cleaned_data["workbook"], owner=request.user, assessment=assessment
+            )
+        except WorkbookInvalid as invalid:
+            for problem in invalid.problems:
+                form.add_error("workbook", problem)
+        else:
+            if assessment is None:
+                messages.success(request, "Assessment created from the workbook.")
+            elif changed:
+                messages.success(request, "Answers replaced from the workbook.")
+            else:
+                messages.info(request, "The workbook holds the stored answers: nothing changed.")
+            return redirect("checklist:scorecard", pk=saved.pk)
+    return render(
+        request, "checklist/assessment_upload.html", {"form": form, "assessment": assessment}
+    )

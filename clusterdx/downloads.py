@@ -1,4 +1,5 @@
-"""Every CSV and XLSX the app sends is written here, so that no cell can run as a formula.
+"""Every CSV and XLSX the app sends is written here, so that no cell can run as a formula;
+and a workbook it sent that comes back as an upload is opened here, to be read.
 
 A spreadsheet program treats a cell that starts with `=`, `+`, `-` or `@` (and, in some
 programs, a tab or carriage return) as a formula, so a name such as
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import io
 import numbers
+import zipfile
 
 import pandas as pd
 
@@ -34,6 +36,13 @@ def _neutralised_column(values: pd.Series) -> pd.Series:
     if values.dtype.kind in "biufcmM":  # numeric, boolean and date columns hold no text
         return values
     return values.map(neutralise)
+
+
+def restored(text: str) -> str:
+    """Text as it was before `neutralise`: the apostrophe it added is taken off again."""
+    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+        return text[1:]
+    return text
 
 
 def neutralised(frame: pd.DataFrame) -> pd.DataFrame:
@@ -64,3 +73,32 @@ def to_xlsx(frames: dict[str, pd.DataFrame]) -> bytes:
         for sheet, frame in frames.items():
             neutralised(frame).to_excel(writer, sheet_name=sheet[:31], index=False)
     return buffer.getvalue()
+
+
+class NotAWorkbook(Exception):
+    """The upload cannot be opened as an .xlsx workbook; the message says why, in words."""
+
+
+# What an .xlsx may unpack to. It is a zip: a small upload can hold a huge text table, which
+# openpyxl reads whole when it opens the file. An assessment's workbook unpacks to well under 1 MB.
+MAX_UNPACKED_BYTES = 20 * 1024 * 1024
+
+
+def open_xlsx(content: bytes):
+    """An uploaded workbook opened to be read, not written: read-only (rows are streamed, not
+    loaded at once) and cached values rather than formulas, so that nothing in it is run."""
+    import openpyxl  # only an upload needs it; pandas loads it for writing anyway
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+        if unpacked > MAX_UNPACKED_BYTES:
+            raise NotAWorkbook(
+                f"This workbook unpacks to {unpacked / 1024 / 1024:,.0f} MB; an assessment's "
+                f"workbook is far smaller (at most {MAX_UNPACKED_BYTES // 1024 // 1024} MB)."
+            )
+        return openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
+        raise NotAWorkbook(
+            f"This file is not an Excel workbook (.xlsx) that can be read ({type(error).__name__})."
+        ) from None

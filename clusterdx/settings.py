@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "bootstrap",  # django-bootstrap-static: Bootstrap 5 served from the installed package
     "axes",  # login throttling (see "Security and sign-in")
+    "ninja",  # the API docs page's Swagger UI, served from the package's static files
     "cases",
     "checklist",
     "compare",

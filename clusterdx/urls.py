@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from clusterdx import accounts
+from clusterdx.api import api
 
 reset_only_with_mail = accounts.password_reset_by_email_only
 
@@ -49,7 +50,7 @@ urlpatterns = [
     path("", include("checklist.urls")),
     path("", include("compare.urls")),
     path("", include("firms.urls")),
-    path("api/", include("cases.api_urls")),
+    path("api/", api.urls),  # the JSON API, its schema and docs (clusterdx/api.py)
     path("accounts/", include(account_urls)),
     path("admin/", admin.site.urls),
 ]
