@@ -4,25 +4,47 @@ import pandas as pd
 from django.conf import settings
 from django.core.validators import slug_re
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
 from clusterdx.html import chart
 
 from . import payloads
 from .charts import cluster_map
+from .derived import derived, render_library_page
 from .models import CaseStudy, Confidence
 from .paper import load_paper
 
 
 @require_GET
 def case_list(request):
-    cases = CaseStudy.objects.for_cards()
-    return render(request, "cases/case_list.html", {"cases": cases})
+    return render_library_page(
+        request,
+        "cases/case_list.html",
+        "case-list",
+        build_context=lambda: {"cases": list(CaseStudy.objects.for_cards())},
+    )
 
 
 @require_GET
 def case_detail(request, slug):
+    # A missing slug is not cached: the 404 costs one small query, and caching it would let
+    # anyone fill the cache with made-up slugs.
+    if not CaseStudy.objects.filter(slug=slug).exists():
+        raise Http404("No such case study.")
+    admin_part = {}
+    if request.user.is_staff:  # an admin's firm tables, read for each request (not library data)
+        admin_part = {
+            "request_part": "cases/includes/case_firm_tables.html",
+            "request_context": {"case": CaseStudy.objects.get(slug=slug)},
+        }
+    return render_library_page(
+        request, "cases/case_detail.html", "case-detail", slug,
+        build_context=lambda: _case_detail_context(slug), **admin_part,
+    )  # fmt: skip
+
+
+def _case_detail_context(slug: str) -> dict:
     case = get_object_or_404(CaseStudy.objects.with_library(), slug=slug)
     figures = list(case.figures.all())
     figures_by_group = defaultdict(list)
@@ -80,7 +102,7 @@ def case_detail(request, slug):
     # the map draws ties; a row recording that the paper reports no tie is not one
     ties = [link for link in context["linkages"] if link.is_tie]
     context["cluster_map"] = _cluster_map_chart(case, ties)
-    return render(request, "cases/case_detail.html", context)
+    return context
 
 
 def _cluster_map_chart(case, linkages) -> dict | None:
@@ -133,18 +155,27 @@ def paper(request):
         raise Http404("Line numbers must be whole numbers.") from None
     if first and not (1 <= first <= last <= text.line_count):
         raise Http404(f"The paper has lines 1 to {text.line_count}.")
-    lines = [(number, line, first <= number <= last) for number, line in enumerate(text.lines, 1)]
-    return render(
-        request,
-        "cases/paper.html",
-        {"lines": lines, "first": first, "last": last, "line_count": text.line_count},
+
+    def build_context():
+        lines = [(n, line, first <= n <= last) for n, line in enumerate(text.lines, 1)]
+        return {"lines": lines, "first": first, "last": last, "line_count": text.line_count}
+
+    # Keyed by the highlighted range too: at most one entry per range asked for, and the
+    # cache culls the least used (the paper is a file of the release, not library data, but
+    # a release changes the engine version or the key's data version with the fixtures).
+    return render_library_page(
+        request, "cases/paper.html", "paper", first, last, build_context=build_context
     )
 
 
 @require_GET
 def api_case_list(request):
-    cases = CaseStudy.objects.prefetch_related("clusters")
-    return JsonResponse({"cases": [payloads.case_summary(c, request) for c in cases]})
+    def build():
+        cases = CaseStudy.objects.prefetch_related("clusters")
+        return {"cases": [payloads.case_summary(c, request) for c in cases]}
+
+    # The payload's links are absolute, so the host asked for is part of the key.
+    return JsonResponse(derived("api-case-list", request.build_absolute_uri("/"), build=build))
 
 
 def is_case_slug(value: str) -> bool:
@@ -155,9 +186,12 @@ def is_case_slug(value: str) -> bool:
 
 @require_GET
 def api_case_detail(request, slug):
-    case = (
-        CaseStudy.objects.with_library().filter(slug=slug).first() if is_case_slug(slug) else None
-    )
-    if case is None:
+    # Text no slug can be is a 404 without a query; a cached payload needs no case query.
+    if not is_case_slug(slug) or not CaseStudy.objects.filter(slug=slug).exists():
         return JsonResponse({"error": f"No case study with slug '{slug}'."}, status=404)
-    return JsonResponse(payloads.case_detail(case), json_dumps_params={"ensure_ascii": False})
+    payload = derived(
+        "api-case-detail",
+        slug,
+        build=lambda: payloads.case_detail(CaseStudy.objects.with_library().get(slug=slug)),
+    )
+    return JsonResponse(payload, json_dumps_params={"ensure_ascii": False})

@@ -8,6 +8,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
 from cases.charts import cluster_map
+from cases.derived import derived, render_library_page
 from cases.models import ActorGroup, CaseStudy
 from cases.views import is_case_slug
 from clusterdx.downloads import CSV_TYPE, to_csv, to_xlsx
@@ -78,14 +79,21 @@ def method(request):
 
 @require_GET
 def case_scorecard_page(request, slug):
+    if not CaseStudy.objects.filter(slug=slug).exists():
+        raise Http404("No such case study.")
+    return render_library_page(
+        request, "checklist/case_scorecard.html", "case-scorecard", slug,
+        build_context=lambda: _case_scorecard_context(slug),
+    )  # fmt: skip
+
+
+def _case_scorecard_context(slug: str) -> dict:
     # All five cases are scored (one prefetching query set) so the radar can compare them.
     scored = {case.slug: (case, scored_case(case)) for case in CaseStudy.objects.with_library()}
-    if slug not in scored:
-        raise Http404("No such case study.")
     cards = {key: (case, s.card) for key, (case, s) in scored.items()}
     case, card = cards[slug]
     others = {key: other_card for key, (_, other_card) in cards.items() if key != slug}
-    context = {
+    return {
         "case": case,
         "card": card,
         "radar": _radar_chart(card, others),
@@ -95,24 +103,32 @@ def case_scorecard_page(request, slug):
         ),
         "others": [(other, c.overall) for other, c in cards.values() if other.slug != slug],
     }
-    return render(request, "checklist/case_scorecard.html", context)
 
 
 @require_GET
 def api_case_scorecard(request, slug):
-    case = None
-    if is_case_slug(slug):  # text no slug can be is a 404 without a query
-        case = CaseStudy.objects.with_library().filter(slug=slug).first()
-    if case is None:
+    # Text no slug can be is a 404 without a query.
+    if not is_case_slug(slug) or not CaseStudy.objects.filter(slug=slug).exists():
         return JsonResponse({"error": f"No case study with slug '{slug}'."}, status=404)
-    return JsonResponse(scorecard_payload(case_scorecard(case)))
+    payload = derived(
+        "api-case-scorecard",
+        slug,
+        build=lambda: scorecard_payload(
+            case_scorecard(CaseStudy.objects.with_library().get(slug=slug))
+        ),
+    )
+    return JsonResponse(payload)
 
 
 # Assessments -----------------------------------------------------------------------------------
 
 
 def _scored_cases() -> dict[str, ScoredProfile]:
-    return {case.slug: scored_case(case) for case in CaseStudy.objects.with_library()}
+    """The five library cases' profiles and scorecards, once per data and engine version."""
+    return derived(
+        "scored-cases",
+        build=lambda: {case.slug: scored_case(case) for case in CaseStudy.objects.with_library()},
+    )
 
 
 def _radar_chart(card, case_cards) -> dict:

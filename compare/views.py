@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_GET
 
+from cases.derived import derived, derived_many, library_key
 from cases.models import CaseStudy
 from checklist import criteria
 from checklist.charts import checklist_radar
@@ -85,16 +86,22 @@ def _library_charts(subjects: list[Subject]) -> list[dict]:
     return drawn
 
 
-def _subjects(data, user) -> list[Subject]:
-    subjects = []
-    cases = {c.slug: c for c in CaseStudy.objects.for_comparison().filter(slug__in=data["case"])}
-    for slug in data["case"]:  # in the order chosen
-        case = cases[slug]
+def _case_subjects(slugs: list[str]) -> dict[str, Subject]:
+    subjects = {}
+    for case in CaseStudy.objects.for_comparison().filter(slug__in=slugs):
         profile = build_profile(case)  # kept for the table, which reads its producer count
-        subjects.append(
-            Subject(f"case:{slug}", case.short_title, case.get_absolute_url(),
-                    score(profile), case=case, profile=profile)
-        )  # fmt: skip
+        subjects[case.slug] = Subject(f"case:{case.slug}", case.short_title,
+                                      case.get_absolute_url(), score(profile), case=case,
+                                      profile=profile)  # fmt: skip
+    return subjects
+
+
+def _subjects(data, user, version: str | None = None) -> list[Subject]:
+    # A library case's subject (its prefetched data, profile and scorecard) is built once per
+    # data version, all missing ones in one query set; the form has checked the slugs.
+    cases = derived_many("compare-case", data["case"], build_missing=_case_subjects,
+                         version=version)  # fmt: skip
+    subjects = [cases[slug] for slug in data["case"]]  # in the order chosen
     ids = [a.pk for a in data["assessment"]]
     assessments = (
         Assessment.objects.for_user(user)
@@ -131,34 +138,47 @@ def compare_page(request):
         )
     context = {"form": form, "subjects": [], "query": request.GET.urlencode()}
     if form.is_valid():
-        subjects = _subjects(form.cleaned_data, request.user)
-        scores = scores_frame(subjects)
-        ties, institutions = linkages_frame(subjects), institutions_frame(subjects)
-        context.update(
-            {
-                "linkages": chart(linkage_profile(ties), "chart-linkages"),
-                "linkages_data": _html(ties),
-                "institutions": chart(institutions_timeline(institutions), "chart-institutions"),
-                "institutions_data": _html(institutions),
-                "library_charts": _library_charts(subjects),
-            }
-        )
+        version = library_key()
+        subjects = _subjects(form.cleaned_data, request.user, version)
+        if all(s.case for s in subjects):
+            # Library cases only: the figures and tables depend on nothing but the data and
+            # the cases chosen (at most MAX_SUBJECTS of five, so few keys), drawn once.
+            keys = tuple(s.key for s in subjects)
+            context.update(
+                derived("compare-page", *keys, build=lambda: _drawn(subjects), version=version)
+            )
+        else:  # an assessment changes with every save: drawn for each request
+            context.update(_drawn(subjects))
         context.update(
             {
                 "subjects": subjects,
                 "sensitivity": _sensitivity(WeightsForm(request.GET), subjects),
-                "rows": comparison_rows(subjects),
-                "scores": data_table(
-                    scores.pivot(index="point", columns="cluster", values="score")
-                    .reindex(columns=[s.name for s in subjects])
-                    .reset_index(),
-                    missing="unknown",
-                ),
-                "radar": chart(checklist_radar(scores), "chart-radar"),
-                "bars": chart(point_bars(scores), "chart-bars"),
             }
         )
     return render(request, "compare/compare.html", context)
+
+
+def _drawn(subjects: list[Subject]) -> dict:
+    """The page's figures and tables for these subjects: what does not depend on the weights
+    asked for or on who asks."""
+    scores = scores_frame(subjects)
+    ties, institutions = linkages_frame(subjects), institutions_frame(subjects)
+    return {
+        "linkages": chart(linkage_profile(ties), "chart-linkages"),
+        "linkages_data": _html(ties),
+        "institutions": chart(institutions_timeline(institutions), "chart-institutions"),
+        "institutions_data": _html(institutions),
+        "library_charts": _library_charts(subjects),
+        "rows": comparison_rows(subjects),
+        "scores": data_table(
+            scores.pivot(index="point", columns="cluster", values="score")
+            .reindex(columns=[s.name for s in subjects])
+            .reset_index(),
+            missing="unknown",
+        ),
+        "radar": chart(checklist_radar(scores), "chart-radar"),
+        "bars": chart(point_bars(scores), "chart-bars"),
+    }
 
 
 def _sensitivity(form: WeightsForm, subjects: list[Subject]) -> dict:
