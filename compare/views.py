@@ -1,7 +1,10 @@
+from urllib.parse import urlencode
+
 import pandas as pd
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_GET
@@ -138,32 +141,37 @@ def compare_page(request):
         )
     context = {"form": form, "subjects": [], "query": request.GET.urlencode()}
     if form.is_valid():
-        version = library_key()
-        subjects = _subjects(form.cleaned_data, request.user, version)
-        if all(s.case for s in subjects):
-            # Library cases only: the figures and tables depend on nothing but the data and
-            # the cases chosen (at most MAX_SUBJECTS of five, so few keys), drawn once.
-            keys = tuple(s.key for s in subjects)
-            context.update(
-                derived("compare-page", *keys, build=lambda: _drawn(subjects), version=version)
-            )
-        else:  # an assessment changes with every save: drawn for each request
-            context.update(_drawn(subjects))
+        data = form.cleaned_data
+        if data["assessment"]:  # an assessment changes with every save: drawn for each request
+            drawn = _drawn(_subjects(data, request.user))
+        else:
+            # Library cases only: the rendered table and charts depend on nothing but the data
+            # and the cases chosen (in order, at most MAX_SUBJECTS of five: few keys), so they
+            # are drawn once per data version and a cached page builds no subject at all.
+            version = library_key()
+            drawn = derived(
+                "compare-page", *data["case"],
+                build=lambda: _drawn(_subjects(data, request.user, version)), version=version,
+            )  # fmt: skip
         context.update(
             {
-                "subjects": subjects,
-                "sensitivity": _sensitivity(WeightsForm(request.GET), subjects),
+                "subjects": drawn["ranked"],
+                "drawn": drawn,
+                "sensitivity": _sensitivity(WeightsForm(request.GET), drawn["ranked"]),
             }
         )
     return render(request, "compare/compare.html", context)
 
 
 def _drawn(subjects: list[Subject]) -> dict:
-    """The page's figures and tables for these subjects: what does not depend on the weights
-    asked for or on who asks."""
+    """The page's table and charts for these subjects, rendered (what does not depend on the
+    weights asked for or on who asks), and each subject's name and scorecard for the ranking."""
     scores = scores_frame(subjects)
     ties, institutions = linkages_frame(subjects), institutions_frame(subjects)
-    return {
+    context = {
+        "subjects": subjects,
+        # Chart data depend on the subjects only, so their CSV links name nothing else.
+        "subjects_query": urlencode([tuple(s.key.split(":", 1)) for s in subjects]),
         "linkages": chart(linkage_profile(ties), "chart-linkages"),
         "linkages_data": _html(ties),
         "institutions": chart(institutions_timeline(institutions), "chart-institutions"),
@@ -179,22 +187,29 @@ def _drawn(subjects: list[Subject]) -> dict:
         "radar": chart(checklist_radar(scores), "chart-radar"),
         "bars": chart(point_bars(scores), "chart-bars"),
     }
+    return {
+        "table": render_to_string("compare/includes/comparison_table.html", context),
+        "charts": render_to_string("compare/includes/results_charts.html", context),
+        "ranked": [(s.name, s.card) for s in subjects],
+    }
 
 
-def _sensitivity(form: WeightsForm, subjects: list[Subject]) -> dict:
-    """The weight sliders and the ranking for the weights asked for; the page's script
-    re-ranks from `data` by the same rule (compare/ranking.py) as the sliders move."""
+def _sensitivity(form: WeightsForm, ranked: list[tuple[str, object]]) -> dict:
+    """The weight sliders and the ranking for the weights asked for, of the subjects' `(name,
+    scorecard)`; the page's script re-ranks from `data` by the same rule (compare/ranking.py)
+    as the sliders move."""
     weights = form.weights
     others = form.data.copy()
     others.pop("w", None)
     return {
         "form": form,
         "sliders": list(zip(criteria.POINTS, weights, strict=True)),
-        "rows": ranking([(s.name, s.card) for s in subjects], weights),
+        "rows": ranking(ranked, weights),
         "reset": others.urlencode(),  # this comparison with equal weights
         "data": {
             "subjects": [
-                {"name": s.name, "scores": [p.rated_score for p in s.card.points]} for s in subjects
+                {"name": name, "scores": [p.rated_score for p in card.points]}
+                for name, card in ranked
             ],
             "equal": EQUAL,
         },
