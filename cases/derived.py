@@ -14,17 +14,22 @@ every process of every machine that uses the same database).
 
 from __future__ import annotations
 
+import json
+from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from hashlib import sha256
+from threading import Lock
 from typing import Any
 
 from django.core.cache import cache
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
 from checklist.criteria import ENGINE_VERSION
-from clusterdx.compression import SHARED_CONTENT
+from clusterdx.compression import DEFLATED_PART, SHARED_CONTENT, deflate_part
 
 from .models import LibraryVersion
 
@@ -53,15 +58,57 @@ def _cache_key(version: str, name: str, parts: tuple[Hashable, ...]) -> str:
     return f"library:{name}:{digest}"
 
 
-def derived(name: str, *parts: Hashable, build: Callable[[], Any], version: str | None = None):
+class _ProcessMemo:
+    """The values this process read last, by cache key, in front of the shared cache: a big
+    page's parts are then neither fetched from the cache table nor unpickled per request.
+    Safe for the same reason as the shared cache: the key names the data version, read from
+    the database on every request. Only for values nobody mutates (rendered parts, bytes)."""
+
+    def __init__(self, size: int):
+        self.size, self.values, self.lock = size, OrderedDict(), Lock()
+
+    def get(self, key: str):
+        with self.lock:
+            value = self.values.get(key)
+            if value is not None:
+                self.values.move_to_end(key)
+            return value
+
+    def put(self, key: str, value) -> None:
+        with self.lock:
+            self.values[key] = value
+            while len(self.values) > self.size:
+                self.values.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.values.clear()
+
+
+# About 30 pages' parts (the paper's are the biggest, 0.6 MB): a few MB per process at most.
+process_memo = _ProcessMemo(size=32)
+
+
+def derived(
+    name: str,
+    *parts: Hashable,
+    build: Callable[[], Any],
+    version: str | None = None,
+    immutable: bool = False,
+):
     """The value `build()` returns, computed at most once per data version for `name` and
     `parts` (e.g. a slug) and then read from the shared cache. `build` must depend on nothing
-    but the library and `parts`, and its result must pickle."""
+    but the library and `parts`, and its result must pickle. An `immutable` value (one no
+    caller changes) is also kept in this process (`process_memo`)."""
     key = _cache_key(version or library_key(), name, parts)
-    value = cache.get(key)
+    value = process_memo.get(key) if immutable else None
+    if value is None:
+        value = cache.get(key)
     if value is None:
         value = build()
         cache.set(key, value, FOREVER)
+    if immutable:
+        process_memo.put(key, value)
     return value
 
 
@@ -87,13 +134,16 @@ def derived_many(
     return values
 
 
-def _render_parts(template: str, context: dict) -> tuple[SafeString, ...]:
+def _render_parts(template: str, context: dict) -> tuple:
+    """The page's title, head and content (autoescaped template output), and the content as
+    UTF-8 bytes with those bytes deflated, for the compression of each response."""
     # No request: what is cached cannot hold a user, a CSRF token or a message.
     html = render_to_string(template, {**context, "page_base": "includes/page_parts.html"})
     parts = html.split(PART_SEPARATOR)
     if len(parts) != len(PAGE_BLOCKS):
         raise ValueError(f"{template} rendered {len(parts)} parts, expected {len(PAGE_BLOCKS)}.")
-    return tuple(SafeString(part) for part in parts)  # safe: autoescaped template output
+    content = parts[-1].encode()
+    return (*(SafeString(part) for part in parts), (content, deflate_part(content)))
 
 
 def render_library_page(
@@ -113,8 +163,11 @@ def render_library_page(
     `request_part`, a template rendered with `request_context` after the content on every
     request, holds what depends on who asks (an admin's tools); it must not show a secret,
     as the page may be compressed."""
-    title, head, content = derived(
-        f"page:{name}", *parts, build=lambda: _render_parts(template, build_context())
+    title, head, content, deflated_content = derived(
+        f"page:{name}",
+        *parts,
+        build=lambda: _render_parts(template, build_context()),
+        immutable=True,
     )
     response = render(
         request,
@@ -129,4 +182,20 @@ def render_library_page(
         status=status,
     )
     setattr(response, SHARED_CONTENT, True)  # may be compressed (clusterdx/compression.py)
+    setattr(response, DEFLATED_PART, deflated_content)
+    return response
+
+
+def json_response(name: str, *parts: Hashable, build: Callable[[], Any], **dumps_params):
+    """A JSON payload of the library (`build()`), serialized and deflated once per data
+    version, as JsonResponse would send it (`dumps_params` as its `json_dumps_params`)."""
+
+    def encoded() -> tuple[bytes, bytes]:
+        body = json.dumps(build(), cls=DjangoJSONEncoder, **dumps_params).encode()
+        return body, deflate_part(body)
+
+    body, deflated = derived(f"json:{name}", *parts, build=encoded, immutable=True)
+    response = HttpResponse(body, content_type="application/json")
+    setattr(response, SHARED_CONTENT, True)  # the same for everyone
+    setattr(response, DEFLATED_PART, (body, deflated))
     return response

@@ -11,7 +11,7 @@ from clusterdx.html import chart
 
 from . import payloads
 from .charts import cluster_map
-from .derived import derived, render_library_page
+from .derived import json_response, render_library_page
 from .models import CaseStudy, Confidence
 from .paper import load_paper
 
@@ -175,7 +175,7 @@ def api_case_list(request):
         return {"cases": [payloads.case_summary(c, request) for c in cases]}
 
     # The payload's links are absolute, so the host asked for is part of the key.
-    return JsonResponse(derived("api-case-list", request.build_absolute_uri("/"), build=build))
+    return json_response("api-case-list", request.build_absolute_uri("/"), build=build)
 
 
 def is_case_slug(value: str) -> bool:
@@ -189,9 +189,9 @@ def api_case_detail(request, slug):
     # Text no slug can be is a 404 without a query; a cached payload needs no case query.
     if not is_case_slug(slug) or not CaseStudy.objects.filter(slug=slug).exists():
         return JsonResponse({"error": f"No case study with slug '{slug}'."}, status=404)
-    payload = derived(
+    return json_response(
         "api-case-detail",
         slug,
         build=lambda: payloads.case_detail(CaseStudy.objects.with_library().get(slug=slug)),
+        ensure_ascii=False,
     )
-    return JsonResponse(payload, json_dumps_params={"ensure_ascii": False})

@@ -8,7 +8,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
 from cases.charts import cluster_map
-from cases.derived import derived, render_library_page
+from cases.derived import derived, json_response, render_library_page
 from cases.models import ActorGroup, CaseStudy
 from cases.views import is_case_slug
 from clusterdx.downloads import CSV_TYPE, to_csv, to_xlsx
@@ -110,14 +110,13 @@ def api_case_scorecard(request, slug):
     # Text no slug can be is a 404 without a query.
     if not is_case_slug(slug) or not CaseStudy.objects.filter(slug=slug).exists():
         return JsonResponse({"error": f"No case study with slug '{slug}'."}, status=404)
-    payload = derived(
+    return json_response(
         "api-case-scorecard",
         slug,
         build=lambda: scorecard_payload(
             case_scorecard(CaseStudy.objects.with_library().get(slug=slug))
         ),
     )
-    return JsonResponse(payload)
 
 
 # Assessments -----------------------------------------------------------------------------------

@@ -152,6 +152,7 @@ def compare_page(request):
             drawn = derived(
                 "compare-page", *data["case"],
                 build=lambda: _drawn(_subjects(data, request.user, version)), version=version,
+                immutable=True,
             )  # fmt: skip
         context.update(
             {

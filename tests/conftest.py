@@ -2,6 +2,7 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 
+from cases.derived import process_memo
 from cases.models import CaseStudy, LibraryVersion
 
 
@@ -26,8 +27,10 @@ def empty_cache():
     """Each test starts with nothing derived cached (the tests' cache is in memory, see
     pyproject.toml), as a test database does not keep the library's version between tests."""
     cache.clear()
+    process_memo.clear()
     yield
     cache.clear()
+    process_memo.clear()
 
 
 def record_library_change(what: str = "a test wrote library rows") -> None:
