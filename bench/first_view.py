@@ -14,6 +14,7 @@ Needs /usr/bin/chromium and the test extra (Playwright).
 
 import argparse
 import os
+import signal
 import statistics
 import subprocess
 import tempfile
@@ -38,7 +39,9 @@ def start_server(port: int, gunicorn: bool) -> subprocess.Popen:
     env = {**os.environ, "PORT": str(port), "DATABASE_URL": f"sqlite:///{folder}/db.sqlite3"}
     env.pop("CACHE_URL", None)
     if not gunicorn:
-        return subprocess.Popen(["bin/serve"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+        # Its own process group, so that one TERM stops the server and (by its trap) the worker.
+        return subprocess.Popen(["bin/serve"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                                start_new_session=True)  # fmt: skip
     env.update(DEBUG="0", SECRET_KEY="bench-only", ALLOWED_HOSTS="127.0.0.1",
                SECURE_SSL_REDIRECT="0", SECURE_COOKIES="0", SECURE_HSTS_SECONDS="0")  # fmt: skip
     for command in (["migrate", "--noinput", "-v0"], ["createcachetable"],
@@ -113,7 +116,10 @@ def main() -> None:
                 }  # fmt: skip
             browser.close()
     finally:
-        server.terminate()
+        if args.gunicorn:
+            server.terminate()
+        else:
+            os.killpg(server.pid, signal.SIGTERM)  # bin/serve's trap stops the worker
         server.wait(timeout=30)
 
     how = "gunicorn + whitenoise, DEBUG off" if args.gunicorn else "bin/serve"

@@ -29,7 +29,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
 from checklist.criteria import ENGINE_VERSION
-from clusterdx.compression import DEFLATED_PART, SHARED_CONTENT, deflate_part
+from clusterdx.compression import DEFLATED_PARTS, SHARED_CONTENT, deflate_part
 
 from .models import LibraryVersion
 
@@ -142,8 +142,21 @@ def _render_parts(template: str, context: dict) -> tuple:
     parts = html.split(PART_SEPARATOR)
     if len(parts) != len(PAGE_BLOCKS):
         raise ValueError(f"{template} rendered {len(parts)} parts, expected {len(PAGE_BLOCKS)}.")
-    content = parts[-1].encode()
-    return (*(SafeString(part) for part in parts), (content, deflate_part(content)))
+    return (*(SafeString(part) for part in parts), deflated_part(parts[-1]))
+
+
+def deflated_part(html: str) -> tuple[bytes, bytes]:
+    """A shared part of pages as UTF-8 bytes and those bytes deflated (for `mark_shared`)."""
+    data = html.encode()
+    return data, deflate_part(data)
+
+
+def mark_shared(response, deflated_parts: list[tuple[bytes, bytes]]):
+    """Mark `response` as holding nothing of the user's, so it may be compressed, with the
+    parts of it deflated already (clusterdx/compression.py)."""
+    setattr(response, SHARED_CONTENT, True)
+    setattr(response, DEFLATED_PARTS, deflated_parts)
+    return response
 
 
 def render_library_page(
@@ -181,9 +194,7 @@ def render_library_page(
         },
         status=status,
     )
-    setattr(response, SHARED_CONTENT, True)  # may be compressed (clusterdx/compression.py)
-    setattr(response, DEFLATED_PART, deflated_content)
-    return response
+    return mark_shared(response, [deflated_content])
 
 
 def json_response(name: str, *parts: Hashable, build: Callable[[], Any], **dumps_params):
@@ -191,11 +202,7 @@ def json_response(name: str, *parts: Hashable, build: Callable[[], Any], **dumps
     version, as JsonResponse would send it (`dumps_params` as its `json_dumps_params`)."""
 
     def encoded() -> tuple[bytes, bytes]:
-        body = json.dumps(build(), cls=DjangoJSONEncoder, **dumps_params).encode()
-        return body, deflate_part(body)
+        return deflated_part(json.dumps(build(), cls=DjangoJSONEncoder, **dumps_params))
 
     body, deflated = derived(f"json:{name}", *parts, build=encoded, immutable=True)
-    response = HttpResponse(body, content_type="application/json")
-    setattr(response, SHARED_CONTENT, True)  # the same for everyone
-    setattr(response, DEFLATED_PART, (body, deflated))
-    return response
+    return mark_shared(HttpResponse(body, content_type="application/json"), [(body, deflated)])

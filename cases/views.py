@@ -4,14 +4,16 @@ import pandas as pd
 from django.conf import settings
 from django.core.validators import slug_re
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET
 
 from clusterdx.html import chart
 
 from . import payloads
 from .charts import cluster_map
-from .derived import json_response, render_library_page
+from .derived import deflated_part, derived, json_response, mark_shared, render_library_page
 from .models import CaseStudy, Confidence
 from .paper import load_paper
 
@@ -156,16 +158,44 @@ def paper(request):
     if first and not (1 <= first <= last <= text.line_count):
         raise Http404(f"The paper has lines 1 to {text.line_count}.")
 
-    def build_context():
-        lines = [(n, line, first <= n <= last) for n, line in enumerate(text.lines, 1)]
-        return {"lines": lines, "first": first, "last": last, "line_count": text.line_count}
+    # The paper in blocks of lines, each rendered and deflated once: a page is the blocks
+    # joined, only those holding the highlighted range rendered for the request. So a range
+    # costs two blocks' work, and the cache holds one paper, whatever ranges are asked for.
+    blocks = derived("paper-blocks", build=lambda: _paper_blocks(text.lines), immutable=True)
+    shown, shared = [], []
+    for start, html, deflated in blocks:
+        end = start + PAPER_BLOCK_LINES - 1
+        if first and first <= end and last >= start:
+            numbered = enumerate(text.lines[start - 1 : end], start)
+            html = _paper_lines([(n, line, first <= n <= last) for n, line in numbered])
+        else:
+            shared.append(deflated)
+        shown.append(html)
+    response = render(
+        request,
+        "cases/paper.html",
+        {"paper_lines": SafeString("".join(shown)), "first": first, "last": last,
+         "line_count": text.line_count},
+    )  # fmt: skip
+    mark_shared(response, shared)
+    return response
 
-    # Keyed by the highlighted range too: at most one entry per range asked for, and the
-    # cache culls the least used (the paper is a file of the release, not library data, but
-    # a release changes the engine version or the key's data version with the fixtures).
-    return render_library_page(
-        request, "cases/paper.html", "paper", first, last, build_context=build_context
-    )
+
+PAPER_BLOCK_LINES = 100
+
+
+def _paper_lines(lines: list[tuple[int, str, bool]]) -> SafeString:
+    return render_to_string("cases/includes/paper_lines.html", {"lines": lines})
+
+
+def _paper_blocks(lines: list[str]) -> list[tuple[int, SafeString, tuple[bytes, bytes]]]:
+    """(first line number, HTML, its UTF-8 bytes with those deflated) per block, none lit."""
+    blocks = []
+    for start in range(1, len(lines) + 1, PAPER_BLOCK_LINES):
+        numbered = enumerate(lines[start - 1 : start - 1 + PAPER_BLOCK_LINES], start)
+        html = _paper_lines([(n, line, False) for n, line in numbered])
+        blocks.append((start, html, deflated_part(html)))
+    return blocks
 
 
 @require_GET

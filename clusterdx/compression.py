@@ -25,8 +25,9 @@ from django.utils.cache import patch_vary_headers
 
 # Set on a response by cases.derived.render_library_page: nothing in it is the user's.
 SHARED_CONTENT = "clusterdx_shared_content"
-# Set with it: (the shared part as UTF-8 bytes, those bytes deflated by `deflate_part`).
-DEFLATED_PART = "clusterdx_deflated_part"
+# Set with it: the shared parts, in the order they occur in the response, each as (UTF-8
+# bytes, those bytes deflated by `deflate_part`).
+DEFLATED_PARTS = "clusterdx_deflated_parts"
 LEVEL = 6  # as Django's GZipMiddleware
 
 
@@ -37,25 +38,23 @@ def deflate_part(data: bytes) -> bytes:
     return compressor.compress(data) + compressor.flush(zlib.Z_SYNC_FLUSH)
 
 
-def gzip_around(content: bytes, part: bytes, deflated: bytes, max_random_bytes: int) -> bytes:
-    """`content` gzipped, its first occurrence of `part` taken from `deflated` (see the module).
-    The header's file name is padded at random, as Django's `compress_string` does."""
-    at = content.find(part)
-    if at < 0 or not part:
-        raise ValueError("The shared part is not in the response.")
-    tail = zlib.compressobj(LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS)
+def gzip_around(content: bytes, parts: list[tuple[bytes, bytes]], max_random_bytes: int) -> bytes:
+    """`content` gzipped, the `parts` (bytes, deflated), which occur in it in this order, taken
+    as deflated already (see the module); what lies between them is deflated now. The header's
+    file name is padded at random, as Django's `compress_string` does."""
     header = bytes([0x1F, 0x8B, 8, gzip.FNAME, 0, 0, 0, 0, 0, 255])
-    padding = b"a" * secrets.randbelow(max_random_bytes) + b"\x00"
-    return b"".join(
-        [
-            header,
-            padding,
-            deflate_part(content[:at]),
-            deflated,
-            tail.compress(content[at + len(part) :]) + tail.flush(),
-            struct.pack("<II", zlib.crc32(content), len(content) & 0xFFFFFFFF),
-        ]
-    )
+    chunks = [header, b"a" * secrets.randbelow(max_random_bytes) + b"\x00"]
+    position = 0
+    for part, deflated in parts:
+        at = content.find(part, position) if part else -1
+        if at < 0:
+            raise ValueError("A shared part is not in the response (or not in this order).")
+        chunks += [deflate_part(content[position:at]), deflated]
+        position = at + len(part)
+    tail = zlib.compressobj(LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS)
+    chunks.append(tail.compress(content[position:]) + tail.flush())
+    chunks.append(struct.pack("<II", zlib.crc32(content), len(content) & 0xFFFFFFFF))
+    return b"".join(chunks)
 
 
 class SafeGZipMiddleware(GZipMiddleware):
@@ -64,14 +63,14 @@ class SafeGZipMiddleware(GZipMiddleware):
         anonymous = user is None or not user.is_authenticated
         if not (anonymous or getattr(response, SHARED_CONTENT, False)):
             return response
-        spliced = getattr(response, DEFLATED_PART, None)
-        if spliced is None or response.streaming or response.has_header("Content-Encoding"):
+        parts = getattr(response, DEFLATED_PARTS, None)
+        if parts is None or response.streaming or response.has_header("Content-Encoding"):
             return super().process_response(request, response)
         # GZipMiddleware's steps for a whole response, with the shared part deflated already.
         patch_vary_headers(response, ("Accept-Encoding",))
         if not re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
             return response
-        response.content = gzip_around(response.content, *spliced, self.max_random_bytes)
+        response.content = gzip_around(response.content, parts, self.max_random_bytes)
         response.headers["Content-Length"] = str(len(response.content))
         etag = response.get("ETag")
         if etag and etag.startswith('"'):

@@ -44,13 +44,22 @@ def test_a_signed_in_officer_gets_shared_library_pages_compressed_but_not_their_
     ],
 )
 def test_a_response_spliced_around_its_deflated_part_is_one_valid_gzip_stream(content, part):
-    spliced = gzip_around(content, part, deflate_part(part), max_random_bytes=100)
+    spliced = gzip_around(content, [(part, deflate_part(part))], max_random_bytes=100)
     assert gzip.decompress(spliced) == content
+
+
+def test_several_parts_in_their_order_make_one_stream_and_out_of_order_are_refused():
+    content = b"<nav/>" + b"one " * 9000 + b"<mark>lit</mark>" + b"two " * 9000 + b"<end/>"
+    one, two = b"one " * 9000, b"two " * 9000
+    parts = [(one, deflate_part(one)), (two, deflate_part(two))]
+    assert gzip.decompress(gzip_around(content, parts, max_random_bytes=5)) == content
+    with pytest.raises(ValueError, match="not in this order"):
+        gzip_around(content, parts[::-1], max_random_bytes=5)
 
 
 def test_a_part_not_in_the_response_is_refused():
     with pytest.raises(ValueError, match="not in the response"):
-        gzip_around(b"<p>page</p>", b"other", deflate_part(b"other"), max_random_bytes=1)
+        gzip_around(b"<p>page</p>", [(b"other", deflate_part(b"other"))], max_random_bytes=1)
 
 
 @pytest.mark.parametrize("signed_in", [False, True])
@@ -61,6 +70,7 @@ def test_a_cached_library_page_and_payload_decompress_to_what_is_sent_uncompress
         client.force_login(User.objects.create_user("olga", password="x"))
     for url in [
         reverse("cases:paper"),
+        reverse("cases:paper") + "?from=100&to=101",  # a range across two blocks
         reverse("cases:detail", args=["sinos-valley"]),
         reverse("api:case-detail", args=["tiruppur"]),
     ]:

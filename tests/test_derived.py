@@ -4,6 +4,7 @@ A firm-table import on a case is not library data: it shows, to admins, at once 
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -253,3 +254,17 @@ def test_a_firm_table_imported_into_a_case_shows_to_admins_at_once(
     html = admin_client.get(page).content.decode()
     assert "Survey of 1994" in html and "2 firms" in html
     assert "Survey of 1994" not in client.get(page).content.decode()  # an admin's only
+
+
+def test_the_paper_is_cached_once_whatever_ranges_are_asked_for(client):
+    from django.core.cache import cache
+
+    lines = client.get(reverse("cases:paper")).content.decode().count('class="paper-line')
+    assert lines > 2600
+    for first, last in [(0, 0), (208, 209), (99, 101), (1, lines)]:
+        query = {"from": first, "to": last} if first else {}
+        html = client.get(reverse("cases:paper"), query).content.decode()
+        lit = [int(n) for n in re.findall(r'<div class="paper-line hl" id="L(\d+)">', html)]
+        assert lit == (list(range(first, last + 1)) if first else []), (first, last)
+        assert html.count('class="paper-line') == lines
+    assert len([key for key in cache._cache if "paper" in key]) == 1  # locmem's keys
