@@ -1,7 +1,8 @@
 """Everything derived from the case library, computed once per data version and shared.
 
-The library changes only when its data changes (a load, an admin edit), and every such change
-moves `LibraryVersion`. So profiles, scorecards, API payloads, figures and the rendered library
+The library changes only when its data changes (a load, an admin edit, an import or an undo),
+and every such change moves `LibraryVersion`: the loader itself, every other writer by one call
+of `LibraryVersion.objects.record_change(what)` in the transaction of its writes. So profiles, scorecards, API payloads, figures and the rendered library
 parts of pages are kept in Django's cache under a key that names the data version (and the
 engine version, for anything scored): a change makes a new key, so a stale value is never
 read again; old entries simply age out of the cache. Nothing per-user goes in here: pages are
