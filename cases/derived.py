@@ -2,12 +2,13 @@
 
 The library changes only when its data changes (a load, an admin edit, an import or an undo),
 and every such change moves `LibraryVersion`: the loader itself, every other writer by one call
-of `LibraryVersion.objects.record_change(what)` in the transaction of its writes. So profiles, scorecards, API payloads, figures and the rendered library
-parts of pages are kept in Django's cache under a key that names the data version (and the
-engine version, for anything scored): a change makes a new key, so a stale value is never
-read again; old entries simply age out of the cache. Nothing per-user goes in here: pages are
-cached as the parts rendered without the request (title, head, content) and the navigation,
-messages and CSRF token are rendered around them on every request.
+of `LibraryVersion.objects.record_change(what)` in the transaction of its writes. So profiles,
+scorecards, API payloads, figures and the rendered library parts of pages are kept in Django's
+cache under a key that names the data version (and the engine version, for anything scored):
+a change makes a new key, so a stale value is never read again; old entries simply age out of
+the cache. Nothing per-user goes in here: pages are cached as the parts rendered without the
+request (title, head, content) and the navigation, messages and CSRF token are rendered around
+them on every request.
 
 The cache backend is the `CACHES["default"]` of settings (a database table by default, shared by
 every process of every machine that uses the same database).

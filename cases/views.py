@@ -112,7 +112,13 @@ def _cluster_map_chart(case, linkages) -> dict | None:
         return None
     nodes = pd.DataFrame(
         [
-            {"key": f"g{g.id}", "label": g.name, "type": "group", "detail": g.get_role_display()}
+            {
+                "key": f"g{g.id}",
+                "label": g.name,
+                "type": "group",
+                "detail": g.get_role_display(),
+                "context": g.cluster.name if g.cluster else "",
+            }
             for g in case.actor_groups.all()
         ]
         + [
@@ -121,6 +127,9 @@ def _cluster_map_chart(case, linkages) -> dict | None:
                 "label": i.label,
                 "type": "institution",
                 "detail": i.get_kind_display(),
+                # What tells apart two institutions of one label (two "CU"s, two "SENAI"s).
+                "context": i.cluster.name if i.cluster else "",
+                "name": i.name,
             }
             for i in case.institutions.all()
         ]  # fmt: skip

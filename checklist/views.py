@@ -15,7 +15,7 @@ from clusterdx.downloads import CSV_TYPE, to_csv, to_xlsx
 from clusterdx.html import chart
 
 from . import criteria
-from .charts import checklist_radar
+from .charts import checklist_radar, subject_colours
 from .exports import answers_frame, scorecard_frame, workbook_frames
 from .forms import (
     STEP_FORMS,
@@ -96,7 +96,7 @@ def _case_scorecard_context(slug: str) -> dict:
     return {
         "case": case,
         "card": card,
-        "radar": _radar_chart(card, others),
+        "radar": _radar_chart(card, others, library=[c.short_title for c, _ in cards.values()]),
         # Which other library case this one most resembles, and why.
         "resemblances": resemblances(
             scored[slug][1], {key: s for key, (_, s) in scored.items() if key != slug}
@@ -130,13 +130,22 @@ def _scored_cases() -> dict[str, ScoredProfile]:
     )
 
 
-def _radar_chart(card, case_cards) -> dict:
+def _radar_chart(
+    card, case_cards, library: list[str] | None = None, assessment_id: int | None = None
+) -> dict:
+    """library: every case's name in library order, for the colours (defaults to the cases
+    drawn, which are all of them on an assessment's scorecard); assessment_id: the scored
+    assessment's, which picks its colour (the same as on a comparison)."""
     rows = [
         {"cluster": c.subject, "point": p.number, "score": p.rated_score}
         for c in [card, *case_cards.values()]
         for p in c.points
     ]
-    return chart(checklist_radar(pd.DataFrame(rows), highlight=card.subject), "radar")
+    library = library if library is not None else [c.subject for c in case_cards.values()]
+    others = {card.subject: assessment_id} if assessment_id is not None else [card.subject]
+    colours = subject_colours(library, others)
+    figure = checklist_radar(pd.DataFrame(rows), highlight=card.subject, colours=colours)
+    return chart(figure, "radar")
 
 
 def _next_step(step: str) -> str | None:
@@ -295,7 +304,7 @@ def assessment_scorecard(request, pk):
     context = {
         "assessment": assessment,
         "card": card,
-        "radar": _radar_chart(card, case_cards),
+        "radar": _radar_chart(card, case_cards, assessment_id=assessment.pk),
         "cluster_map": _cluster_map_chart(assessment),
         "resemblances": resemblances(ScoredProfile(profile, card), scored_cases),
         "history": list(assessment.scores.all()[:20]),

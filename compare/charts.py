@@ -7,8 +7,19 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from cases.charts import wrap_label
 from checklist import criteria
+from checklist.charts import LEGEND_BELOW, colours_for, legend_name
 from clusterdx.html import chart_text
+
+from .table import OFFICER
+
+# Subject names on an axis are wrapped at this many characters ("Leon & Guadalajara shoes"
+# on two lines), so neighbouring names never run into each other, on a laptop or a phone.
+NAME_WIDTH = 14
+# Institution kinds ("Research association or university") wrap onto two lines, which leaves
+# a phone's plot room beside them; their rows are spaced for two lines.
+KIND_WIDTH = 20
 
 
 def _texts(values) -> list[str]:
@@ -16,9 +27,17 @@ def _texts(values) -> list[str]:
     return [chart_text(v) for v in values]
 
 
-def point_bars(scores: pd.DataFrame) -> go.Figure:
-    """Grouped bars, one trace per cluster; columns: cluster, point, score (None = unknown)."""
-    labels = [f"{p.number}. {p.short}" for p in criteria.POINTS]
+def _wrapped(values, width: int = NAME_WIDTH) -> list[str]:
+    """A column's values as chart text wrapped onto short lines (escaped, then `<br>`)."""
+    return [wrap_label(v, width) for v in values]
+
+
+def point_bars(scores: pd.DataFrame, colours=None) -> go.Figure:
+    """Grouped bars, one trace per cluster; columns: cluster, point, score (None = unknown).
+
+    colours: by cluster name (checklist.charts.subject_colours)."""
+    labels = [wrap_label(f"{p.number}. {p.short}", 10) for p in criteria.POINTS]
+    colour = colours_for(list(dict.fromkeys(scores["cluster"])), colours)
     traces = []
     for cluster, rows in scores.groupby("cluster", sort=False):
         by_point = dict(zip(rows["point"], rows["score"], strict=True))
@@ -28,7 +47,8 @@ def point_bars(scores: pd.DataFrame) -> go.Figure:
                 "type": "bar",
                 "x": labels,
                 "y": [None if pd.isna(v) else float(v) for v in values],
-                "name": chart_text(cluster),
+                "name": legend_name(cluster),
+                "marker": {"color": colour[cluster]},
             }
         )
     # One trace per cluster, so built in one call like checklist_radar (validated once).
@@ -37,8 +57,11 @@ def point_bars(scores: pd.DataFrame) -> go.Figure:
         layout={
             "barmode": "group",
             "yaxis": {"range": [0, 100], "title": {"text": "score"}},
-            "legend": {"orientation": "h", "y": -0.25},
-            "margin": {"l": 50, "r": 20, "t": 30, "b": 60},
+            "xaxis": {"automargin": True, "tickangle": 0},
+            "legend": LEGEND_BELOW,
+            "margin": {"l": 50, "r": 20, "t": 40, "b": 20},
+            # Eight point labels do not fit side by side on a phone: they stand upright there.
+            "meta": {"narrow": {"xaxis.tickangle": -90}},
             "title": {
                 "text": "Checklist score by point (gaps: not yet known)",
                 "font": {"size": 14},
@@ -51,9 +74,10 @@ STRENGTHS = ["strong", "moderate", "weak", "unknown"]
 
 
 def linkage_profile(ties: pd.DataFrame) -> go.Figure:
-    """Stacked bars of ties by direction for each subject, stacked by strength.
+    """Horizontal bars of ties by direction for each subject, stacked by strength.
 
-    Columns: subject, direction, strength, ties.
+    Columns: subject, direction, strength, ties. One row per subject and direction, names
+    wrapped at the left: rows never crowd, however narrow the screen.
     """
     traces = []
     for strength in STRENGTHS:
@@ -61,18 +85,22 @@ def linkage_profile(ties: pd.DataFrame) -> go.Figure:
         traces.append(
             {
                 "type": "bar",
-                "x": [_texts(rows["subject"]), _texts(rows["direction"])],
-                "y": rows["ties"].tolist(),
+                "orientation": "h",
+                "y": [_wrapped(rows["subject"]), _texts(rows["direction"])],
+                "x": rows["ties"].tolist(),
                 "name": strength,
             }
         )
+    rows_drawn = len(ties[["subject", "direction"]].drop_duplicates())
     return go.Figure(  # in one call, validated once (see point_bars)
         data=traces,
         layout={
             "barmode": "stack",
-            "yaxis": {"title": {"text": "ties"}},
-            "legend": {"orientation": "h", "y": -0.35, "title": {"text": "strength"}},
-            "margin": {"l": 50, "r": 20, "t": 30, "b": 90},
+            "xaxis": {"title": {"text": "ties"}},
+            "yaxis": {"autorange": "reversed", "automargin": True},
+            "height": 160 + 24 * rows_drawn,
+            "legend": {**LEGEND_BELOW, "title": {"text": "strength"}},
+            "margin": {"l": 10, "r": 20, "t": 40, "b": 20},
             "title": {
                 "text": "Linkage profile: ties by direction and strength",
                 "font": {"size": 14},
@@ -95,7 +123,7 @@ def institutions_timeline(institutions: pd.DataFrame) -> go.Figure:
             {
                 "type": "scatter",
                 "x": rows["founded"].astype(int).tolist(),
-                "y": _texts(rows["subject"]),
+                "y": _wrapped(rows["subject"]),
                 "mode": "markers",
                 "marker": {"size": 12, "symbol": [OWNERSHIP_SYMBOLS.get(o, "circle")
                                                   for o in rows["ownership"]]},
@@ -110,12 +138,16 @@ def institutions_timeline(institutions: pd.DataFrame) -> go.Figure:
     return go.Figure(  # in one call, validated once (see point_bars)
         data=traces,
         layout={
-            "xaxis": {"title": {"text": "founded"}},
-            "margin": {"l": 160, "r": 20, "t": 60, "b": 40},
-            "legend": {"orientation": "h", "y": -0.3},
+            "xaxis": {"title": {"text": "founded"}, "automargin": True},
+            "yaxis": {"automargin": True},
+            "height": 220 + 50 * institutions["subject"].nunique(),
+            "margin": {"l": 10, "r": 20, "t": 110, "b": 20},
+            "legend": LEGEND_BELOW,
             "title": {
-                "text": f"Institutions by founding year ({undated} without a year in the source)"
-                f"<br><sup>{OWNERSHIP_KEY}</sup>",
+                "text": wrap_label(
+                    f"Institutions by founding year ({undated} without a year in the source)", 40
+                )
+                + f"<br><sup>{OWNERSHIP_KEY}</sup>",
                 "font": {"size": 14},
             },
         },
@@ -128,7 +160,7 @@ OWNERSHIP_SYMBOLS = {
     "Public-private": "square",
     "Not stated": "circle-open",
 }
-OWNERSHIP_KEY = "shape = ownership: ● public  ◆ private  ■ public-private  ○ not stated"
+OWNERSHIP_KEY = "shape = ownership: ● public  ◆ private<br>■ public-private  ○ not stated"
 
 
 # The library charts. Every point's hover names its paper lines, citation and, where the
@@ -152,16 +184,25 @@ def source_text(row) -> str:
     return text
 
 
-UNCERTAIN = "hatched or open: the reading is uncertain or the paper doubts it (see hover)"
+UNCERTAIN = "hatched or open: the reading is uncertain<br>or the paper doubts it (see hover)"
 
 
 def _title(text: str) -> dict:
-    return {"text": f"{text}<br><sup>{UNCERTAIN}</sup>", "font": {"size": 14}}
+    return {
+        "text": f"{wrap_label(text, 40)}<br><sup>{UNCERTAIN}</sup>",
+        "font": {"size": 14},
+    }  # drawn in the middle of a top margin tall enough for its lines and the panel titles
+
+
+def doubted(note) -> bool:
+    """Whether a value's note marks an uncertain reading of the paper. An officer's answer
+    carries a note saying so, which is not a doubt: it is drawn plain."""
+    return bool(note) and note != OFFICER["note"]
 
 
 def _hatched(rows: pd.DataFrame) -> dict:
-    """A bar pattern marking the values that carry a note (uncertain readings)."""
-    return {"shape": ["/" if note else "" for note in rows["note"]]}
+    """A bar pattern marking the values whose reading is uncertain."""
+    return {"shape": ["/" if doubted(note) else "" for note in rows["note"]]}
 
 
 def _hover(rows: pd.DataFrame, head) -> list[str]:
@@ -174,12 +215,13 @@ def _year(value) -> str:
 
 def size_group(row) -> str:
     """The outer axis label of a size-structure bar: subject, area and year."""
-    return f"{chart_text(row['subject'])}<br>{chart_text(row['area'])}, {_year(row['year'])}"
+    area = wrap_label(f"{row['area']}, {_year(row['year'])}", NAME_WIDTH)
+    return f"{wrap_label(row['subject'], NAME_WIDTH)}<br>{area}"
 
 
 def size_class_label(row) -> str:
     """The inner axis label: class and bounds on two short lines (they fit a phone better)."""
-    return f"{chart_text(row['size_class'])}<br>{chart_text(row['bounds'])}"
+    return f"{wrap_label(row['size_class'], NAME_WIDTH)}<br>{wrap_label(row['bounds'], NAME_WIDTH)}"
 
 
 def _categories(rows: pd.DataFrame, outer, inner) -> list[list[str]]:
@@ -220,6 +262,7 @@ def size_structure(sizes: pd.DataFrame) -> go.Figure:
     ]
     heights = [len(rows.drop_duplicates(["subject", "area", "year", "size_class"]))
                for _, rows in panels]  # fmt: skip
+    measures = max([rows["measure"].nunique() for _, rows in panels] or [1])
     figure = make_subplots(
         rows=max(len(panels), 1),
         cols=1,
@@ -270,15 +313,19 @@ def size_structure(sizes: pd.DataFrame) -> go.Figure:
                 row=number,
                 col=1,
             )
-        figure.update_yaxes(autorange="reversed", row=number, col=1)
-        if number == 1 and panels[0][0] == "Share (%)":
-            figure.update_xaxes(range=[0, 115], row=number, col=1)  # room for the labels
+        figure.update_yaxes(autorange="reversed", automargin=True, row=number, col=1)
+        # Room right of the longest bar for its value label ("about 1,500"), at any width.
+        largest = rows["value"].astype(float).max()
+        largest = 100.0 if pd.isna(largest) else largest
+        figure.update_xaxes(range=[0, largest * 1.45], row=number, col=1)
     figure.update_layout(
         barmode="group",
         uniformtext={"minsize": 10, "mode": "show"},
-        height=120 + 46 * sum(heights),  # two-line labels
-        legend={"orientation": "h", "y": -0.08, "yanchor": "top"},
-        margin={"l": 20, "r": 60, "t": 90, "b": 40},
+        # Each class row holds one bar per measure, each tall enough for its value label.
+        height=160 + sum(heights) * (20 + 26 * measures),
+        legend=LEGEND_BELOW,
+        # t: the two-line title and its caveat wrap to four lines on a phone.
+        margin={"l": 10, "r": 60, "t": 170, "b": 20},
         title=_title("Firm size structure, in each case's own size classes"),
     )
     return figure
@@ -311,55 +358,63 @@ def size_caveats(sizes: pd.DataFrame) -> list[str]:
 
 
 def firms_and_employment(firms: pd.DataFrame) -> go.Figure:
-    """Producing firms and employment side by side; each cited figure a stacked segment.
+    """Producing firms above employment, a row per subject; each cited figure a segment.
 
     Columns: subject, measure, part, label, value (None: not given), shown, paper_lines,
-    citation, note. A case with several clusters stacks one segment per cluster.
+    citation, note. A case with several clusters stacks one segment per cluster. The bars run
+    across with the names at the left, so the names never crowd, however narrow the screen.
     """
     measures = ["Producing firms", "Employment"]
-    figure = make_subplots(rows=1, cols=2, subplot_titles=measures, horizontal_spacing=0.12)
-    subjects = list(dict.fromkeys(_texts(firms["subject"])))
+    figure = make_subplots(rows=2, cols=1, subplot_titles=measures, vertical_spacing=0.16)
+    subjects = list(dict.fromkeys(_wrapped(firms["subject"])))
+    # Rows are evenly spaced, so every row gets the room the name with most lines needs.
+    lines = max((name.count("<br>") + 1 for name in subjects), default=1)
+    pitch = max(44, 15 * lines + 14)
     parts = list(dict.fromkeys(firms.loc[firms["value"].notna(), "part"]))
     colours = dict(zip(parts, itertools.cycle(PALETTE), strict=False))
-    for column, measure in enumerate(measures, start=1):
+    for row, measure in enumerate(measures, start=1):
         rows = firms[firms["measure"] == measure]
         for part in parts:
             drawn = rows[(rows["part"] == part) & rows["value"].notna()]
             figure.add_trace(
                 go.Bar(
-                    x=_texts(drawn["subject"]),
-                    y=drawn["value"].astype(float).tolist(),
+                    y=_wrapped(drawn["subject"]),
+                    x=drawn["value"].astype(float).tolist(),
+                    orientation="h",
                     name=chart_text(part) or "Whole cluster",
                     marker={"color": colours[part], "pattern": _hatched(drawn)},
                     legendgroup=chart_text(part),
-                    showlegend=column == 1 and len(parts) > 1,
+                    showlegend=row == 1 and len(parts) > 1,
                     hovertext=_hover(drawn, lambda r: chart_text(f"{r['label']}: {r['shown']}")),
                     hoverinfo="text",
                 ),
-                row=1,
-                col=column,
+                row=row,
+                col=1,
             )
         missing = rows[rows["value"].isna()]
         figure.add_trace(
             go.Scatter(
-                x=_texts(missing["subject"]),
-                y=[0] * len(missing),
+                y=_wrapped(missing["subject"]),
+                x=[0] * len(missing),
                 mode="markers",
                 marker=MISSING_MARKER,
                 name="Not given (hover for why)",
                 legendgroup="missing",
-                showlegend=column == 1 and len(missing) > 0,
+                showlegend=row == 1 and len(missing) > 0,
                 hovertext=_hover(missing, lambda r: chart_text(f"{r['measure']}: {r['shown']}")),
                 hoverinfo="text",
             ),
-            row=1,
-            col=column,
+            row=row,
+            col=1,
         )
-        figure.update_xaxes(categoryorder="array", categoryarray=subjects, row=1, col=column)
+        figure.update_yaxes(categoryorder="array", categoryarray=subjects[::-1], automargin=True,
+                            row=row, col=1)  # fmt: skip
+        figure.update_xaxes(automargin=True, row=row, col=1)
     figure.update_layout(
         barmode="stack",
-        legend={"orientation": "h", "y": -0.3},
-        margin={"l": 60, "r": 20, "t": 90, "b": 80},
+        height=260 + 2 * pitch * len(subjects),
+        legend=LEGEND_BELOW,
+        margin={"l": 10, "r": 20, "t": 120, "b": 20},
         title=_title("Producing firms and employment"),
     )
     return figure
@@ -383,12 +438,14 @@ def firms_caveats(firms: pd.DataFrame) -> list[str]:
     return caveats
 
 
-def exports_over_time(exports: pd.DataFrame) -> go.Figure:
+def exports_over_time(exports: pd.DataFrame, colours=None) -> go.Figure:
     """One line per export time series, one panel per unit (shares, rupees, dollars).
 
     Columns: subject, series, label, scope, unit, year, value, shown, paper_lines, citation,
-    note. Money is drawn on a log scale so early and late years both read.
+    note. Money is drawn on a log scale so early and late years both read. A series takes its
+    subject's colour (colours, by subject name: checklist.charts.subject_colours).
     """
+    colour = colours_for(list(dict.fromkeys(exports["subject"])), colours)
     units = list(dict.fromkeys(exports["unit"]))
     figure = make_subplots(
         rows=max(len(units), 1),
@@ -408,11 +465,13 @@ def exports_over_time(exports: pd.DataFrame) -> go.Figure:
                     x=rows["year"].astype(int).tolist(),
                     y=rows["value"].astype(float).tolist(),
                     mode="lines+markers",
+                    line={"color": colour[subject]},
                     marker={
                         "size": 9,
-                        "symbol": ["circle-open" if n else "circle" for n in rows["note"]],
+                        "color": colour[subject],
+                        "symbol": ["circle-open" if doubted(n) else "circle" for n in rows["note"]],
                     },
-                    name=chart_text(f"{subject}: {rows['label'].iloc[0]}{where}"),
+                    name=legend_name(f"{subject}: {rows['label'].iloc[0]}{where}"),
                     hovertext=_hover(
                         rows,
                         lambda r: (
@@ -430,8 +489,8 @@ def exports_over_time(exports: pd.DataFrame) -> go.Figure:
     figure.update_layout(
         height=280 * max(len(units), 1) + 120,
         showlegend=True,  # even for one series: its name says what is measured, and where
-        legend={"orientation": "h", "y": -0.15},
-        margin={"l": 60, "r": 20, "t": 90, "b": 60},
+        legend=LEGEND_BELOW,
+        margin={"l": 60, "r": 20, "t": 140, "b": 20},
         title=_title("Exports over time (series the paper gives)"),
     )
     return figure
@@ -454,7 +513,7 @@ def institution_types(types: pd.DataFrame) -> go.Figure:
     for ownership, rows in types.groupby("ownership", sort=False):
         figure.add_trace(
             go.Bar(
-                y=[_texts(rows["subject"]), _texts(rows["kind"])],
+                y=[_wrapped(rows["subject"]), _wrapped(rows["kind"], KIND_WIDTH)],
                 x=rows["institutions"].tolist(),
                 orientation="h",
                 name=chart_text(ownership),
@@ -470,11 +529,14 @@ def institution_types(types: pd.DataFrame) -> go.Figure:
         )  # fmt: skip
     figure.update_layout(
         barmode="stack",
-        height=120 + 22 * types[["subject", "kind"]].drop_duplicates().shape[0],
-        xaxis={"title": "institutions named", "dtick": 1},
-        yaxis={"autorange": "reversed"},
-        legend={"orientation": "h", "y": -0.1, "title": {"text": "ownership"}},
-        margin={"l": 20, "r": 20, "t": 40, "b": 40},
+        height=180 + 34 * types[["subject", "kind"]].drop_duplicates().shape[0],
+        xaxis={"title": "institutions named", "dtick": 1, "automargin": True},
+        yaxis={"autorange": "reversed", "automargin": True},
+        legend={**LEGEND_BELOW, "title": {"text": "ownership"}},
+        # l: plotly's automargin does not measure the outer (subject) level of a two-level
+        # axis, so it gets room of its own (charts.js widens it if the drawn names need more);
+        # r: the axis title's overhang.
+        margin={"l": 110, "r": 40, "t": 40, "b": 40},
         title={"text": "Institutions by type and ownership", "font": {"size": 14}},
     )
     return figure

@@ -1,3 +1,4 @@
+import re
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -6,13 +7,13 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.views.decorators.http import require_GET
 
 from cases.derived import derived, derived_many, library_key
 from cases.models import CaseStudy
 from checklist import criteria
-from checklist.charts import checklist_radar
+from checklist.charts import checklist_radar, subject_colours
 from checklist.library import build_profile
 from checklist.models import Assessment
 from checklist.scoring import score
@@ -66,20 +67,49 @@ def _paper_link(lines) -> str:
     return format_html('<a class="cite" href="{}">{}</a>', url, lines)
 
 
+# A line reference inside a note: "(1112-1113)", "lines 208-209" or "line 1661".
+LINE_REFERENCE = re.compile(r"(?<![\d.,])(\d{1,4}(?:-\d{1,4})?)(?![\d%]|[.,]\d)")
+REFERENCE_CONTEXT = re.compile(r"(\(|\blines? )$")
+
+
+def linked_note(note) -> str:
+    """A note with its line references ("(1112-1113)", "lines 539-548") linked to the paper.
+
+    The text between the references is escaped (format_html / conditional_escape); only
+    numbers right after "(" or "line(s) " count, so "1,800 firms" or "80%" stay text."""
+    if not isinstance(note, str) or not note:
+        return ""
+    parts, last = [], 0
+    for match in LINE_REFERENCE.finditer(note):
+        if not REFERENCE_CONTEXT.search(note[: match.start()]):
+            continue
+        parts.append(conditional_escape(note[last : match.start()]))
+        parts.append(_paper_link(match.group(1)))
+        last = match.end()
+    parts.append(conditional_escape(note[last:]))
+    return format_html_join("", "{}", ((part,) for part in parts))
+
+
 def _html(frame: pd.DataFrame):
-    """A chart's data as a table (every cell escaped), paper lines as links."""
-    return data_table(frame, links={"paper_lines": _paper_link})
+    """A chart's data as a table (every cell escaped), paper lines and the line references
+    in notes as links."""
+    return data_table(frame, links={"paper_lines": _paper_link, "note": linked_note})
 
 
-def _library_charts(subjects: list[Subject]) -> list[dict]:
+# The charts whose traces are subjects, so they take the one colour map (checklist.charts).
+COLOURED_BY_SUBJECT = {charts.exports_over_time}
+
+
+def _library_charts(subjects: list[Subject], colours: dict[str, str]) -> list[dict]:
     drawn = []
     for name, title, frame_for, builder, empty in LIBRARY_CHARTS:
         frame = frame_for(subjects)
+        options = {"colours": colours} if builder in COLOURED_BY_SUBJECT else {}
         drawn.append(
             {
                 "name": name,
                 "title": title,
-                "chart": chart(builder(frame), f"chart-{name}") if len(frame) else None,
+                "chart": chart(builder(frame, **options), f"chart-{name}") if len(frame) else None,
                 "empty": empty,
                 "data": _html(frame),
                 "caveats": CAVEATS[name](frame) if name in CAVEATS else [],
@@ -122,6 +152,12 @@ def _subjects(data, user, version: str | None = None) -> list[Subject]:
             )
         )
     return subjects
+
+
+def _colours(subjects: list[Subject]) -> dict[str, str]:
+    """Each subject's colour: a case keeps its library colour whichever cases are chosen."""
+    library = list(CaseStudy.objects.values_list("short_title", flat=True))  # library order
+    return subject_colours(library, {s.name: s.assessment.pk for s in subjects if s.case is None})
 
 
 @require_GET
@@ -168,6 +204,7 @@ def _drawn(subjects: list[Subject]) -> dict:
     """The page's table and charts for these subjects, rendered (what does not depend on the
     weights asked for or on who asks), and each subject's name and scorecard for the ranking."""
     scores = scores_frame(subjects)
+    colours = _colours(subjects)
     ties, institutions = linkages_frame(subjects), institutions_frame(subjects)
     context = {
         "subjects": subjects,
@@ -177,7 +214,7 @@ def _drawn(subjects: list[Subject]) -> dict:
         "linkages_data": _html(ties),
         "institutions": chart(institutions_timeline(institutions), "chart-institutions"),
         "institutions_data": _html(institutions),
-        "library_charts": _library_charts(subjects),
+        "library_charts": _library_charts(subjects, colours),
         "rows": comparison_rows(subjects),
         "scores": data_table(
             scores.pivot(index="point", columns="cluster", values="score")
@@ -185,8 +222,8 @@ def _drawn(subjects: list[Subject]) -> dict:
             .reset_index(),
             missing="unknown",
         ),
-        "radar": chart(checklist_radar(scores), "chart-radar"),
-        "bars": chart(point_bars(scores), "chart-bars"),
+        "radar": chart(checklist_radar(scores, colours=colours), "chart-radar"),
+        "bars": chart(point_bars(scores, colours=colours), "chart-bars"),
     }
     return {
         "table": render_to_string("compare/includes/comparison_table.html", context),
@@ -230,6 +267,15 @@ def _ranking_frame(subjects: list[Subject], weights) -> pd.DataFrame:
     return frame
 
 
+def stacked(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The XLSX's sheets as one CSV table: a first column names the sheet each row comes
+    from, the columns are all the sheets' columns (blank where a sheet has no such column)."""
+    return pd.concat(
+        [frame.astype(object).assign(**{"table": name}) for name, frame in frames.items()],
+        ignore_index=True,
+    ).pipe(lambda both: both[["table", *[c for c in both.columns if c != "table"]]])
+
+
 @require_GET
 def compare_download(request, fmt):
     form = CompareForm(request.GET, user=request.user)
@@ -243,14 +289,14 @@ def compare_download(request, fmt):
         response["Content-Disposition"] = f'attachment; filename="clusterdx-{chart}.csv"'
         return response
     table = comparison_frame(subjects, comparison_rows(subjects))
+    frames = {
+        "Comparison": table,
+        "Ranking": _ranking_frame(subjects, WeightsForm(request.GET).weights),
+        **{f"Chart {name}": frame(subjects) for name, frame in CHART_DATA.items()},
+    }
     if fmt == "csv":
-        response = HttpResponse(to_csv(table), content_type=CSV_TYPE)
+        response = HttpResponse(to_csv(stacked(frames)), content_type=CSV_TYPE)
     else:
-        frames = {
-            "Comparison": table,
-            "Ranking": _ranking_frame(subjects, WeightsForm(request.GET).weights),
-            **{f"Chart {name}": frame(subjects) for name, frame in CHART_DATA.items()},
-        }
         response = HttpResponse(
             to_xlsx(frames),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -26,9 +26,13 @@ def plain_static_storage(settings):
 def empty_cache():
     """Each test starts with nothing derived cached (the tests' cache is in memory, see
     pyproject.toml), as a test database does not keep the library's version between tests."""
-    cache.clear()
-    process_memo.clear()
+    forget_derived()
     yield
+    forget_derived()
+
+
+def forget_derived() -> None:
+    """Nothing derived cached: neither in the shared cache nor in this process's memo."""
     cache.clear()
     process_memo.clear()
 

@@ -155,6 +155,14 @@ def test_officer_fills_every_step_and_reads_the_scorecard(library, live_server, 
     expect(page.locator("#history tbody tr")).to_have_count(1)
 
 
+# Each drawn legend entry of a chart, its wrapped lines joined by spaces.
+LEGEND_TEXTS = """(chart) => [...document.querySelectorAll(`${chart} .legend .legendtext`)].map(
+  (text) => {
+    const lines = [...text.querySelectorAll("tspan.line")].map((line) => line.textContent);
+    return lines.length ? lines.join(" ") : text.textContent;
+  })"""
+
+
 def test_five_case_comparison_draws_its_charts(library, live_server, watched_page):
     page = watched_page
     page.goto(f"{live_server.url}/cases/")
@@ -168,7 +176,9 @@ def test_five_case_comparison_draws_its_charts(library, live_server, watched_pag
     for chart in ("#chart-sizes", "#chart-firms", "#chart-exports", "#chart-institution-types"):
         expect(page.locator(f"{chart} .main-svg").first).to_be_visible()
     expect(page.locator("#chart-sizes")).to_contain_text("not in the paper's text")  # 1971
-    expect(page.locator("#chart-exports")).to_contain_text("Direct knitwear exports")
+    # Legend entries are wrapped onto lines (one <tspan class="line"> each): read them as drawn.
+    legend = page.evaluate(LEGEND_TEXTS, "#chart-exports")
+    assert any("Direct knitwear exports from Tiruppur" in entry for entry in legend), legend
     expect(page.locator("#comparison thead th")).to_have_count(6)
 
 

@@ -2,12 +2,12 @@
 
 import pytest
 from django.contrib.auth.models import Group, User
-from django.core.cache import cache
 from django.urls import reverse
 
 from checklist.models import OFFICERS, Assessment
 from compare.charts import point_bars
 from compare.table import scores_frame
+from tests.conftest import forget_derived
 from tests.figures import page_figure
 
 pytestmark = pytest.mark.django_db
@@ -90,10 +90,10 @@ def test_compare_page_queries_do_not_grow_with_what_is_compared(
     client.force_login(olga)
     client.get(compare_url("sinos-valley"))  # warm the session
     # Both measured with nothing derived cached: the cases chosen are built in one query set.
-    cache.clear()
+    forget_derived()
     with django_assert_max_num_queries(30) as few:
         client.get(compare_url("sinos-valley", assessments=ids[:1]))
-    cache.clear()
+    forget_derived()
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(compare_url(*ALL, assessments=ids))
     assert response.content.decode("utf-8-sig").count('<th><a href="') == 5 + 12
@@ -102,10 +102,12 @@ def test_compare_page_queries_do_not_grow_with_what_is_compared(
 def test_comparison_downloads_as_csv_and_xlsx_with_sources(client):
     response = client.get(reverse("compare:download", args=["csv"]) + "?case=sinos-valley")
     lines = response.content.decode("utf-8-sig").splitlines()
-    assert lines[0] == "group,feature,subject,value,paper_lines,citation,note"
+    # The XLSX's sheets stacked, each row saying which sheet it comes from.
+    assert lines[0].startswith("table,group,feature,subject,value,paper_lines,citation,note")
     assert any(
         line.startswith(
-            "The paper's conclusions,Key players,Sinos Valley shoes,Foreign Buyers,2333-2334"
+            "Comparison,The paper's conclusions,Key players,Sinos Valley shoes,Foreign Buyers,"
+            "2333-2334"
         )
         for line in lines
     )

@@ -32,9 +32,11 @@ def text(response) -> str:
 
 
 def csv_subjects(response) -> list[str]:
-    """The subjects of a comparison CSV (one row per subject and feature), in order."""
+    """The subjects of a comparison CSV, in order, read from its comparison table (one row per
+    subject and feature). The CSV stacks the XLSX's sheets, each row naming its sheet in
+    `table`; the ranking and chart tables name subjects in columns of their own."""
     rows = csv.DictReader(io.StringIO(text(response)))
-    return list(dict.fromkeys(row["subject"] for row in rows))
+    return list(dict.fromkeys(row["subject"] for row in rows if row["table"] == "Comparison"))
 
 
 def test_a_case_asked_for_twice_is_compared_once(client):

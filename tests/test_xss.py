@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group, User
 from django.urls import reverse
 from django.utils.html import escape
 
-from cases.charts import cluster_map
+from cases.charts import NODE_LABEL, cluster_map
 from cases.models import Institution
 from checklist.charts import checklist_radar
 from checklist.models import RESEARCHERS, STEPS, Assessment
@@ -102,12 +102,15 @@ def test_data_table_escapes_every_cell_whatever_its_dtype():
 
 
 def texts_in(figure) -> list[str]:
-    """Every string in the figure's data and layout (names, hover, ticks, annotations)."""
+    """Every string in the figure's data and layout (names, hover, ticks, annotations, meta).
+
+    Plotly's own line break (`<br>`, which wrapped labels are joined with) is read as a space:
+    stored markup split by a wrap ("<a" | "href=…") must still show as the tag it would be."""
     found = []
 
     def walk(value):
         if isinstance(value, str):
-            found.append(value)
+            found.append(unwrapped(value))
         elif isinstance(value, dict):
             for item in value.values():
                 walk(item)
@@ -119,6 +122,16 @@ def texts_in(figure) -> list[str]:
 
     walk(figure.to_plotly_json())
     return found
+
+
+def unwrapped(text: str) -> str:
+    """A wrapped chart label read as one line."""
+    return re.sub(r"<br\s*/?>", " ", text, flags=re.I)
+
+
+def node_labels(figure) -> list[str]:
+    """The cluster map's node names (annotations placed by charts.js), each read as one line."""
+    return [unwrapped(a.text) for a in figure.layout.annotations if a.name == NODE_LABEL]
 
 
 def assert_no_markup(figure):
@@ -148,7 +161,7 @@ def test_cluster_map_draws_names_and_details_as_text():
     figure = cluster_map(nodes, edges)
     assert_no_markup(figure)
     groups = next(t for t in figure.data if t.name == "Actor groups")
-    assert list(groups.text) == [chart_text(LINK[:33] + "…")]  # shortened, then escaped
+    assert node_labels(figure) == [chart_text(LINK), chart_text(SVG)]  # wrapped, each escaped
     assert list(groups.hovertext) == [f"{chart_text(LINK)}<br>{chart_text(IMG)}"]
     tie = next(t for t in figure.data if t.hovertext and "strong" in t.hovertext)
     assert chart_text(LINK) in tie.hovertext and "<a" not in tie.hovertext
@@ -201,7 +214,10 @@ def test_compare_charts_draw_subjects_names_and_sources_as_text():
     for name, figure in figures.items():
         offenders = [t for t in texts_in(figure) if PAYLOAD_TAG.search(t)]
         assert offenders == [], name
-    assert list(figures["linkages"].data[0].x[0]) == [chart_text(LINK)]
+    # Rows are (subject, direction) pairs on the y axis, the subject wrapped onto short lines.
+    subjects, directions = figures["linkages"].data[0].y
+    assert [unwrapped(s) for s in subjects] == [chart_text(LINK)]
+    assert list(directions) == [chart_text(SVG)]
     assert chart_text(IMG) in figures["institutions"].data[0].hovertext[0]
     assert figures["exports"].layout.annotations[0].text == chart_text("<b>Rs</b>")
     assert (
