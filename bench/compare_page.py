@@ -1,8 +1,11 @@
-"""Benchmark: server time of the compare page, against a trivial page in the same run.
+"""Benchmark: server time of the compare page, against the login page in the same run.
 
 Sets up its own SQLite database in a temporary folder (or uses DATABASE_URL if given), loads
 the five cases, creates 1,000 assessments, then times requests through Django's test client
-(no network, so the figures are the server's work). Prints medians and ratios.
+(no network, so the figures are the server's work). Prints medians, warm (derived library data
+cached, as after the first request of a data version) and cold (the cache emptied before each
+request), and ratios to the login page, which renders the same base template; for the full
+server under load see bench/serve.py.
 
     DEBUG=1 .venv/bin/python bench/compare_page.py [--repeat 15]
 """
@@ -33,10 +36,12 @@ def main() -> None:
 
     django.setup()
     from django.contrib.auth.models import User
+    from django.core.cache import cache
     from django.core.management import call_command
     from django.test import Client
     from django.test.utils import setup_test_environment
 
+    from cases.derived import process_memo
     from checklist.models import Assessment, AssessmentInstitution
 
     setup_test_environment()
@@ -63,7 +68,9 @@ def main() -> None:
         for s in ["sinos-valley", "leon-guadalajara", "tiruppur", "bangalore",
                   "korea-chaebol-networks"]
     )  # fmt: skip
+    call_command("createcachetable", verbosity=0)
     pages = {
+        "login page (reference)": "/accounts/login/",
         "trivial page (/favicon.ico)": "/favicon.ico",
         "home page": "/",
         f"compare: 5 cases ({args.assessments} assessments in the form)": f"/compare/?{cases}",
@@ -73,16 +80,21 @@ def main() -> None:
     timings = {}
     for label, url in pages.items():
         assert client.get(url).status_code in (200, 204), url  # warm up
-        samples = []
-        for _ in range(args.repeat):
-            start = time.perf_counter()
-            client.get(url)
-            samples.append(time.perf_counter() - start)
-        timings[label] = statistics.median(samples)
-    base = timings["trivial page (/favicon.ico)"]
-    print(f"{'page':58} {'median ms':>10} {'× trivial':>10}")
-    for label, seconds in timings.items():
-        print(f"{label:58} {seconds * 1000:10.1f} {seconds / base:10.1f}")
+        for view in ("warm", "cold"):
+            samples = []
+            for _ in range(args.repeat):
+                if view == "cold":  # nothing derived: neither shared nor in this process
+                    cache.clear()
+                    process_memo.clear()
+                start = time.perf_counter()
+                client.get(url)
+                samples.append(time.perf_counter() - start)
+            timings[label, view] = statistics.median(samples)
+    print(f"{'page':58} {'view':>5} {'median ms':>10} {'x login':>8} {'share':>7}")
+    for (label, view), seconds in timings.items():
+        login = timings["login page (reference)", view]
+        print(f"{label:58} {view:>5} {seconds * 1000:10.1f} {seconds / login:8.1f} "
+              f"{login / seconds:7.1%}")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -3,7 +3,8 @@
 Saving runs the models' validation, including the check that the passage is in the paper.
 Every write moves the library's data version (LibraryVersion.record_change), in the same
 transaction as the write, so that the next `load_cases` compares every object again instead of
-trusting its fingerprint.
+trusting its fingerprint, and so that nothing cached from the old data (cases/derived.py)
+is served again.
 """
 
 from django.contrib import admin

@@ -8,6 +8,7 @@ from django.http import HttpRequest, JsonResponse
 from ninja import Router
 
 from . import payloads
+from .derived import json_response
 from .models import CaseStudy
 
 router = Router(tags=["case library"])
@@ -25,8 +26,13 @@ def case_not_found(slug: str) -> JsonResponse:
 
 @router.get("/cases/", url_name="case-list", summary="The five cases, each with its URL")
 def case_list(request: HttpRequest):
-    cases = CaseStudy.objects.prefetch_related("clusters")
-    return JsonResponse({"cases": [payloads.case_summary(c, request) for c in cases]})
+    def build():
+        cases = CaseStudy.objects.prefetch_related("clusters")
+        return {"cases": [payloads.case_summary(c, request) for c in cases]}
+
+    # Computed once per data version (cases.derived); the payload's links are absolute, so the
+    # host asked for is part of the key.
+    return json_response("api-case-list", request.build_absolute_uri("/"), build=build)
 
 
 @router.get(
@@ -35,9 +41,12 @@ def case_list(request: HttpRequest):
     summary="One case in full, every row with its provenance (404: unknown slug)",
 )
 def case_detail(request: HttpRequest, slug: str):
-    case = (
-        CaseStudy.objects.with_library().filter(slug=slug).first() if is_case_slug(slug) else None
-    )
-    if case is None:
+    # Text no slug can be is a 404 without a query; a cached payload needs no case query.
+    if not is_case_slug(slug) or not CaseStudy.objects.filter(slug=slug).exists():
         return case_not_found(slug)
-    return JsonResponse(payloads.case_detail(case), json_dumps_params={"ensure_ascii": False})
+    return json_response(
+        "api-case-detail",
+        slug,
+        build=lambda: payloads.case_detail(CaseStudy.objects.with_library().get(slug=slug)),
+        ensure_ascii=False,
+    )

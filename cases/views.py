@@ -4,24 +4,48 @@ import pandas as pd
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET
 
 from clusterdx.html import chart
 
 from .chart_tables import ties_table
 from .charts import cluster_map
+from .derived import deflated_part, derived, mark_shared, render_library_page
 from .models import CaseStudy, Confidence
 from .paper import load_paper
 
 
 @require_GET
 def case_list(request):
-    cases = CaseStudy.objects.for_cards()
-    return render(request, "cases/case_list.html", {"cases": cases})
+    return render_library_page(
+        request,
+        "cases/case_list.html",
+        "case-list",
+        build_context=lambda: {"cases": list(CaseStudy.objects.for_cards())},
+    )
 
 
 @require_GET
 def case_detail(request, slug):
+    # A missing slug is not cached: the 404 costs one small query, and caching it would let
+    # anyone fill the cache with made-up slugs.
+    if not CaseStudy.objects.filter(slug=slug).exists():
+        raise Http404("No such case study.")
+    admin_part = {}
+    if request.user.is_staff:  # an admin's firm tables, read for each request (not library data)
+        admin_part = {
+            "request_part": "cases/includes/case_firm_tables.html",
+            "request_context": {"case": CaseStudy.objects.get(slug=slug)},
+        }
+    return render_library_page(
+        request, "cases/case_detail.html", "case-detail", slug,
+        build_context=lambda: _case_detail_context(slug), **admin_part,
+    )  # fmt: skip
+
+
+def _case_detail_context(slug: str) -> dict:
     case = get_object_or_404(CaseStudy.objects.with_library(), slug=slug)
     figures = list(case.figures.all())
     figures_by_group = defaultdict(list)
@@ -79,7 +103,7 @@ def case_detail(request, slug):
     # the map draws ties; a row recording that the paper reports no tie is not one
     ties = [link for link in context["linkages"] if link.is_tie]
     context["cluster_map"] = _cluster_map_chart(case, ties)
-    return render(request, "cases/case_detail.html", context)
+    return context
 
 
 def _cluster_map_chart(case, linkages) -> dict | None:
@@ -146,9 +170,42 @@ def paper(request):
         raise Http404("Line numbers must be whole numbers.") from None
     if first and not (1 <= first <= last <= text.line_count):
         raise Http404(f"The paper has lines 1 to {text.line_count}.")
-    lines = [(number, line, first <= number <= last) for number, line in enumerate(text.lines, 1)]
-    return render(
+
+    # The paper in blocks of lines, each rendered and deflated once: a page is the blocks
+    # joined, only those holding the highlighted range rendered for the request. So a range
+    # costs two blocks' work, and the cache holds one paper, whatever ranges are asked for.
+    blocks = derived("paper-blocks", build=lambda: _paper_blocks(text.lines), immutable=True)
+    shown, shared = [], []
+    for start, html, deflated in blocks:
+        end = start + PAPER_BLOCK_LINES - 1
+        if first and first <= end and last >= start:
+            numbered = enumerate(text.lines[start - 1 : end], start)
+            html = _paper_lines([(n, line, first <= n <= last) for n, line in numbered])
+        else:
+            shared.append(deflated)
+        shown.append(html)
+    paper_lines = SafeString("".join(shown))  # safe: blocks of autoescaped template output
+    response = render(
         request,
         "cases/paper.html",
-        {"lines": lines, "first": first, "last": last, "line_count": text.line_count},
+        {"paper_lines": paper_lines, "first": first, "last": last, "line_count": text.line_count},
     )
+    mark_shared(response, shared)
+    return response
+
+
+PAPER_BLOCK_LINES = 100
+
+
+def _paper_lines(lines: list[tuple[int, str, bool]]) -> SafeString:
+    return render_to_string("cases/includes/paper_lines.html", {"lines": lines})
+
+
+def _paper_blocks(lines: list[str]) -> list[tuple[int, SafeString, tuple[bytes, bytes]]]:
+    """(first line number, HTML, its UTF-8 bytes with those deflated) per block, none lit."""
+    blocks = []
+    for start in range(1, len(lines) + 1, PAPER_BLOCK_LINES):
+        numbered = enumerate(lines[start - 1 : start - 1 + PAPER_BLOCK_LINES], start)
+        html = _paper_lines([(n, line, False) for n, line in numbered])
+        blocks.append((start, html, deflated_part(html)))
+    return blocks

@@ -19,6 +19,7 @@ from ninja import Field, Router, Schema
 from ninja.security import HttpBearer, SessionAuth
 
 from cases.api import case_not_found, is_case_slug
+from cases.derived import json_response
 from cases.models import CaseStudy
 
 from .adapters import assessment_scorecard as assessment_scorecard_of
@@ -143,12 +144,16 @@ def _no_assessment(pk: int) -> JsonResponse:
     summary="A library case scored against the eight points (404: unknown slug)",
 )
 def case_scorecard_endpoint(request: HttpRequest, slug: str):
-    case = None
-    if is_case_slug(slug):  # text no slug can be is a 404 without a query
-        case = CaseStudy.objects.with_library().filter(slug=slug).first()
-    if case is None:
+    # Text no slug can be is a 404 without a query; a cached payload needs no case query.
+    if not is_case_slug(slug) or not CaseStudy.objects.filter(slug=slug).exists():
         return case_not_found(slug)
-    return JsonResponse(scorecard_payload(case_scorecard(case)))
+    return json_response(
+        "api-case-scorecard",
+        slug,
+        build=lambda: scorecard_payload(
+            case_scorecard(CaseStudy.objects.with_library().get(slug=slug))
+        ),
+    )
 
 
 @router.get(

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cases.chart_tables import ties_table
 from cases.charts import cluster_map
+from cases.derived import derived, render_library_page
 from cases.models import ActorGroup, CaseStudy
 from clusterdx.downloads import CSV_TYPE, XLSX_TYPE, to_csv, to_xlsx
 from clusterdx.html import chart
@@ -81,14 +82,21 @@ def method(request):
 
 @require_GET
 def case_scorecard_page(request, slug):
+    if not CaseStudy.objects.filter(slug=slug).exists():
+        raise Http404("No such case study.")
+    return render_library_page(
+        request, "checklist/case_scorecard.html", "case-scorecard", slug,
+        build_context=lambda: _case_scorecard_context(slug),
+    )  # fmt: skip
+
+
+def _case_scorecard_context(slug: str) -> dict:
     # All five cases are scored (one prefetching query set) so the radar can compare them.
     scored = {case.slug: (case, scored_case(case)) for case in CaseStudy.objects.with_library()}
-    if slug not in scored:
-        raise Http404("No such case study.")
     cards = {key: (case, s.card) for key, (case, s) in scored.items()}
     case, card = cards[slug]
     others = {key: other_card for key, (_, other_card) in cards.items() if key != slug}
-    context = {
+    return {
         "case": case,
         "card": card,
         "radar": _radar_chart(card, others, library=[c.short_title for c, _ in cards.values()]),
@@ -98,14 +106,17 @@ def case_scorecard_page(request, slug):
         ),
         "others": [(other, c.overall) for other, c in cards.values() if other.slug != slug],
     }
-    return render(request, "checklist/case_scorecard.html", context)
 
 
 # Assessments -----------------------------------------------------------------------------------
 
 
 def _scored_cases() -> dict[str, ScoredProfile]:
-    return {case.slug: scored_case(case) for case in CaseStudy.objects.with_library()}
+    """The five library cases' profiles and scorecards, once per data and engine version."""
+    return derived(
+        "scored-cases",
+        build=lambda: {case.slug: scored_case(case) for case in CaseStudy.objects.with_library()},
+    )
 
 
 def _radar_chart(

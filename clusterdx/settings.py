@@ -10,6 +10,9 @@ Variables (see README.md and .env.example):
   SECURE_SSL_REDIRECT, SECURE_HSTS_SECONDS, SECURE_HSTS_INCLUDE_SUBDOMAINS,
   SECURE_HSTS_PRELOAD, SECURE_COOKIES, EMAIL_URL, DEFAULT_FROM_EMAIL, AXES_FAILURE_LIMIT,
   AXES_COOLOFF_MINUTES.
+  SERVE_COLLECTED_STATIC  "1" serves collected, compressed static files even in DEBUG (bin/serve).
+  CACHE_URL        the shared cache of derived library data; default the database table
+                   `clusterdx_cache` (made by `manage.py createcachetable`). See "Caching" below.
 """
 
 import os
@@ -70,6 +73,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After whitenoise (static files come precompressed) and only where safe: see the module.
+    "clusterdx.compression.SafeGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "clusterdx.middleware.reject_nul_characters",
@@ -109,6 +114,38 @@ DATABASES = {
     )
 }
 
+# Caching ------------------------------------------------------------------------------------
+# Everything derived from the case library is cached under the library's data version
+# (cases/derived.py). The cache must be shared by every process (gunicorn's workers, several
+# machines), or a worker could keep serving what another worker's admin edit replaced: the
+# version is read from the database on each request, so a shared cache is only about not
+# computing the same thing per process. The default needs no extra server: a table of the same
+# database (`createcachetable`; bin/serve, .ci/run and the README's production steps run it).
+# The file cache would share only within one machine. For several machines, or to keep cache
+# reads off the database, point CACHE_URL at Redis (redis://host:6379/0, needs the `redis`
+# package) or memcached (pymemcache://host:11211, needs `pymemcache`).
+CACHE_URL = os.environ.get("CACHE_URL", "")
+_CACHE_BACKENDS = {
+    "redis": "django.core.cache.backends.redis.RedisCache",
+    "rediss": "django.core.cache.backends.redis.RedisCache",
+    "pymemcache": "django.core.cache.backends.memcached.PyMemcacheCache",
+    "locmem": "django.core.cache.backends.locmem.LocMemCache",
+}
+if not CACHE_URL:
+    _cache = {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "clusterdx_cache",
+        # Paper ranges and comparisons make a few hundred keys; old versions' entries age out.
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    }
+else:
+    _scheme, _, _rest = CACHE_URL.partition("://")
+    if _scheme not in _CACHE_BACKENDS:
+        raise ImproperlyConfigured(f"CACHE_URL: unknown scheme {_scheme!r}.")
+    _location = CACHE_URL if _scheme.startswith("redis") else _rest
+    _cache = {"BACKEND": _CACHE_BACKENDS[_scheme], "LOCATION": _location}
+CACHES = {"default": {**_cache, "TIMEOUT": None, "KEY_PREFIX": "clusterdx"}}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -130,16 +167,24 @@ STATICFILES_FINDERS = [
     # plotly.min.js straight from the installed plotly package, so its version matches plotly.py.
     "clusterdx.staticfinders.PlotlyFinder",
 ]
+# bin/serve (DEBUG on) serves the collected, hashed and compressed files as production does,
+# so a first view moves plotly.js gzipped (1.5 MB, not 4.8) and later views none of it:
+# hashed names are cached by browsers for a year ("immutable"). Plain `runserver` with DEBUG
+# serves the source files as they are edited.
+SERVE_COLLECTED_STATIC = env_flag("SERVE_COLLECTED_STATIC", not DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if SERVE_COLLECTED_STATIC
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
+if SERVE_COLLECTED_STATIC:
+    WHITENOISE_USE_FINDERS = False
+    WHITENOISE_AUTOREFRESH = False
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -1,13 +1,16 @@
 import re
+from urllib.parse import urlencode
 
 import pandas as pd
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.views.decorators.http import require_GET
 
+from cases.derived import derived, derived_many, library_key
 from cases.models import CaseStudy
 from checklist.adapters import assessment_scorecard, build_profile
 from checklist.charts import checklist_radar, subject_colours
@@ -127,16 +130,22 @@ def _library_charts(subjects: list[Subject], colours: dict[str, str]) -> list[di
     return drawn
 
 
-def _subjects(data, user) -> list[Subject]:
-    subjects = []
-    cases = {c.slug: c for c in CaseStudy.objects.for_comparison().filter(slug__in=data["case"])}
-    for slug in data["case"]:  # in the order chosen
-        case = cases[slug]
+def _case_subjects(slugs: list[str]) -> dict[str, Subject]:
+    subjects = {}
+    for case in CaseStudy.objects.for_comparison().filter(slug__in=slugs):
         profile = build_profile(case)  # kept for the table, which reads its producer count
-        subjects.append(
-            Subject(f"case:{slug}", case.short_title, case.get_absolute_url(),
-                    score(profile), case=case, profile=profile)
-        )  # fmt: skip
+        subjects[case.slug] = Subject(f"case:{case.slug}", case.short_title,
+                                      case.get_absolute_url(), score(profile), case=case,
+                                      profile=profile)  # fmt: skip
+    return subjects
+
+
+def _subjects(data, user, version: str | None = None) -> list[Subject]:
+    # A library case's subject (its prefetched data, profile and scorecard) is built once per
+    # data version, all missing ones in one query set; the form has checked the slugs.
+    cases = derived_many("compare-case", data["case"], build_missing=_case_subjects,
+                         version=version)  # fmt: skip
+    subjects = [cases[slug] for slug in data["case"]]  # in the order chosen
     ids = [a.pk for a in data["assessment"]]
     assessments = (
         Assessment.objects.for_user(user)
@@ -179,68 +188,94 @@ def compare_page(request):
         )
     context = {"form": form, "subjects": [], "query": request.GET.urlencode()}
     if form.is_valid():
-        subjects = _subjects(form.cleaned_data, request.user)
-        scores = scores_frame(subjects)
-        colours = _colours(subjects)
-        ties, institutions = linkages_frame(subjects), institutions_frame(subjects)
+        data = form.cleaned_data
+        if data["assessment"]:  # an assessment changes with every save: drawn for each request
+            drawn = _drawn(_subjects(data, request.user))
+        else:
+            # Library cases only: the rendered table and charts depend on nothing but the data
+            # and the cases chosen (in order, at most MAX_SUBJECTS of five: few keys), so they
+            # are drawn once per data version and a cached page builds no subject at all.
+            version = library_key()
+            drawn = derived(
+                "compare-page", *data["case"],
+                build=lambda: _drawn(_subjects(data, request.user, version)), version=version,
+                immutable=True,
+            )  # fmt: skip
         context.update(
             {
-                "linkages": chart(
-                    linkage_profile(ties),
-                    "chart-linkages",
-                    data=ties,
-                    links=PAPER_LINKS,
-                    caption="Ties by nature and strength, with paper lines",
-                ),
-                "institutions": chart(
-                    institutions_timeline(institutions),
-                    "chart-institutions",
-                    data=institutions,
-                    links=PAPER_LINKS,
-                    caption="Institutions by founding year, with paper lines",
-                ),  # fmt: skip
-                "library_charts": _library_charts(subjects, colours),
-            }
-        )
-        context.update(
-            {
-                "subjects": subjects,
-                "sensitivity": _sensitivity(WeightsForm(request.GET), subjects),
-                "rows": comparison_rows(subjects),
-                # The radar and the bars draw the same scores: one table, which both describe.
-                "radar": chart(
-                    checklist_radar(scores, colours=colours),
-                    "chart-radar",
-                    data=scores.pivot(index="point", columns="cluster", values="score")
-                    .reindex(columns=[s.name for s in subjects])
-                    .reset_index(),
-                    missing="unknown",
-                    caption="Scores (0-100) by point and subject, drawn by both charts",
-                ),
-                "bars": chart(
-                    point_bars(scores, colours=colours),
-                    "chart-bars",
-                    described_by="chart-radar-data",
-                ),
+                "subjects": drawn["ranked"],
+                "drawn": drawn,
+                "sensitivity": _sensitivity(WeightsForm(request.GET), drawn["ranked"]),
             }
         )
     return render(request, "compare/compare.html", context)
 
 
-def _sensitivity(form: WeightsForm, subjects: list[Subject]) -> dict:
-    """The weight sliders and the ranking for the weights asked for; the page's script
-    re-ranks from `data` by the same rule (engine/ranking.py) as the sliders move."""
+def _drawn(subjects: list[Subject]) -> dict:
+    """The page's table and charts for these subjects, rendered (what does not depend on the
+    weights asked for or on who asks), and each subject's name and scorecard for the ranking."""
+    scores = scores_frame(subjects)
+    colours = _colours(subjects)
+    ties, institutions = linkages_frame(subjects), institutions_frame(subjects)
+    context = {
+        "subjects": subjects,
+        # Chart data depend on the subjects only, so their CSV links name nothing else.
+        "subjects_query": urlencode([tuple(s.key.split(":", 1)) for s in subjects]),
+        "linkages": chart(
+            linkage_profile(ties),
+            "chart-linkages",
+            data=ties,
+            links=PAPER_LINKS,
+            caption="Ties by nature and strength, with paper lines",
+        ),
+        "institutions": chart(
+            institutions_timeline(institutions),
+            "chart-institutions",
+            data=institutions,
+            links=PAPER_LINKS,
+            caption="Institutions by founding year, with paper lines",
+        ),
+        "library_charts": _library_charts(subjects, colours),
+        "rows": comparison_rows(subjects),
+        # The radar and the bars draw the same scores: one table, which both describe.
+        "radar": chart(
+            checklist_radar(scores, colours=colours),
+            "chart-radar",
+            data=scores.pivot(index="point", columns="cluster", values="score")
+            .reindex(columns=[s.name for s in subjects])
+            .reset_index(),
+            missing="unknown",
+            caption="Scores (0-100) by point and subject, drawn by both charts",
+        ),
+        "bars": chart(
+            point_bars(scores, colours=colours),
+            "chart-bars",
+            described_by="chart-radar-data",
+        ),
+    }
+    return {
+        "table": render_to_string("compare/includes/comparison_table.html", context),
+        "charts": render_to_string("compare/includes/results_charts.html", context),
+        "ranked": [(s.name, s.card) for s in subjects],
+    }
+
+
+def _sensitivity(form: WeightsForm, ranked: list[tuple[str, object]]) -> dict:
+    """The weight sliders and the ranking for the weights asked for, of the subjects' `(name,
+    scorecard)`; the page's script re-ranks from `data` by the same rule (engine/ranking.py)
+    as the sliders move."""
     weights = form.weights
     others = form.data.copy()
     others.pop("w", None)
     return {
         "form": form,
         "sliders": list(zip(criteria.POINTS, weights, strict=True)),
-        "rows": ranking([(s.name, s.card) for s in subjects], weights),
+        "rows": ranking(ranked, weights),
         "reset": others.urlencode(),  # this comparison with equal weights
         "data": {
             "subjects": [
-                {"name": s.name, "scores": [p.rated_score for p in s.card.points]} for s in subjects
+                {"name": name, "scores": [p.rated_score for p in card.points]}
+                for name, card in ranked
             ],
             "equal": EQUAL,
         },

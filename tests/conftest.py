@@ -1,7 +1,9 @@
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
-from cases.models import CaseStudy
+from cases.derived import process_memo
+from cases.models import CaseStudy, LibraryVersion
 
 
 @pytest.fixture(scope="session")
@@ -18,6 +20,27 @@ def plain_static_storage(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with nothing derived cached (the tests' cache is in memory, see
+    pyproject.toml), as a test database does not keep the library's version between tests."""
+    forget_derived()
+    yield
+    forget_derived()
+
+
+def forget_derived() -> None:
+    """Nothing derived cached: neither in the shared cache nor in this process's memo."""
+    cache.clear()
+    process_memo.clear()
+
+
+def record_library_change(what: str = "a test wrote library rows") -> None:
+    """Tests write library rows through the ORM; like every writer of library data (the loader,
+    the admin) they move the data version, so nothing derived from the old rows is served."""
+    LibraryVersion.objects.record_change(what)
 
 
 CITED = {
@@ -43,7 +66,9 @@ def make_case(slug="test-case", position=9, **fields) -> CaseStudy:
         **CITED,
         **fields,
     }
-    return CaseStudy.objects.create(slug=slug, position=position, **values)
+    case = CaseStudy.objects.create(slug=slug, position=position, **values)
+    record_library_change(f"make_case {slug}")
+    return case
 
 
 def make_full_case(slug: str, rows: int) -> CaseStudy:
@@ -147,6 +172,7 @@ def make_full_case(slug: str, rows: int) -> CaseStudy:
         )
     for row in Conclusion.Row.values:
         Conclusion.objects.create(case=case, key=row, row=row, value="Yes", **CITED)
+    record_library_change(f"make_full_case {slug}")
     return case
 
 

@@ -77,17 +77,23 @@ def test_unknown_slug_is_a_json_404(client):
 def test_case_detail_queries_do_not_grow_with_the_data(client, django_assert_num_queries):
     small = make_full_case("small-case", rows=1)
     large = make_full_case("large-case", rows=30)
-    # 1: the case; then one prefetch each for its eleven kinds of rows.
-    with django_assert_num_queries(12):
+    # 1: does the slug exist; 2: the data version (the cache key); 3: the case; then one
+    # prefetch each for its eleven kinds of rows.
+    with django_assert_num_queries(14):
         client.get(reverse("api:case-detail", args=[small.slug]))
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(14):
         data = client.get(reverse("api:case-detail", args=[large.slug])).json()
     assert len(data["figures"]) == 30
+    # Once built for this data version: the slug and the version only.
+    with django_assert_num_queries(2):
+        assert client.get(reverse("api:case-detail", args=[large.slug])).json() == data
 
 
 def test_case_list_queries_do_not_grow(client, django_assert_num_queries):
     make_full_case("extra", rows=2)
-    # 1: the cases; 2: their clusters.
-    with django_assert_num_queries(2):
+    # 1: the data version; 2: the cases; 3: their clusters.
+    with django_assert_num_queries(3):
         response = client.get(reverse("api:case-list"))
     assert len(response.json()["cases"]) == 6
+    with django_assert_num_queries(1):  # then cached for this data version
+        assert client.get(reverse("api:case-list")).json() == response.json()

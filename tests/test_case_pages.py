@@ -36,14 +36,16 @@ def test_case_list_headline_figures_link_to_their_lines(client):
 
 
 def test_case_list_queries_do_not_grow_with_cases(client, django_assert_num_queries):
-    # 1: the cases; 2: their clusters; 3: their headline figures with clusters.
-    with django_assert_num_queries(3):
+    # 1: the data version; 2: the cases; 3: their clusters; 4: headline figures with clusters.
+    with django_assert_num_queries(4):
         client.get(reverse("cases:list"))
     for n in range(3):
-        make_full_case(f"extra-{n}", rows=5)
-    with django_assert_num_queries(3):
+        make_full_case(f"extra-{n}", rows=5)  # each moves the data version
+    with django_assert_num_queries(4):
         response = client.get(reverse("cases:list"))
     assert response.content.decode().count("data-case=") == len(loaded_slugs())
+    with django_assert_num_queries(1):  # then cached for this data version
+        assert client.get(reverse("cases:list")).content == response.content
 
 
 @pytest.mark.parametrize("slug", SLUGS)
@@ -77,13 +79,16 @@ def test_case_page_shows_every_section_and_every_figure_with_its_citation(client
 def test_case_page_queries_do_not_grow_with_the_data(client, django_assert_num_queries):
     small = make_full_case("small-case", rows=1)
     large = make_full_case("large-case", rows=40)
-    # 1: the case; then one prefetch each for clusters, size classes, actor groups, firms, policy,
-    # institutions, markets, linkages, history, figures and conclusions.
-    with django_assert_num_queries(12):
+    # 1: does the slug exist; 2: the data version; 3: the case; then one prefetch each for
+    # clusters, size classes, actor groups, firms, policy, institutions, markets, linkages,
+    # history, figures and conclusions.
+    with django_assert_num_queries(14):
         client.get(small.get_absolute_url())
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(14):
         response = client.get(large.get_absolute_url())
     assert response.content.decode().count('<tr id="figure-') == 40
+    with django_assert_num_queries(2):  # then cached: the slug and the version only
+        assert client.get(large.get_absolute_url()).content == response.content
 
 
 def test_unknown_case_is_a_404(client):

@@ -119,17 +119,22 @@ def test_unknown_case_scorecard_is_a_json_404(client):
 
 
 def test_scorecard_api_queries_are_constant(client, django_assert_num_queries):
-    # 1: the case; then one prefetch each for its eleven kinds of rows.
-    with django_assert_num_queries(12):
+    # 1: does the slug exist; 2: the data version; 3: the case; then one prefetch each for its
+    # eleven kinds of rows.
+    with django_assert_num_queries(14):
         response = client.get(reverse("checklist:api-case-scorecard", args=["bangalore"]))
     assert len(response.json()["points"]) == 8
+    with django_assert_num_queries(2):  # then cached for this data version
+        again = client.get(reverse("checklist:api-case-scorecard", args=["bangalore"]))
+    assert again.json() == response.json()
 
 
 def test_scorecard_page_shows_points_evidence_radar_and_recommendations(
     client, django_assert_num_queries
 ):
-    # 1: all five cases (the radar compares them); 11 prefetches for their rows.
-    with django_assert_num_queries(12):
+    # 1: does the slug exist; 2: the data version; 3: all five cases (the radar compares them);
+    # 11 prefetches for their rows.
+    with django_assert_num_queries(14):
         response = client.get(reverse("checklist:case-scorecard", args=["leon-guadalajara"]))
     html = response.content.decode()
     assert response.status_code == 200
