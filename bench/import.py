@@ -141,6 +141,7 @@ def run_app(path: Path) -> int:
     if not report.ok:
         raise SystemExit(f"app import failed: {report.errors[:3]}")
     SWAP["swap_seconds"] = report.swap_seconds
+    SWAP["phases"] = report.phases
     return report.rows
 
 
@@ -287,6 +288,11 @@ def main() -> None:
             f"{result['rate']:>9,.0f} rows/s, peak memory {result['peak_mb']:.0f} MB"
             + (f" (final swap {result['swap_seconds']:.1f} s)" if "swap_seconds" in result else "")
         )
+        if "phases" in result:
+            print(
+                " " * 16
+                + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in result["phases"].items())
+            )
     app, ie, copy = (
         results["app"]["rate"],
         results["import-export"]["rate"],

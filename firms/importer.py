@@ -22,6 +22,7 @@ import re
 import time
 import zipfile
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -114,7 +115,8 @@ class ImportReport:
     errors: list[RowError] = field(default_factory=list)
     stopped_early: bool = False
     seconds: float = 0.0
-    swap_seconds: float = 0.0  # of which: the final delete + INSERT ... SELECT + commit
+    swap_seconds: float = 0.0  # of which: the final swap of rows (or the commit) and commit
+    phases: dict[str, float] = field(default_factory=dict)  # seconds reading, validating, ...
 
     @property
     def ok(self) -> bool:
@@ -128,6 +130,7 @@ class ImportReport:
             "stopped_early": self.stopped_early,
             "seconds": round(self.seconds, 2),
             "swap_seconds": round(self.swap_seconds, 2),
+            "phases": {phase: round(seconds, 2) for phase, seconds in self.phases.items()},
         }
 
 
@@ -515,31 +518,93 @@ def _list_lengths(values: pd.Series) -> pd.Series:
 
 # Writing ----------------------------------------------------------------------------------
 
+TARGET = FirmRecord._meta.db_table
 STAGING = "firm_import_staging"
 
 
-class Staging:
-    """A temporary table on the import's connection, then one set-based insert."""
+def _quoted(names) -> str:
+    return ", ".join(connection.ops.quote_name(name) for name in names)
 
-    def __init__(self):
-        self.vendor = connection.vendor
-        quote = connection.ops.quote_name
-        self.columns = ", ".join(quote(name) for name in STAGED_COLUMNS)
+
+def _csv_for_copy(frame: pd.DataFrame, table_id: int | None = None) -> io.BytesIO:
+    """The rows as CSV for COPY. Arrow's CSV writer is several times faster than
+    DataFrame.to_csv; it quotes text (so '' stays ''), and writes missing numbers as NULL."""
+    arrow = pa.Table.from_pandas(frame[list(STAGED_COLUMNS)], preserve_index=False)
+    if table_id is not None:
+        arrow = arrow.add_column(0, "table_id", pa.repeat(pa.scalar(table_id), len(frame)))
+    buffer = io.BytesIO()
+    pa_csv.write_csv(arrow, buffer, pa_csv.WriteOptions(include_header=False))
+    buffer.seek(0)
+    return buffer
+
+
+class DirectCopy:
+    """PostgreSQL: one transaction deletes the table's old rows and COPYs each clean chunk
+    straight into the firm-record table as the check goes on; at the end it commits, or, after
+    any error, rolls back. All or nothing holds through the transaction, and readers keep
+    seeing the old rows (MVCC) until the commit. No staging table, no second copy."""
+
+    def __init__(self, table: FirmTable):
+        self.table = table
+        self.rows = 0
+        self.finished = False
+        self.columns = _quoted(("table_id", *STAGED_COLUMNS))
+        # Blank text is '' (not NULL): FORCE_NOT_NULL; numbers left blank are NULL.
+        text = _quoted(column.name for column in COLUMNS if column.kind in TEXT_KINDS)
+        self.copy = (
+            f"COPY {TARGET} ({self.columns}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL ({text}))"
+        )
 
     def __enter__(self):
-        types = {
-            "int": "bigint",
-            "number": "numeric" if self.vendor == "postgresql" else "real",
-        }
+        self.atomic = transaction.atomic()
+        self.atomic.__enter__()
+        with connection.cursor() as cursor:
+            # The lock the foreign key's trigger would take for every row, taken once: the
+            # table cannot be deleted under the import (progress updates still go through).
+            cursor.execute(
+                f"SELECT 1 FROM {FirmTable._meta.db_table} WHERE id = %s FOR KEY SHARE",
+                [self.table.pk],
+            )
+        FirmRecord.objects.filter(table=self.table)._raw_delete(using=connection.alias)
+        return self
+
+    def write(self, frame: pd.DataFrame) -> None:
+        if frame.empty:
+            return
+        with connection.cursor() as cursor:
+            cursor.copy_expert(self.copy, _csv_for_copy(frame, self.table.pk))
+        self.rows += len(frame)
+
+    def replace_rows(self) -> int:
+        FirmTable.objects.filter(pk=self.table.pk).update(row_count=self.rows)
+        self.finished = True
+        return self.rows
+
+    def __exit__(self, *exc):
+        if not self.finished:
+            transaction.set_rollback(True)
+        return self.atomic.__exit__(*exc)
+
+
+class Staging:
+    """SQLite: a temporary table on the import's connection, then one set-based insert. (A
+    write transaction open for the whole import would lock SQLite's file against every other
+    writer, the progress updates included.)"""
+
+    def __init__(self, table: FirmTable):
+        self.table = table
+        self.columns = _quoted(STAGED_COLUMNS)
+
+    def __enter__(self):
         kinds = {column.name: column.kind for column in COLUMNS}
-        definitions = []
-        for name in STAGED_COLUMNS:
-            kind = kinds.get(name, "int")
-            sql_type = types.get(kind, "text")
-            definitions.append(f"{connection.ops.quote_name(name)} {sql_type}")
+        definitions = ", ".join(
+            f"{connection.ops.quote_name(name)} "
+            + {"int": "bigint", "number": "real"}.get(kinds.get(name, "int"), "text")
+            for name in STAGED_COLUMNS
+        )
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {STAGING}")
-            cursor.execute(f"CREATE TEMPORARY TABLE {STAGING} ({', '.join(definitions)})")
+            cursor.execute(f"CREATE TEMPORARY TABLE {STAGING} ({definitions})")
         return self
 
     def __exit__(self, *exc):
@@ -550,47 +615,30 @@ class Staging:
         if frame.empty:
             return
         frame = frame[list(STAGED_COLUMNS)]
+        rows = frame.astype(object).where(frame.notna(), None)
+        marks = ", ".join(["%s"] * len(STAGED_COLUMNS))
         with connection.cursor() as cursor:
-            if self.vendor == "postgresql":
-                # Arrow's CSV writer is several times faster than DataFrame.to_csv; it
-                # quotes text (so '' stays ''), and writes missing numbers as NULL.
-                buffer = io.BytesIO()
-                pa_csv.write_csv(
-                    pa.Table.from_pandas(frame, preserve_index=False),
-                    buffer,
-                    pa_csv.WriteOptions(include_header=False),
-                )
-                buffer.seek(0)
-                text_columns = ", ".join(
-                    connection.ops.quote_name(c.name) for c in COLUMNS if c.kind in TEXT_KINDS
-                )
-                # Blank text is '' (not NULL): FORCE_NOT_NULL; numbers left blank are NULL.
-                cursor.copy_expert(
-                    f"COPY {STAGING} ({self.columns}) FROM STDIN "
-                    f"WITH (FORMAT csv, FORCE_NOT_NULL ({text_columns}))",
-                    buffer,
-                )
-            else:
-                rows = frame.astype(object).where(frame.notna(), None)
-                marks = ", ".join(["%s"] * len(STAGED_COLUMNS))
-                cursor.executemany(
-                    f"INSERT INTO {STAGING} ({self.columns}) VALUES ({marks})",
-                    list(rows.itertuples(index=False, name=None)),
-                )
+            cursor.executemany(
+                f"INSERT INTO {STAGING} ({self.columns}) VALUES ({marks})",
+                list(rows.itertuples(index=False, name=None)),
+            )
 
-    def replace_rows(self, table: FirmTable) -> int:
+    def replace_rows(self) -> int:
         """Swap the table's rows for the staged ones, all or nothing."""
-        target = FirmRecord._meta.db_table
         with transaction.atomic(), connection.cursor() as cursor:
-            FirmRecord.objects.filter(table=table)._raw_delete(using=connection.alias)
+            FirmRecord.objects.filter(table=self.table)._raw_delete(using=connection.alias)
             cursor.execute(
-                f"INSERT INTO {target} (table_id, {self.columns}) "
+                f"INSERT INTO {TARGET} (table_id, {self.columns}) "
                 f"SELECT %s, {self.columns} FROM {STAGING}",
-                [table.pk],
+                [self.table.pk],
             )
             count = cursor.rowcount
-            FirmTable.objects.filter(pk=table.pk).update(row_count=count)
+            FirmTable.objects.filter(pk=self.table.pk).update(row_count=count)
         return count
+
+
+def writer_for(table: FirmTable):
+    return DirectCopy(table) if connection.vendor == "postgresql" else Staging(table)
 
 
 # The service ------------------------------------------------------------------------------
@@ -627,14 +675,16 @@ def import_firm_table(
             report.errors = header_errors
             return report
         validator = ChunkValidator(references_for(table))
-        with Staging() as staging:
-            rows = _stage_all(chunks, validator, staging, report, progress)
+        with writer_for(table) as writer:
+            rows = _write_all(chunks, validator, writer, report, progress)
             if report.ok and rows == 0:
                 report.errors.append(RowError(None, "", f"{file_name} has a header but no firms."))
+            swap_started = time.perf_counter()
             if report.ok:
-                swap_started = time.perf_counter()
-                report.rows = staging.replace_rows(table)
-                report.swap_seconds = time.perf_counter() - swap_started
+                report.rows = writer.replace_rows()
+        if report.ok:  # the commit (PostgreSQL) is part of the swap
+            report.swap_seconds = time.perf_counter() - swap_started
+            report.phases["finish"] = report.swap_seconds
     except FileProblem as problem:
         report.errors.append(RowError(None, "", str(problem)))
     finally:
@@ -660,20 +710,48 @@ def _check_header(header: list[str], file_name: str) -> list[RowError]:
     return errors
 
 
-def _stage_all(
-    chunks: Iterator, validator: ChunkValidator, staging: Staging, report, progress
-) -> int:
+def _write_all(chunks: Iterator, validator: ChunkValidator, writer, report, progress) -> int:
     rows = 0
-    for frame, fraction in chunks:
-        clean, errors = validator.validate(frame)
+    clock = _PhaseClock(report.phases)
+    for frame, fraction in clock.timed("read", chunks):
+        with clock("validate"):
+            clean, errors = validator.validate(frame)
         if errors:
             report.errors.extend(errors[: MAX_ERRORS - len(report.errors)])
             if len(report.errors) >= MAX_ERRORS:
                 report.stopped_early = True
                 return rows
         if report.ok:  # after the first error nothing more is written; checking goes on
-            staging.write(clean)
+            with clock("write"):
+                writer.write(clean)
         rows += len(clean)
         if progress:
             progress(fraction, rows)
     return rows
+
+
+class _PhaseClock:
+    """Adds up the seconds an import spends in each phase, for its report and the bench."""
+
+    def __init__(self, phases: dict):
+        self.phases = phases
+
+    @contextmanager
+    def __call__(self, phase: str):
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.phases[phase] = self.phases.get(phase, 0.0) + time.perf_counter() - started
+
+    def timed(self, phase: str, items: Iterator):
+        """The items of an iterator, the time spent producing them counted under phase."""
+        while True:
+            with self(phase):
+                item = next(items, _DONE)
+            if item is _DONE:
+                return
+            yield item
+
+
+_DONE = object()

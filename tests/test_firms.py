@@ -649,3 +649,49 @@ def test_an_assessment_with_a_long_name_takes_rows_naming_it(tmp_path):
     report = import_firm_table(table, write(tmp_path, "firms.csv", content))
     assert report.ok, report.errors
     assert table.records.get().cluster == assessment.name
+
+
+@pytest.mark.django_db(transaction=True)
+def test_while_rows_are_written_others_see_the_progress_and_the_old_rows(monkeypatch):
+    """PostgreSQL writes the rows inside one open transaction: another connection (the status
+    page's) must see the progress as it goes and the table's old rows until the commit."""
+    from django.core.files.base import ContentFile
+    from django.db import DEFAULT_DB_ALIAS, connection, connections
+
+    from firms import services
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite stages the rows and swaps them in one short transaction")
+    # Its own data: a transactional test starts from (and leaves) an empty database.
+    owner = User.objects.create_user("owner")
+    assessment = Assessment.objects.create(
+        owner=owner, name="Agra shoes", country="India", sector="Shoes", evidence_year=1995
+    )
+    table = FirmTable.objects.create(
+        assessment=assessment, title="t", citation="c", uploaded_by=owner, file_name="f.csv"
+    )
+    table.file.save("old.csv", ContentFile(GOOD.replace("shoe-producers", "").encode()))
+    services.run_import(table.pk)
+    assert FirmTable.objects.get().row_count == 2
+
+    table.file.save("new.csv", ContentFile(generated_frame(3000).to_csv(index=False).encode()))
+    other = connections.create_connection(DEFAULT_DB_ALIAS)
+    seen = []
+    validate = importer.ChunkValidator.validate
+
+    def validate_and_look(self, frame):
+        with other.cursor() as cursor:
+            cursor.execute("SELECT rows_read FROM firms_firmtable WHERE id = %s", [table.pk])
+            rows_read = cursor.fetchone()[0]
+            cursor.execute("SELECT count(*) FROM firms_firmrecord WHERE table_id = %s", [table.pk])
+            seen.append((rows_read, cursor.fetchone()[0]))
+        return validate(self, frame)
+
+    monkeypatch.setattr(importer, "CHUNK_ROWS", 1000)
+    monkeypatch.setattr(importer.ChunkValidator, "validate", validate_and_look)
+    try:
+        services.run_import(table.pk)
+    finally:
+        other.close()
+    assert seen == [(0, 2), (1000, 2), (2000, 2)]
+    assert FirmTable.objects.get().row_count == 3000 == table.records.count()
