@@ -19,6 +19,7 @@ import codecs
 import csv
 import io
 import re
+import threading
 import time
 import zipfile
 from collections.abc import Callable, Iterator
@@ -30,6 +31,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 from django.db import connection, transaction
 
@@ -416,7 +418,7 @@ class ChunkValidator:
                     unknown = ~blank & ~values.isin(allowed) & (lengths <= column.max_length)
                     flag(position, column.name, unknown, self._unknown_message(column, allowed))
                 continue
-            numbers = pd.to_numeric(values.where(~blank), errors="coerce")
+            numbers = _numbers(values)
             flag(
                 position,
                 column.name,
@@ -506,14 +508,29 @@ class ChunkValidator:
 
 
 def _list_lengths(values: pd.Series) -> pd.Series:
-    """How many items a ';'-separated list holds (blank items are not counted). Only
-    patterns Arrow's regex engine runs natively (no look-ahead), so no Python loop per row."""
-    if values.empty:
-        return pd.Series([], dtype="int64", index=values.index)
-    compact = values.str.replace(r"\s+", "", regex=True).str.replace(r";+", ";", regex=True)
-    compact = compact.str.strip(LIST_SEPARATOR)
-    items = compact.str.count(LIST_SEPARATOR) + (compact != "").astype("int64")
-    return items.astype("int64")
+    """How many items a ';'-separated list holds (items of only whitespace are not counted),
+    in Arrow's C++ kernels: no Python call per row."""
+    items = pc.split_pattern(pa.array(values, type=pa.string()), LIST_SEPARATOR)
+    filled = pc.not_equal(pc.utf8_trim_whitespace(pc.list_flatten(items)), "").to_numpy(
+        zero_copy_only=False
+    )
+    owners = pc.list_parent_indices(items).to_numpy()
+    counts = np.bincount(owners[filled], minlength=len(values))
+    return pd.Series(counts.astype("int64"), index=values.index)
+
+
+# A number as people type one: digits, an optional point and decimals, an optional exponent.
+# Anything else ("1,5", "12 000", "n/a", "inf") is not a number.
+NUMBER = r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$"
+
+
+def _numbers(values: pd.Series) -> pd.Series:
+    """The cells as float64, NaN where blank or not a number: Arrow's regex and cast kernels,
+    several times faster than pd.to_numeric on text (which makes a Python object per cell)."""
+    text = pa.array(values, type=pa.string())
+    number = pc.if_else(pc.match_substring_regex(text, NUMBER), text, pa.scalar(None, pa.string()))
+    parsed = pc.cast(number, pa.float64()).to_numpy(zero_copy_only=False)
+    return pd.Series(parsed, index=values.index)
 
 
 # Writing ----------------------------------------------------------------------------------
@@ -542,12 +559,19 @@ class DirectCopy:
     """PostgreSQL: one transaction deletes the table's old rows and COPYs each clean chunk
     straight into the firm-record table as the check goes on; at the end it commits, or, after
     any error, rolls back. All or nothing holds through the transaction, and readers keep
-    seeing the old rows (MVCC) until the commit. No staging table, no second copy."""
+    seeing the old rows (MVCC) until the commit. No staging table, no second copy.
+
+    Each chunk's COPY runs in a thread of its own while the next chunk is read and checked:
+    the database server inserts rows in its own process, and psycopg2 lets go of the GIL
+    while it waits for it, so the two overlap instead of taking turns. One COPY at a time, in
+    order; psycopg2 serialises any other statement on the connection behind it."""
 
     def __init__(self, table: FirmTable):
         self.table = table
         self.rows = 0
         self.finished = False
+        self.sending: threading.Thread | None = None
+        self.failure: BaseException | None = None
         self.columns = _quoted(("table_id", *STAGED_COLUMNS))
         # Blank text is '' (not NULL): FORCE_NOT_NULL; numbers left blank are NULL.
         text = _quoted(column.name for column in COLUMNS if column.kind in TEXT_KINDS)
@@ -566,21 +590,52 @@ class DirectCopy:
                 [self.table.pk],
             )
         FirmRecord.objects.filter(table=self.table)._raw_delete(using=connection.alias)
+        # The raw psycopg2 connection, for the COPY threads: Django's connection object is
+        # per thread (another thread would get a connection, and transaction, of its own).
+        self.raw = connection.connection
         return self
 
     def write(self, frame: pd.DataFrame) -> None:
         if frame.empty:
             return
-        with connection.cursor() as cursor:
-            cursor.copy_expert(self.copy, _csv_for_copy(frame, self.table.pk))
+        data = _csv_for_copy(frame, self.table.pk)
+        self._wait()
+        self.sending = threading.Thread(target=self._send, args=(data,), daemon=True)
+        self.sending.start()
         self.rows += len(frame)
 
+    def _send(self, data: io.BytesIO) -> None:
+        try:
+            with self.raw.cursor() as cursor:
+                cursor.copy_expert(self.copy, data)
+        except BaseException as exc:  # re-raised in the import's thread by _wait
+            self.failure = exc
+
+    def _wait(self) -> None:
+        """Until the last COPY is done; its error, if it had one, raised here."""
+        if self.sending is not None:
+            self.sending.join()
+            self.sending = None
+        if self.failure is not None:
+            failure, self.failure = self.failure, None
+            with connection.wrap_database_errors:  # as Django's own errors (DatabaseError)
+                raise failure
+
     def replace_rows(self) -> int:
+        self._wait()
         FirmTable.objects.filter(pk=self.table.pk).update(row_count=self.rows)
         self.finished = True
         return self.rows
 
     def __exit__(self, *exc):
+        try:
+            self._wait()  # never roll back under a COPY still running
+        except Exception:
+            self.finished = False
+            if exc[0] is None:
+                transaction.set_rollback(True)
+                self.atomic.__exit__(*exc)
+                raise
         if not self.finished:
             transaction.set_rollback(True)
         return self.atomic.__exit__(*exc)

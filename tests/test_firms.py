@@ -695,3 +695,56 @@ def test_while_rows_are_written_others_see_the_progress_and_the_old_rows(monkeyp
         other.close()
     assert seen == [(0, 2), (1000, 2), (2000, 2)]
     assert FirmTable.objects.get().row_count == 3000 == table.records.count()
+
+
+@pytest.mark.parametrize(
+    "cell, number",
+    [
+        ("40", 40.0),
+        ("+5", 5.0),
+        ("-3", -3.0),
+        ("0012", 12.0),
+        ("1e3", 1000.0),
+        ("1.5E+2", 150.0),
+        (".5", 0.5),
+        ("5.", 5.0),
+    ],
+)
+def test_numbers_are_read_as_people_type_them(cell, number):
+    assert importer._numbers(pd.Series([cell])).tolist() == [number]
+
+
+@pytest.mark.parametrize("cell", ["", "1,5", "12 000", "n/a", "inf", "nan", "1e", "٣", "0x10", "."])
+def test_anything_else_is_not_a_number(cell):
+    assert importer._numbers(pd.Series([cell])).isna().all()
+
+
+@pytest.mark.parametrize("cell", ["inf", "1e400"])
+def test_an_infinite_number_is_refused_by_row_and_column(tmp_path, cell):
+    report = import_firm_table(
+        case_table(), write(tmp_path, "f.csv", f"{HEADER}\nF1,,,,,,{cell},,\n")
+    )
+    assert [(e.row, e.column, e.message) for e in report.errors] == [
+        (2, "output", f"'{cell}' is not a number")
+    ]
+
+
+def test_list_items_are_counted_without_blank_ones():
+    cells = ["", "F1", "F1;F2", "F3; ;F4;", ";;", " \u00a0 ;F1", "a b;c"]
+    assert importer._list_lengths(pd.Series(cells, index=range(5, 12))).to_dict() == dict(
+        zip(range(5, 12), [0, 1, 2, 2, 0, 1, 2], strict=True)
+    )
+
+
+def test_a_refusal_by_the_database_mid_import_leaves_the_old_rows(tmp_path, monkeypatch):
+    from django.db import DatabaseError, connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the COPY threads are PostgreSQL's")
+    table = case_table()
+    assert import_firm_table(table, write(tmp_path, "before.csv", GOOD)).ok
+    before = dump(table)
+    monkeypatch.setattr(importer, "_csv_for_copy", lambda frame, table_id: io.BytesIO(b"x,y\n"))
+    with pytest.raises(DatabaseError):
+        import_firm_table(table, write(tmp_path, "f.csv", generated_frame(50).to_csv(index=False)))
+    assert dump(table) == before
