@@ -748,3 +748,43 @@ def test_a_refusal_by_the_database_mid_import_leaves_the_old_rows(tmp_path, monk
     with pytest.raises(DatabaseError):
         import_firm_table(table, write(tmp_path, "f.csv", generated_frame(50).to_csv(index=False)))
     assert dump(table) == before
+
+
+def test_the_fast_reader_reads_a_plain_file_as_pandas_does(tmp_path):
+    rows = [
+        'F1,"Calçados, Um",,producers,small,40,1971,"1000.5",80,foreign_buyers',
+        'F2,"two\nlines ""quoted""",,,,,,,,',
+        "F3,  spaced  ,,,,7,,,,",
+    ] * 700
+    path = write(
+        tmp_path, "f.csv", HEADER.replace("name,", "name,cluster,") + "\n" + "\n".join(rows)
+    )
+    fast_header, fast = importer._csv_chunks(path, "f.csv", 500, fast=True)
+    slow_header, slow = importer._csv_chunks(path, "f.csv", 500, fast=False)
+    assert fast.__name__ == "_arrow_csv_chunks" and fast_header == slow_header
+    fast, slow = list(fast), list(slow)
+    assert [len(frame) for frame, _ in fast] == [500] * 4 + [100]
+    assert fast[-1][1] == 1.0
+    pd.testing.assert_frame_equal(
+        pd.concat(frame for frame, _ in fast), pd.concat(frame for frame, _ in slow)
+    )
+
+
+@pytest.mark.parametrize(
+    "rows, fast",
+    [
+        (["F1,,,,,,,,", "", "F2,,,,,,,,"], True),  # a blank line: a row of blanks, skipped
+        (["F1,,,,,,,,", "F2,,,,,,,"], False),  # a row a cell short: pandas fills it in
+    ],
+    ids=["blank line", "short row"],
+)
+def test_rows_keep_their_numbers_whichever_reader_reads_them(tmp_path, rows, fast):
+    path = write(tmp_path, "f.csv", HEADER + "\n" + "\n".join(rows + ["F3,,,,x,,,,"]) + "\n")
+    try:
+        list(importer._csv_chunks(path, "f.csv", 500)[1])
+        read_fast = True
+    except importer.ReadAgain:
+        read_fast = False
+    assert read_fast == fast
+    report = import_firm_table(case_table(), path)
+    assert [(e.row, e.column) for e in report.errors] == [(len(rows) + 2, "employees")]
