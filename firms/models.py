@@ -122,10 +122,19 @@ class FirmRecord(models.Model):
     """One firm of a survey or register. Cluster, group and size class hold the case's keys
     (checked on import), kept as text so a million rows load without a key lookup each."""
 
-    # No index of its own: the unique (table, identifier) index starts with table_id and
+    # No database foreign key: on PostgreSQL its check is a trigger fired once per row at
+    # commit (a lookup of the same parent a million times, a fifth of a large import's time).
+    # What it guards is kept otherwise: the importer holds the parent row (FOR KEY SHARE, the
+    # very lock that trigger takes) while it writes, rows are only written by the importer
+    # with its own table's id, and Django's ORM cascade still deletes a table's rows with it.
+    # No index of its own: the unique (table, source_row) index starts with table_id and
     # serves every "rows of this table" query; one index less to fill on a million-row import.
     table = models.ForeignKey(
-        FirmTable, on_delete=models.CASCADE, related_name="records", db_index=False
+        FirmTable,
+        on_delete=models.CASCADE,
+        related_name="records",
+        db_index=False,
+        db_constraint=False,
     )
     source_row = models.PositiveIntegerField(help_text="Row of the uploaded file (header = 1).")
     identifier = models.CharField(max_length=100)
@@ -152,7 +161,12 @@ class FirmRecord(models.Model):
     class Meta:
         ordering = ["table", "source_row"]
         constraints = [
-            models.UniqueConstraint(fields=["table", "identifier"], name="firms_record_unique_id"),
+            # Identifiers are unique within a table, proven by the importer (the only writer)
+            # over the whole file before anything commits: a database unique index on them
+            # would be filled in random order (identifiers do not follow the file's order)
+            # and cost more than reading and checking the file. This index is filled in order,
+            # row after row, and serves the ordering above and every per-table query.
+            models.UniqueConstraint(fields=["table", "source_row"], name="firms_record_row"),
             models.CheckConstraint(
                 condition=Q(export_share__isnull=True)
                 | Q(export_share__gte=0, export_share__lte=100),

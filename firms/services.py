@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 
 from . import importer
@@ -69,10 +69,7 @@ def run_import(table_id: int) -> dict:
     table = FirmTable.objects.select_related("case", "cluster", "assessment").get(pk=table_id)
     FirmTable.objects.filter(pk=table_id).update(status=FirmTable.Status.RUNNING, progress=0)
 
-    def progress(fraction: float, rows: int) -> None:
-        # Reading and checking is most of the work; the final swap is the last 5 per cent.
-        FirmTable.objects.filter(pk=table_id).update(progress=int(fraction * 95), rows_read=rows)
-
+    progress, done = _progress_writer(table_id)
     try:
         report = importer.import_firm_table(
             table,
@@ -91,10 +88,43 @@ def run_import(table_id: int) -> dict:
     except BaseException:
         # The worker itself is stopping (shut down, interrupted): record it, or the page
         # would say "Importing" for ever. The rows were never touched (one transaction).
+        done()
         _finish(table_id, _stopped(table.file_name, INTERRUPTED))
         raise
+    done()
     _finish(table_id, report)
     return report
+
+
+def _progress_writer(table_id: int):
+    """(progress callback, close). On PostgreSQL the import writes its rows inside one open
+    transaction, so progress stored on the same connection would show only at its commit:
+    there the worker stores it on a connection of its own, committed at once. (Inside an
+    outer transaction, as in tests, or on SQLite, whose staging keeps the transaction short,
+    the import's own connection does.)"""
+    percent = 95  # reading and checking is most of the work; the final swap is the last 5 %
+
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+
+        def progress(fraction: float, rows: int) -> None:
+            FirmTable.objects.filter(pk=table_id).update(
+                progress=int(fraction * percent), rows_read=rows
+            )
+
+        return progress, lambda: None
+
+    side = connections.create_connection(DEFAULT_DB_ALIAS)
+    meta = FirmTable._meta
+    update = (
+        f"UPDATE {meta.db_table} SET {meta.get_field('progress').column} = %s, "
+        f"{meta.get_field('rows_read').column} = %s WHERE {meta.pk.column} = %s"
+    )
+
+    def progress(fraction: float, rows: int) -> None:
+        with side.cursor() as cursor:  # autocommit: seen by the status page at once
+            cursor.execute(update, [int(fraction * percent), rows, table_id])
+
+    return progress, side.close
 
 
 INTERRUPTED = (

@@ -649,3 +649,142 @@ def test_an_assessment_with_a_long_name_takes_rows_naming_it(tmp_path):
     report = import_firm_table(table, write(tmp_path, "firms.csv", content))
     assert report.ok, report.errors
     assert table.records.get().cluster == assessment.name
+
+
+@pytest.mark.django_db(transaction=True)
+def test_while_rows_are_written_others_see_the_progress_and_the_old_rows(monkeypatch):
+    """PostgreSQL writes the rows inside one open transaction: another connection (the status
+    page's) must see the progress as it goes and the table's old rows until the commit."""
+    from django.core.files.base import ContentFile
+    from django.db import DEFAULT_DB_ALIAS, connection, connections
+
+    from firms import services
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite stages the rows and swaps them in one short transaction")
+    # Its own data: a transactional test starts from (and leaves) an empty database.
+    owner = User.objects.create_user("owner")
+    assessment = Assessment.objects.create(
+        owner=owner, name="Agra shoes", country="India", sector="Shoes", evidence_year=1995
+    )
+    table = FirmTable.objects.create(
+        assessment=assessment, title="t", citation="c", uploaded_by=owner, file_name="f.csv"
+    )
+    table.file.save("old.csv", ContentFile(GOOD.replace("shoe-producers", "").encode()))
+    services.run_import(table.pk)
+    assert FirmTable.objects.get().row_count == 2
+
+    table.file.save("new.csv", ContentFile(generated_frame(3000).to_csv(index=False).encode()))
+    other = connections.create_connection(DEFAULT_DB_ALIAS)
+    seen = []
+    validate = importer.ChunkValidator.validate
+
+    def validate_and_look(self, frame):
+        with other.cursor() as cursor:
+            cursor.execute("SELECT rows_read FROM firms_firmtable WHERE id = %s", [table.pk])
+            rows_read = cursor.fetchone()[0]
+            cursor.execute("SELECT count(*) FROM firms_firmrecord WHERE table_id = %s", [table.pk])
+            seen.append((rows_read, cursor.fetchone()[0]))
+        return validate(self, frame)
+
+    monkeypatch.setattr(importer, "CHUNK_ROWS", 1000)
+    monkeypatch.setattr(importer.ChunkValidator, "validate", validate_and_look)
+    try:
+        services.run_import(table.pk)
+    finally:
+        other.close()
+    assert seen == [(0, 2), (1000, 2), (2000, 2)]
+    assert FirmTable.objects.get().row_count == 3000 == table.records.count()
+
+
+@pytest.mark.parametrize(
+    "cell, number",
+    [
+        ("40", 40.0),
+        ("+5", 5.0),
+        ("-3", -3.0),
+        ("0012", 12.0),
+        ("1e3", 1000.0),
+        ("1.5E+2", 150.0),
+        (".5", 0.5),
+        ("5.", 5.0),
+    ],
+)
+def test_numbers_are_read_as_people_type_them(cell, number):
+    assert importer._numbers(pd.Series([cell])).tolist() == [number]
+
+
+@pytest.mark.parametrize("cell", ["", "1,5", "12 000", "n/a", "inf", "nan", "1e", "٣", "0x10", "."])
+def test_anything_else_is_not_a_number(cell):
+    assert importer._numbers(pd.Series([cell])).isna().all()
+
+
+@pytest.mark.parametrize("cell", ["inf", "1e400"])
+def test_an_infinite_number_is_refused_by_row_and_column(tmp_path, cell):
+    report = import_firm_table(
+        case_table(), write(tmp_path, "f.csv", f"{HEADER}\nF1,,,,,,{cell},,\n")
+    )
+    assert [(e.row, e.column, e.message) for e in report.errors] == [
+        (2, "output", f"'{cell}' is not a number")
+    ]
+
+
+def test_list_items_are_counted_without_blank_ones():
+    cells = ["", "F1", "F1;F2", "F3; ;F4;", ";;", " \u00a0 ;F1", "a b;c"]
+    assert importer._list_lengths(pd.Series(cells, index=range(5, 12))).to_dict() == dict(
+        zip(range(5, 12), [0, 1, 2, 2, 0, 1, 2], strict=True)
+    )
+
+
+def test_a_refusal_by_the_database_mid_import_leaves_the_old_rows(tmp_path, monkeypatch):
+    from django.db import DatabaseError, connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the COPY threads are PostgreSQL's")
+    table = case_table()
+    assert import_firm_table(table, write(tmp_path, "before.csv", GOOD)).ok
+    before = dump(table)
+    monkeypatch.setattr(importer, "_csv_for_copy", lambda frame, table_id: io.BytesIO(b"x,y\n"))
+    with pytest.raises(DatabaseError):
+        import_firm_table(table, write(tmp_path, "f.csv", generated_frame(50).to_csv(index=False)))
+    assert dump(table) == before
+
+
+def test_the_fast_reader_reads_a_plain_file_as_pandas_does(tmp_path):
+    rows = [
+        'F1,"Calçados, Um",,producers,small,40,1971,"1000.5",80,foreign_buyers',
+        'F2,"two\nlines ""quoted""",,,,,,,,',
+        "F3,  spaced  ,,,,7,,,,",
+    ] * 700
+    path = write(
+        tmp_path, "f.csv", HEADER.replace("name,", "name,cluster,") + "\n" + "\n".join(rows)
+    )
+    fast_header, fast = importer._csv_chunks(path, "f.csv", 500, fast=True)
+    slow_header, slow = importer._csv_chunks(path, "f.csv", 500, fast=False)
+    assert fast.__name__ == "_arrow_csv_chunks" and fast_header == slow_header
+    fast, slow = list(fast), list(slow)
+    assert [len(frame) for frame, _ in fast] == [500] * 4 + [100]
+    assert fast[-1][1] == 1.0
+    pd.testing.assert_frame_equal(
+        pd.concat(frame for frame, _ in fast), pd.concat(frame for frame, _ in slow)
+    )
+
+
+@pytest.mark.parametrize(
+    "rows, fast",
+    [
+        (["F1,,,,,,,,", "", "F2,,,,,,,,"], True),  # a blank line: a row of blanks, skipped
+        (["F1,,,,,,,,", "F2,,,,,,,"], False),  # a row a cell short: pandas fills it in
+    ],
+    ids=["blank line", "short row"],
+)
+def test_rows_keep_their_numbers_whichever_reader_reads_them(tmp_path, rows, fast):
+    path = write(tmp_path, "f.csv", HEADER + "\n" + "\n".join(rows + ["F3,,,,x,,,,"]) + "\n")
+    try:
+        list(importer._csv_chunks(path, "f.csv", 500)[1])
+        read_fast = True
+    except importer.ReadAgain:
+        read_fast = False
+    assert read_fast == fast
+    report = import_firm_table(case_table(), path)
+    assert [(e.row, e.column) for e in report.errors] == [(len(rows) + 2, "employees")]
