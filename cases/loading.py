@@ -44,6 +44,9 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # longest text is under 700 characters.
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_TEXT_CHARS = 10_000
+# The field of a source holding its full text. Left out of an object, the stored text is kept
+# (bundles and exports name a source without repeating a whole document).
+FULL_TEXT_FIELD = "text"
 # Part of the fingerprint: the code of the rules every object is checked by, so that
 # unchanged files are checked again whenever a rule changes (no version number to forget).
 RULE_SOURCES = [
@@ -100,10 +103,13 @@ def default_fixture_paths() -> list[Path]:
 
 
 def library_models() -> list[type[models.Model]]:
-    """The models fixtures may hold: every cited model of the cases app, parents first."""
-    from .models import Cited
+    """The models fixtures may hold: the sources and every cited model of the cases app,
+    parents first."""
+    from .models import Cited, Source
 
-    remaining = [m for m in apps.get_app_config("cases").get_models() if issubclass(m, Cited)]
+    remaining = [
+        m for m in apps.get_app_config("cases").get_models() if issubclass(m, Cited) or m is Source
+    ]
     ordered: list[type[models.Model]] = []
     while remaining:
         ready = [m for m in remaining if all(p in ordered or p is m for p in _parents(m))]
@@ -235,8 +241,10 @@ def _text_value(model_field, value) -> str:
         raise _Problem(f"must be text, not a JSON {_json_type(value)}")
     if "\x00" in value:
         raise _Problem("contains a NUL character")
-    if len(value) > MAX_TEXT_CHARS:
-        raise _Problem(f"is {len(value):,} characters long; at most {MAX_TEXT_CHARS:,}")
+    # A source's full text is a whole document; it is bounded by the file size instead.
+    limit = MAX_FILE_BYTES if model_field.name == FULL_TEXT_FIELD else MAX_TEXT_CHARS
+    if len(value) > limit:
+        raise _Problem(f"is {len(value):,} characters long; at most {limit:,}")
     return value
 
 
@@ -392,6 +400,8 @@ class _Loader:
     def read_stored(self) -> None:
         """One query per model: every stored row, with its foreign keys linked in memory so
         that natural keys and `clean()` read no more rows."""
+        from .models import PAPER_SLUG, Source
+
         by_pk: dict = {}
         for model in self.models:
             rows = list(model._base_manager.order_by())
@@ -401,6 +411,8 @@ class _Loader:
                     if target is not None and target in by_pk.get(fk.related_model, {}):
                         fk.set_cached_value(row, by_pk[fk.related_model][target])
             by_pk[model] = {row.pk: row for row in rows}
+            if model is Source and not any(row.slug == PAPER_SLUG for row in rows):
+                rows.append(Source.objects.paper())  # the default source of every fact
             self.stored[model] = {tuple(row.natural_key()): row for row in rows}
             self.known[model] = dict(self.stored[model])
 
@@ -411,6 +423,8 @@ class _Loader:
 
     def build(self, entry: _Entry) -> None:
         """Make the entry's object, validate it, and note it as created, updated or unchanged."""
+        from .models import PAPER_SLUG, Source
+
         model, meta = entry.model, entry.model._meta
         entry.label = f"{meta.app_label}.{meta.model_name}"
         model_fields = {f.name: f for f in meta.concrete_fields if not f.primary_key}
@@ -421,11 +435,21 @@ class _Loader:
                 entry, f"unknown field(s) {', '.join(map(repr, unknown))}; {entry.label} has "
                 f"{known_names}"
             )  # fmt: skip
-        obj = model()
+        # The default source passed in, so that making the object does not query for it.
+        has_source = "source" in model_fields
+        obj = model(source=self.known[Source][(PAPER_SLUG,)]) if has_source else model()
         problems = []
+        stored_text = self._stored_full_text(entry)
         for name, model_field in model_fields.items():
             if name not in entry.fields:
-                if not model_field.has_default() and not model_field.blank:
+                if name == "source" and model_field.is_relation:
+                    # the default source, from memory rather than a query per object
+                    target = self.known[model_field.related_model][(PAPER_SLUG,)]
+                    setattr(obj, name, target)
+                    entry.targets[name] = target
+                elif name == FULL_TEXT_FIELD and stored_text is not None:
+                    setattr(obj, name, stored_text)
+                elif not model_field.has_default() and not model_field.blank:
                     problems.append(f"{name}: is missing, and it is required")
                 continue
             value = entry.fields[name]
@@ -469,6 +493,13 @@ class _Loader:
             return self.fail(entry, f"cannot be checked: {exc}", key)
         entry.obj = obj
         self.known[model][key] = obj
+
+    def _stored_full_text(self, entry: _Entry) -> str | None:
+        """A stored source's text, for an object that names the source without its text."""
+        if FULL_TEXT_FIELD in entry.fields or not isinstance(entry.fields.get("slug"), str):
+            return None
+        stored = self.stored.get(entry.model, {}).get((entry.fields["slug"],))
+        return getattr(stored, FULL_TEXT_FIELD, None) if stored is not None else None
 
     def resolve(self, model_field, value):
         """A natural-key reference as the object it names: loaded in this run or stored."""

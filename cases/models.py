@@ -7,6 +7,7 @@ checks the passage against the paper itself.
 """
 
 from decimal import Decimal
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from . import fidelity
-from .paper import load_paper, normalise, stated_numbers
+from .paper import Paper, normalise, paper_from_text, stated_numbers
 
 YEAR_MIN, YEAR_MAX = 1800, 2100
 
@@ -26,18 +27,138 @@ class Confidence(models.TextChoices):
     AMBIGUOUS = "ambiguous", "Ambiguous"
 
 
-class Cited(models.Model):
-    """Where in the paper a row comes from. Abstract: every library model inherits it."""
+PAPER_SLUG = "paper"
 
-    line_from = models.PositiveIntegerField(help_text="First line of the paper the row draws on.")
-    line_to = models.PositiveIntegerField(help_text="Last line of the paper the row draws on.")
+
+class SourceManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+    def paper(self) -> "Source":
+        """The review paper, the library's first source. Made again from the shipped text if
+        it is missing (a test database flushed between tests has lost its migration rows)."""
+        paper = self.filter(slug=PAPER_SLUG).first()
+        if paper is None:
+            paper = self.create(
+                **PAPER_SOURCE, text=Path(settings.PAPER_PATH).read_text(encoding="utf-8")
+            )
+        return paper
+
+
+class Source(models.Model):
+    """Where library facts come from: the review paper, or a study, report, dataset, survey or
+    field notes it does not cover. With its text stored, passages are checked verbatim against
+    the cited lines; without it, each fact gives a locator (page, section, table, sheet, row)."""
+
+    class Kind(models.TextChoices):
+        JOURNAL_ARTICLE = "journal_article", "Journal article"
+        BOOK_CHAPTER = "book_chapter", "Book chapter"
+        REPORT = "report", "Report"
+        DATASET = "dataset", "Dataset"
+        SURVEY = "survey", "Survey"
+        FIELD_NOTES = "field_notes", "Field notes"
+
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=300)
+    short_title = models.CharField(
+        max_length=80, help_text="How a fact's citation names the source, e.g. 'Review paper'."
+    )
+    authors = models.CharField(max_length=300, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    publisher = models.CharField(max_length=300, blank=True, help_text="Publisher or journal.")
+    doi = models.CharField(max_length=200, blank=True, verbose_name="DOI")
+    url = models.URLField(max_length=500, blank=True, verbose_name="URL")
+    licence = models.CharField(max_length=200, blank=True)
+    text = models.TextField(
+        blank=True,
+        help_text="The full text, one line per line, where it may be stored; cited passages "
+        "are then checked against it.",
+    )
+    note = models.TextField(blank=True)
+
+    objects = SourceManager()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(year__isnull=True) | Q(year__gte=YEAR_MIN, year__lte=YEAR_MAX),
+                name="cases_source_year_plausible",
+            ),
+        ]
+
+    def __str__(self):
+        return self.short_title
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def in_words(self) -> str:
+        """How a message names the source: "the paper" for the review paper."""
+        return "the paper" if self.slug == PAPER_SLUG else f"'{self.short_title}'"
+
+    @property
+    def has_text(self) -> bool:
+        return bool(self.text.strip())
+
+    @property
+    def document(self) -> Paper:
+        """The stored text as numbered lines (parsed once per text)."""
+        return paper_from_text(self.text)
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("cases:source", args=[self.slug])
+
+
+PAPER_SOURCE = {
+    "slug": PAPER_SLUG,
+    "title": "Small and medium enterprises in industrial clusters and networks: "
+    "a review of five case studies",
+    "short_title": "Review paper",
+    "kind": Source.Kind.REPORT,
+    "note": "The review paper the library was first built from (fixtures/paper.txt, a text "
+    "extraction of a PDF). Its own citations of primary studies stay on each fact.",
+}
+
+
+def paper_source_pk() -> int:
+    """The default source of a fact: the review paper."""
+    return Source.objects.paper().pk
+
+
+class Cited(models.Model):
+    """Where a row comes from: its source and, in it, a line range (a source with stored text)
+    or a locator (page, table, sheet and row). Abstract: every library model inherits it."""
+
+    source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        default=paper_source_pk,
+        related_name="+",
+        help_text="Where the fact comes from; the review paper unless another is named.",
+    )
+    line_from = models.PositiveIntegerField(
+        null=True, blank=True, help_text="First line of the source's text the row draws on."
+    )
+    line_to = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Last line of the source's text the row draws on."
+    )
+    locator = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Where in a source without stored text: page, section, table, sheet and row.",
+    )
     passage = models.TextField(
-        help_text="Verbatim from those lines; separate excerpts with ' … '.",
+        help_text="Verbatim from the source; separate excerpts with ' … '.",
     )
     citation = models.CharField(
         max_length=200,
         blank=True,
-        help_text="The paper's own citation, e.g. 'Schmitz 1995a:14', where it gives one.",
+        help_text="The source's own citation, e.g. 'Schmitz 1995a:14', where it gives one.",
     )
     confidence = models.CharField(
         max_length=10, choices=Confidence.choices, default=Confidence.CERTAIN
@@ -50,8 +171,12 @@ class Cited(models.Model):
     class Meta:
         abstract = True
         constraints = [
+            # Lines where the source's text is stored, a locator where it is not (which of the
+            # two applies needs the source, so clean() checks that; the database checks that
+            # one of them is given).
             models.CheckConstraint(
-                condition=Q(line_from__gte=1) & Q(line_to__gte=models.F("line_from")),
+                condition=(Q(line_from__isnull=True, line_to__isnull=True) & ~Q(locator=""))
+                | (Q(line_from__gte=1) & Q(line_to__gte=models.F("line_from"))),
                 name="%(app_label)s_%(class)s_line_range",
             ),
             models.CheckConstraint(
@@ -66,42 +191,69 @@ class Cited(models.Model):
 
     @property
     def lines_label(self) -> str:
+        if self.line_from is None:
+            return self.locator
         if self.line_from == self.line_to:
             return f"line {self.line_from}"
         return f"lines {self.line_from}–{self.line_to}"
 
+    @property
+    def where_label(self) -> str:
+        """The fact's source and place in it, as every page and download names it."""
+        return f"{self.source.short_title}, {self.lines_label}"
+
     def clean(self):
         super().clean()
         errors = {}
-        if self.line_from and self.line_to:
-            paper = load_paper(str(settings.PAPER_PATH))
-            if self.line_to < self.line_from:
-                errors["line_to"] = "The last line comes before the first line."
-            elif self.line_to > paper.line_count:
-                errors["line_to"] = f"The paper has only {paper.line_count} lines."
-            elif self.passage:
-                missing = paper.missing_excerpts(self.passage, self.line_from, self.line_to)
-                if missing:
-                    errors["passage"] = (
-                        f"Not found verbatim in {self.lines_label} of the paper: "
-                        + "; ".join(repr(m.strip()[:80]) for m in missing)
-                    )
-                else:
-                    # Only a passage found in its lines can be checked for where its citation
-                    # sits; otherwise that would be a second, misleading error.
-                    errors.update(
-                        fidelity.citation_errors(
-                            citation=self.citation,
-                            passage=self.passage,
-                            paper=paper,
-                            line_from=self.line_from,
-                            line_to=self.line_to,
-                        )
-                    )
+        source = self.source if self.source_id else None
+        if source is not None and source.has_text:
+            errors.update(self._text_errors(source))
+        elif source is not None:
+            if self.line_from is not None or self.line_to is not None:
+                errors["line_from"] = (
+                    f"{source.in_words} has no stored text to number lines in; "
+                    "give a locator (page, section, table, sheet and row) instead."
+                )
+            elif not self.locator.strip():
+                errors["locator"] = (
+                    f"{source.in_words} has no stored text: say where the passage is "
+                    "(page, section, table, sheet and row)."
+                )
         if self.confidence != Confidence.CERTAIN and not self.note.strip():
             errors["note"] = "Say what is uncertain when the confidence is not 'certain'."
         if errors:
             raise ValidationError(errors)
+
+    def _text_errors(self, source: "Source") -> dict:
+        if self.line_from is None or self.line_to is None:
+            return {"line_from": f"Give the lines of {source.in_words} the row draws on."}
+        if self.locator:
+            return {"locator": "The lines locate the passage; leave the locator empty."}
+        paper = source.document
+        if self.line_to < self.line_from:
+            return {"line_to": "The last line comes before the first line."}
+        if self.line_to > paper.line_count:
+            return {
+                "line_to": f"{source.in_words[:1].upper()}{source.in_words[1:]} has only "
+                f"{paper.line_count} lines."
+            }
+        if not self.passage:
+            return {}
+        missing = paper.missing_excerpts(self.passage, self.line_from, self.line_to)
+        if missing:
+            return {
+                "passage": f"Not found verbatim in {self.lines_label} of {source.in_words}: "
+                + "; ".join(repr(m.strip()[:80]) for m in missing)
+            }
+        # Only a passage found in its lines can be checked for where its citation sits;
+        # otherwise that would be a second, misleading error.
+        return fidelity.citation_errors(
+            citation=self.citation,
+            passage=self.passage,
+            paper=paper,
+            line_from=self.line_from,
+            line_to=self.line_to,
+        )
 
 
 class CaseStudyQuerySet(models.QuerySet):
