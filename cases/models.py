@@ -91,6 +91,14 @@ class Source(models.Model):
     def __str__(self):
         return self.short_title
 
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        # The paper keeps its old address, which pages and API clients already link to.
+        if self.slug == PAPER_SLUG:
+            return reverse("cases:paper")
+        return reverse("cases:source", args=[self.slug])
+
     def natural_key(self):
         return (self.slug,)
 
@@ -108,11 +116,6 @@ class Source(models.Model):
         """The stored text as numbered lines (parsed once per text)."""
         return paper_from_text(self.text)
 
-    def get_absolute_url(self):
-        from django.urls import reverse
-
-        return reverse("cases:source", args=[self.slug])
-
 
 PAPER_SOURCE = {
     "slug": PAPER_SLUG,
@@ -128,6 +131,15 @@ PAPER_SOURCE = {
 def paper_source_pk() -> int:
     """The default source of a fact: the review paper."""
     return Source.objects.paper().pk
+
+
+def line_span(rows) -> tuple[int, int] | None:
+    """The lines from the first to the last cited by several rows of one source (rows located
+    by a locator, in a source without stored text, have none)."""
+    numbered = [row for row in rows if row.line_from is not None]
+    if not numbered:
+        return None
+    return min(r.line_from for r in numbered), max(r.line_to for r in numbered)
 
 
 class Cited(models.Model):
@@ -198,6 +210,17 @@ class Cited(models.Model):
         return f"lines {self.line_from}–{self.line_to}"
 
     @property
+    def reader_url(self) -> str:
+        """The cited lines highlighted in the source's reader; the source's page (or its own
+        address) where its text is not stored."""
+        source = self.source
+        if self.line_from is None:
+            return source.url or source.get_absolute_url()
+        return (
+            f"{source.get_absolute_url()}?from={self.line_from}&to={self.line_to}#L{self.line_from}"
+        )
+
+    @property
     def where_label(self) -> str:
         """The fact's source and place in it, as every page and download names it."""
         return f"{self.source.short_title}, {self.lines_label}"
@@ -256,33 +279,41 @@ class Cited(models.Model):
         )
 
 
+def _cited(model: type[models.Model], *related: str) -> models.QuerySet:
+    """A cited model's rows with their source joined: every fact shows its source's name."""
+    return model.objects.select_related("source", *related)
+
+
 class CaseStudyQuerySet(models.QuerySet):
     def with_library(self):
         """Everything a case page or the case API shows, in a fixed number of queries."""
-        return self.prefetch_related(
-            "clusters",
-            models.Prefetch("size_classes", SizeClass.objects.select_related("cluster")),
-            models.Prefetch(
-                "actor_groups", ActorGroup.objects.select_related("cluster", "size_class")
-            ),
-            models.Prefetch("firms", Firm.objects.select_related("cluster", "group", "market")),
-            models.Prefetch("institutions", Institution.objects.select_related("cluster")),
-            models.Prefetch("markets", Market.objects.select_related("cluster")),
+        return self.select_related("source").prefetch_related(
+            models.Prefetch("clusters", _cited(Cluster)),
+            models.Prefetch("size_classes", _cited(SizeClass, "cluster")),
+            models.Prefetch("actor_groups", _cited(ActorGroup, "cluster", "size_class")),
+            models.Prefetch("firms", _cited(Firm, "cluster", "group", "market")),
+            models.Prefetch("institutions", _cited(Institution, "cluster")),
+            models.Prefetch("markets", _cited(Market, "cluster")),
             models.Prefetch(
                 "linkages",
-                Linkage.objects.select_related(
-                    "cluster", "from_group", "from_institution", "to_group", "to_institution"
+                _cited(
+                    Linkage,
+                    "cluster",
+                    "from_group",
+                    "from_institution",
+                    "to_group",
+                    "to_institution",
                 ),
             ),
-            models.Prefetch("history", HistoryEvent.objects.select_related("cluster")),
+            models.Prefetch("history", _cited(HistoryEvent, "cluster")),
             models.Prefetch(
                 "figures",
-                Figure.objects.select_related(
-                    "cluster", "actor_group", "size_class", "institution", "market", "firm"
+                _cited(
+                    Figure, "cluster", "actor_group", "size_class", "institution", "market", "firm"
                 ),
             ),
-            "conclusions",
-            "policy",
+            models.Prefetch("conclusions", _cited(Conclusion)),
+            models.Prefetch("policy", _cited(PolicySetting)),
         )
 
     def for_comparison(self):
@@ -290,26 +321,23 @@ class CaseStudyQuerySet(models.QuerySet):
 
         A lighter `with_library()`: no firms, and figures without the related rows the
         comparison only checks by id. Size classes and history feed the size-structure chart
-        (history holds the Sinos 1971 gap)."""
-        return self.prefetch_related(
-            "clusters",
-            "size_classes",
-            models.Prefetch("history", HistoryEvent.objects.select_related("cluster")),
-            "actor_groups",
-            "institutions",
-            "markets",
+        (history holds the Sinos 1971 gap). Every row with its source, which cells name."""
+        return self.select_related("source").prefetch_related(
+            models.Prefetch("clusters", _cited(Cluster)),
+            models.Prefetch("size_classes", _cited(SizeClass)),
+            models.Prefetch("history", _cited(HistoryEvent, "cluster")),
+            models.Prefetch("actor_groups", _cited(ActorGroup)),
+            models.Prefetch("institutions", _cited(Institution)),
+            models.Prefetch("markets", _cited(Market)),
             models.Prefetch(
                 "linkages",
-                Linkage.objects.select_related(
-                    "from_group", "from_institution", "to_group", "to_institution"
-                ),
+                _cited(Linkage, "from_group", "from_institution", "to_group", "to_institution"),
             ),
             models.Prefetch(
-                "figures",
-                Figure.objects.select_related("cluster", "actor_group", "size_class__cluster"),
+                "figures", _cited(Figure, "cluster", "actor_group", "size_class__cluster")
             ),
-            "conclusions",
-            "policy",
+            models.Prefetch("conclusions", _cited(Conclusion)),
+            models.Prefetch("policy", _cited(PolicySetting)),
         )
 
     def for_cards(self):
@@ -318,7 +346,7 @@ class CaseStudyQuerySet(models.QuerySet):
             "clusters",
             models.Prefetch(
                 "figures",
-                Figure.objects.filter(headline=True).select_related("cluster"),
+                _cited(Figure, "cluster").filter(headline=True),
                 to_attr="headline_figures",
             ),
         )

@@ -1,18 +1,17 @@
 from collections import defaultdict
 
 import pandas as pd
-from django.conf import settings
 from django.core.validators import slug_re
+from django.db.models.functions import Length
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
 from clusterdx.html import chart
 
 from . import payloads
 from .charts import cluster_map
-from .models import CaseStudy, Confidence
-from .paper import load_paper
+from .models import PAPER_SLUG, CaseStudy, Confidence, Source
 
 
 @require_GET
@@ -114,7 +113,7 @@ def _cluster_map_chart(case, linkages) -> dict | None:
                 "nature": link.get_nature_display(),
                 "strength": link.strength,
                 "trend": link.trend,
-                "cited": f"paper lines {link.line_from}-{link.line_to}",
+                "cited": link.where_label,
             }
             for link in linkages
         ]  # fmt: skip
@@ -124,20 +123,46 @@ def _cluster_map_chart(case, linkages) -> dict | None:
 
 @require_GET
 def paper(request):
-    """The paper itself, line-numbered, with the cited range highlighted."""
-    text = load_paper(str(settings.PAPER_PATH))
+    """The review paper: the reader of the library's first source, at its old address."""
+    return _reader(request, Source.objects.paper())
+
+
+@require_GET
+def source_reader(request, slug):
+    """A source's stored text, line-numbered, with the cited range highlighted; for a source
+    without text, what is known of it."""
+    source = get_object_or_404(Source, slug=slug)
+    if source.slug == PAPER_SLUG:
+        return redirect(f"{source.get_absolute_url()}?{request.GET.urlencode()}")
+    return _reader(request, source)
+
+
+@require_GET
+def source_list(request):
+    sources = Source.objects.defer("text").annotate(text_length=Length("text"))
+    return render(request, "cases/source_list.html", {"sources": sources})
+
+
+def _reader(request, source: Source):
+    text = source.document
     try:
         first = int(request.GET.get("from", 0))
         last = int(request.GET.get("to", first))
     except ValueError:
         raise Http404("Line numbers must be whole numbers.") from None
     if first and not (1 <= first <= last <= text.line_count):
-        raise Http404(f"The paper has lines 1 to {text.line_count}.")
+        raise Http404(f"{source.in_words} has lines 1 to {text.line_count}.")
     lines = [(number, line, first <= number <= last) for number, line in enumerate(text.lines, 1)]
     return render(
         request,
         "cases/paper.html",
-        {"lines": lines, "first": first, "last": last, "line_count": text.line_count},
+        {
+            "source": source,
+            "lines": lines,
+            "first": first,
+            "last": last,
+            "line_count": text.line_count,
+        },
     )
 
 

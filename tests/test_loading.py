@@ -406,9 +406,7 @@ SHIPPED_OBJECTS = shipped_object_count()
 
 
 def empty_library():
-    from cases.models import LibraryVersion
-
-    from cases.models import PAPER_SLUG, Source
+    from cases.models import PAPER_SLUG, LibraryVersion, Source
 
     for model in reversed(library_models()):  # children first: some parents are protected
         # the paper stays, as a fresh migration makes it: the default source of every fact
