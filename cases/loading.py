@@ -129,15 +129,20 @@ def _parents(model) -> list[type[models.Model]]:
 
 def _read_file(path: Path, report: LoadReport) -> list | None:
     """The file's list of objects, or None after reporting why it cannot be read."""
-    name = path.name
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        report.errors.append(LoadError(path.name, None, "", f"cannot be read: {exc.strerror}"))
+        return None
+    return read_objects(path.name, raw, report)
+
+
+def read_objects(name: str, raw: bytes, report: LoadReport) -> list | None:
+    """A JSON file's list of objects, or None after reporting why it cannot be read."""
 
     def fail(message: str) -> None:
         report.errors.append(LoadError(name, None, "", message))
 
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        return fail(f"cannot be read: {exc.strerror}")
     if len(raw) > MAX_FILE_BYTES:
         return fail(f"is {len(raw):,} bytes; a fixture file may hold at most {MAX_FILE_BYTES:,}")
     if not raw.strip():
@@ -396,6 +401,8 @@ class _Loader:
         self.first_place: dict = {}  # (model, natural key) -> the entry that gave it first
         self.provisional = 0  # negative ids for new objects until they are written
         self.failed: set = set()  # (model, natural key) of objects with errors
+        self.forgotten: dict = {}  # model -> {natural key: stored row of a replaced case}
+        self.deleted: list = []  # stored rows a bundle's replaced cases no longer hold
 
     def read_stored(self) -> None:
         """One query per model: every stored row, with its foreign keys linked in memory so
@@ -415,6 +422,18 @@ class _Loader:
                 rows.append(Source.objects.paper())  # the default source of every fact
             self.stored[model] = {tuple(row.natural_key()): row for row in rows}
             self.known[model] = dict(self.stored[model])
+
+    def forget_cases(self, slugs: set[str]) -> None:
+        """Stored rows of these cases cannot be referred to unless given again."""
+        if not slugs:
+            return
+        for model in self.models:
+            if "case" not in {f.name for f in model._meta.concrete_fields}:
+                continue
+            rows = {k: r for k, r in self.known[model].items() if r.case.slug in slugs}
+            self.forgotten[model] = rows
+            for key in rows:
+                del self.known[model][key]
 
     def fail(self, entry: _Entry, message: str, key: tuple | None = None) -> None:
         self.report.errors.append(LoadError(entry.file, entry.index, entry.label, message))
@@ -524,6 +543,11 @@ class _Loader:
                 "has errors of its own (listed with it)"
             )
         target = self.known.get(target_model, {}).get(tuple(value))
+        if target is None and len(value) == 2:  # a row of a case: say which, in words
+            raise _Problem(
+                f"no {target_model._meta.verbose_name} {value[1]!r} in case {value[0]!r} "
+                "(in this upload, or stored)"
+            )
         if target is None:
             raise _Problem(
                 f"no {target_model._meta.label_lower} {_natural_key_text(tuple(value))!r} "
@@ -661,6 +685,30 @@ def load_fixtures(
     return report
 
 
+def validate_entries(loader: _Loader, entries: list[_Entry], replaced_cases=()) -> None:
+    """Build and check every entry against the stored rows, counting created, updated and
+    unchanged; errors go to the loader's report. The stored rows of `replaced_cases` (slugs)
+    are not there to be referred to: a bundle gives the whole case, and what it leaves out is
+    deleted (`loader.deleted` after the call)."""
+    loader.read_stored()
+    loader.forget_cases(set(replaced_cases))
+    for model in loader.models:
+        of_model = [e for e in entries if e.model is model]
+        for entry in of_model:
+            loader.build(entry)
+        loader.check_unique(model, of_model)
+    if loader.report.errors:
+        return
+    given = {(e.model, tuple(e.obj.natural_key())) for e in entries}
+    loader.deleted = [
+        row
+        for model, rows in loader.forgotten.items()
+        for key, row in rows.items()
+        if (model, key) not in given
+    ]
+    loader.count(entries)
+
+
 def _load(files: list[Path], report: LoadReport, progress) -> None:
     loader = _Loader(report)
     models_by_label = {m._meta.label_lower: m for m in loader.models}
@@ -673,15 +721,9 @@ def _load(files: list[Path], report: LoadReport, progress) -> None:
             entries += _entries(path.name, objects, models_by_label, report)
     if report.errors:
         return  # a file cannot be read: its objects' parents may be missing, so stop here
-    loader.read_stored()
-    for model in loader.models:
-        of_model = [e for e in entries if e.model is model]
-        for entry in of_model:
-            loader.build(entry)
-        loader.check_unique(model, of_model)
+    validate_entries(loader, entries)
     if report.errors:
         return
-    loader.count(entries)
     if progress:
         progress(f"Validated {len(entries)} objects")
     if report.dry_run:

@@ -30,6 +30,13 @@ def neutralise(value):
     return value
 
 
+def un_neutralise(value):
+    """The text a neutralised cell stood for, when a download comes back as an upload."""
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value
+
+
 def _neutralised_column(values: pd.Series) -> pd.Series:
     if values.dtype.kind in "biufcmM":  # numeric, boolean and date columns hold no text
         return values
