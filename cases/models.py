@@ -1196,3 +1196,66 @@ class LibraryVersion(models.Model):
 
     def __str__(self):
         return f"library data version {self.version}"
+
+
+class CaseImportQuerySet(models.QuerySet):
+    def touching(self, case_slug: str):
+        """Imports of bundles that give the case (slugs are stored ",a,b,": one portable
+        lookup, where JSON containment is not available on SQLite)."""
+        return self.filter(case_slugs__contains=f",{case_slug},")
+
+
+class CaseImport(models.Model):
+    """One upload of a case bundle: who, when, which file (kept), and what it changed.
+
+    Made at the preview; confirming writes it and records what the cases held before, so that
+    the import can be undone (the undo is an import of its own, pointing at this one)."""
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", "Previewed, not written"
+        REFUSED = "refused", "Refused (errors)"
+        APPLIED = "applied", "Written"
+        UNDONE = "undone", "Written, then undone"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    filename = models.CharField(max_length=255)
+    content = models.BinaryField(help_text="The uploaded file, kept as it came.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEWED)
+    summary = models.CharField(max_length=300, blank=True)
+    case_slugs = models.CharField(
+        max_length=500, blank=True, help_text="The cases the bundle gives, as ',a,b,'."
+    )
+    changes = models.JSONField(
+        default=dict, help_text="Per table: created, updated (field, old, new), deleted."
+    )
+    errors = models.JSONField(default=list)
+    version_previewed = models.PositiveIntegerField(
+        default=0, help_text="The library's data version the preview was made against."
+    )
+    before = models.JSONField(
+        null=True, blank=True, help_text="Each case's objects before the import, for undo."
+    )
+    undo_of = models.OneToOneField(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="undone_by"
+    )
+
+    objects = CaseImportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"import #{self.pk} of {self.filename}"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("cases:import", args=[self.pk])
+
+    @property
+    def cases(self) -> list[str]:
+        return [slug for slug in self.case_slugs.split(",") if slug]

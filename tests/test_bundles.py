@@ -197,7 +197,6 @@ def test_preview_lists_updates_field_by_field_and_deletions_then_confirm_writes_
     def and_drop_a_linkage(book):
         change(book)
         sheet = book["linkages"]
-        keys = [c.value for c in sheet["A"]]
         key_col = column(sheet, "key")
         row = next(
             r for r in range(2, sheet.max_row + 1) if sheet.cell(r, key_col).value == doomed.key
