@@ -105,6 +105,11 @@ class SourceAdmin(VersionedAdmin):
     list_display = ["short_title", "slug", "kind", "authors", "year"]
     search_fields = ["title", "authors", "slug"]
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "url":
+            kwargs["assume_scheme"] = "https"  # what Django 6 will assume; no warning meanwhile
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
 
 @admin.register(CaseImport)
 class CaseImportAdmin(admin.ModelAdmin):
