@@ -477,13 +477,13 @@ def import_bundle(
     report = ImportReport(files=[name for name, _ in files], dry_run=dry_run)
     located = _Located()
     load_report = loading.LoadReport(dry_run=dry_run)
-    loader = loading._Loader(load_report)
+    loader = loading.Loader(load_report)
     entries = []
     models_by_label = {m._meta.label_lower: m for m in loader.models}
     for name, raw in files:
         objects = _read_bundle(name, raw, located, report.errors)
         if objects is not None:
-            entries += loading._entries(name, objects, models_by_label, load_report)
+            entries += loading.fixture_entries(name, objects, models_by_label, load_report)
     report.cases = sorted(
         {e.fields.get("slug") for e in entries if e.model is CaseStudy} - {None}, key=str
     )

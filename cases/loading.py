@@ -180,7 +180,9 @@ class _Entry:
     label: str = ""
 
 
-def _entries(name: str, objects: list, models_by_label: dict, report: LoadReport) -> list[_Entry]:
+def fixture_entries(
+    name: str, objects: list, models_by_label: dict, report: LoadReport
+) -> list[_Entry]:
     entries = []
     for index, item in enumerate(objects):
 
@@ -392,7 +394,7 @@ def _field_values(obj) -> dict:
 # The load
 
 
-class _Loader:
+class Loader:
     def __init__(self, report: LoadReport):
         self.report = report
         self.models = library_models()
@@ -685,7 +687,7 @@ def load_fixtures(
     return report
 
 
-def validate_entries(loader: _Loader, entries: list[_Entry], replaced_cases=()) -> None:
+def validate_entries(loader: Loader, entries: list[_Entry], replaced_cases=()) -> None:
     """Build and check every entry against the stored rows, counting created, updated and
     unchanged; errors go to the loader's report. The stored rows of `replaced_cases` (slugs)
     are not there to be referred to: a bundle gives the whole case, and what it leaves out is
@@ -710,7 +712,7 @@ def validate_entries(loader: _Loader, entries: list[_Entry], replaced_cases=()) 
 
 
 def _load(files: list[Path], report: LoadReport, progress) -> None:
-    loader = _Loader(report)
+    loader = Loader(report)
     models_by_label = {m._meta.label_lower: m for m in loader.models}
     entries: list[_Entry] = []
     for path in files:
@@ -718,7 +720,7 @@ def _load(files: list[Path], report: LoadReport, progress) -> None:
             progress(f"Reading {path.name}")
         objects = _read_file(path, report)
         if objects is not None:
-            entries += _entries(path.name, objects, models_by_label, report)
+            entries += fixture_entries(path.name, objects, models_by_label, report)
     if report.errors:
         return  # a file cannot be read: its objects' parents may be missing, so stop here
     validate_entries(loader, entries)
