@@ -303,7 +303,7 @@ def _cell(model_field, value, case_slug: str | None):
         return _OMIT  # a source's text left out of the bundle: the stored text is kept
     if blank:
         if isinstance(model_field, models.CharField | models.TextField):
-            return "" if isinstance(value, str) or value is None else value
+            return ""
         return None if model_field.null else _OMIT
     if isinstance(model_field, models.BooleanField):
         if isinstance(value, bool):
@@ -442,12 +442,15 @@ def _shown(value) -> str:
 
 
 def _related_label(obj) -> str:
-    return str(obj.natural_key()[-1]) if obj is not None else "(empty)"
+    """A referred-to row as its cell shows it: its key, or a case's or source's slug."""
+    if obj is None:
+        return "(empty)"
+    return getattr(obj, "key", None) or obj.slug
 
 
 def _change(entry) -> Change | None:
     stored, new = entry.stored, entry.obj
-    change = Change(_natural_label(new))
+    change = Change(_related_label(new))
     for f in new._meta.concrete_fields:
         if f.primary_key:
             continue
@@ -463,10 +466,6 @@ def _change(entry) -> Change | None:
                 (f.name, _shown(getattr(stored, f.attname)), _shown(getattr(new, f.attname)))
             )
     return change if change.fields else None
-
-
-def _natural_label(obj) -> str:
-    return "/".join(str(part) for part in obj.natural_key()[-1:])
 
 
 def import_bundle(
@@ -526,7 +525,7 @@ def _preview(report: ImportReport, loader, entries) -> None:
     for entry in entries:
         table = report.tables[sheet_name(entry.model)]
         if entry.stored is None:
-            table.created.append(_natural_label(entry.obj))
+            table.created.append(_related_label(entry.obj))
             continue
         change = _change(entry)
         if change is None:
@@ -534,7 +533,7 @@ def _preview(report: ImportReport, loader, entries) -> None:
         else:
             table.updated.append(change)
     for row in loader.deleted:
-        report.tables[sheet_name(type(row))].deleted.append(_natural_label(row))
+        report.tables[sheet_name(type(row))].deleted.append(_related_label(row))
 
 
 def blank_template(fmt: str) -> bytes:
