@@ -28,7 +28,7 @@ from pathlib import Path
 import pandas as pd
 from django.db import DatabaseError, models, transaction
 
-from clusterdx.downloads import XLSX_TYPE, to_csv, to_xlsx, un_neutralise
+from clusterdx.downloads import XLSX_TYPE, read_xlsx, to_csv, to_xlsx, un_neutralise
 
 from . import loading
 from .models import CaseStudy, LibraryVersion, Source
@@ -224,19 +224,15 @@ def _decode(raw: bytes, name: str) -> str:
 
 
 def _tables_from_xlsx(raw: bytes) -> dict[str, list[list]]:
-    from openpyxl import load_workbook
-
     if not zipfile.is_zipfile(io.BytesIO(raw)):
         raise _Unreadable("is not an XLSX workbook (an XLSX file is a zip archive; this is not)")
     try:
-        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
-        raise _Unreadable(f"is not an XLSX workbook openpyxl can read ({exc})") from exc
-    tables = {}
-    for sheet in book.worksheets:
-        tables[sheet.title] = _bounded_rows(sheet.iter_rows(values_only=True), sheet.title)
-    book.close()
-    return tables
+        sheets = read_xlsx(raw)
+        return {title: _bounded_rows(rows, title) for title, rows in sheets}
+    except _Unreadable:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a broken workbook raises many kinds
+        raise _Unreadable(f"is not an XLSX workbook that can be read ({exc})") from exc
 
 
 def _bounded_rows(rows, table: str) -> list[list]:
