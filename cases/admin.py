@@ -12,6 +12,7 @@ from django.db import transaction
 
 from .models import (
     ActorGroup,
+    CaseImport,
     CaseStudy,
     Cluster,
     Conclusion,
@@ -24,35 +25,38 @@ from .models import (
     Market,
     PolicySetting,
     SizeClass,
+    Source,
 )
 
 PROVENANCE_FIELDSET = (
     "Provenance",
     {
-        "fields": (("line_from", "line_to"), "passage", "citation", ("confidence", "note")),
-        "description": "Lines of fixtures/paper.txt; the passage must appear verbatim in them.",
+        "fields": (
+            "source",
+            ("line_from", "line_to"),
+            "locator",
+            "passage",
+            "citation",
+            ("confidence", "note"),
+        ),
+        "description": "Lines of the source's stored text (the passage must appear verbatim in "
+        "them), or, for a source whose text is not stored, a locator (page, table, sheet, row).",
     },
 )
-PROVENANCE_FIELDS = {"line_from", "line_to", "passage", "citation", "confidence", "note"}
+PROVENANCE_FIELDS = {
+    "source",
+    "line_from",
+    "line_to",
+    "locator",
+    "passage",
+    "citation",
+    "confidence",
+    "note",
+}
 
 
-class CitedAdmin(admin.ModelAdmin):
-    """Shared layout: the row's own fields first, then its provenance."""
-
-    list_filter = ["case", "confidence"]
-    search_fields = ["key", "passage", "citation", "note"]
-    list_select_related = ["case"]
-    list_per_page = 50
-
-    def get_fieldsets(self, request, obj=None):
-        form_fields = [
-            name for name in self.get_fields(request, obj) if name not in PROVENANCE_FIELDS
-        ]
-        return [(None, {"fields": form_fields}), PROVENANCE_FIELDSET]
-
-    @admin.display(description="Lines", ordering="line_from")
-    def lines(self, obj):
-        return obj.lines_label
+class VersionedAdmin(admin.ModelAdmin):
+    """Writes of library data through the admin: each moves the data version."""
 
     # Writes: each moves the data version. ModelAdmin's hooks rather than signals, so that
     # the loader's bulk writes (which keep the version themselves) are not counted twice.
@@ -76,6 +80,54 @@ class CitedAdmin(admin.ModelAdmin):
             count = queryset.count()
             super().delete_queryset(request, queryset)
             self._changed(request, f"{count} {queryset.model._meta.verbose_name_plural} deleted")
+
+
+class CitedAdmin(VersionedAdmin):
+    """Shared layout: the row's own fields first, then its provenance."""
+
+    list_filter = ["case", "source", "confidence"]
+    search_fields = ["key", "passage", "citation", "note"]
+    list_select_related = ["case"]
+    list_per_page = 50
+
+    def get_fieldsets(self, request, obj=None):
+        form_fields = [
+            name for name in self.get_fields(request, obj) if name not in PROVENANCE_FIELDS
+        ]
+        return [(None, {"fields": form_fields}), PROVENANCE_FIELDSET]
+
+    @admin.display(description="Lines", ordering="line_from")
+    def lines(self, obj):
+        return obj.lines_label
+
+
+@admin.register(Source)
+class SourceAdmin(VersionedAdmin):
+    list_display = ["short_title", "slug", "kind", "authors", "year"]
+    search_fields = ["title", "authors", "slug"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "url":
+            kwargs["assume_scheme"] = "https"  # what Django 6 will assume; no warning meanwhile
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+@admin.register(CaseImport)
+class CaseImportAdmin(admin.ModelAdmin):
+    """Read only: imports are made, confirmed and undone on their own pages (/library/imports/)."""
+
+    list_display = ["id", "created_at", "user", "filename", "status", "summary"]
+    list_filter = ["status"]
+    exclude = ["content", "before"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the record of what an import changed is what its undo reads
 
 
 @admin.register(CaseStudy)

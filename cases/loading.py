@@ -44,6 +44,9 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # longest text is under 700 characters.
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_TEXT_CHARS = 10_000
+# The field of a source holding its full text. Left out of an object, the stored text is kept
+# (bundles and exports name a source without repeating a whole document).
+FULL_TEXT_FIELD = "text"
 # Part of the fingerprint: the code of the rules every object is checked by, so that
 # unchanged files are checked again whenever a rule changes (no version number to forget).
 RULE_SOURCES = [
@@ -100,10 +103,13 @@ def default_fixture_paths() -> list[Path]:
 
 
 def library_models() -> list[type[models.Model]]:
-    """The models fixtures may hold: every cited model of the cases app, parents first."""
-    from .models import Cited
+    """The models fixtures may hold: the sources and every cited model of the cases app,
+    parents first."""
+    from .models import Cited, Source
 
-    remaining = [m for m in apps.get_app_config("cases").get_models() if issubclass(m, Cited)]
+    remaining = [
+        m for m in apps.get_app_config("cases").get_models() if issubclass(m, Cited) or m is Source
+    ]
     ordered: list[type[models.Model]] = []
     while remaining:
         ready = [m for m in remaining if all(p in ordered or p is m for p in _parents(m))]
@@ -123,15 +129,20 @@ def _parents(model) -> list[type[models.Model]]:
 
 def _read_file(path: Path, report: LoadReport) -> list | None:
     """The file's list of objects, or None after reporting why it cannot be read."""
-    name = path.name
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        report.errors.append(LoadError(path.name, None, "", f"cannot be read: {exc.strerror}"))
+        return None
+    return read_objects(path.name, raw, report)
+
+
+def read_objects(name: str, raw: bytes, report: LoadReport) -> list | None:
+    """A JSON file's list of objects, or None after reporting why it cannot be read."""
 
     def fail(message: str) -> None:
         report.errors.append(LoadError(name, None, "", message))
 
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        return fail(f"cannot be read: {exc.strerror}")
     if len(raw) > MAX_FILE_BYTES:
         return fail(f"is {len(raw):,} bytes; a fixture file may hold at most {MAX_FILE_BYTES:,}")
     if not raw.strip():
@@ -169,7 +180,9 @@ class _Entry:
     label: str = ""
 
 
-def _entries(name: str, objects: list, models_by_label: dict, report: LoadReport) -> list[_Entry]:
+def fixture_entries(
+    name: str, objects: list, models_by_label: dict, report: LoadReport
+) -> list[_Entry]:
     entries = []
     for index, item in enumerate(objects):
 
@@ -235,8 +248,10 @@ def _text_value(model_field, value) -> str:
         raise _Problem(f"must be text, not a JSON {_json_type(value)}")
     if "\x00" in value:
         raise _Problem("contains a NUL character")
-    if len(value) > MAX_TEXT_CHARS:
-        raise _Problem(f"is {len(value):,} characters long; at most {MAX_TEXT_CHARS:,}")
+    # A source's full text is a whole document; it is bounded by the file size instead.
+    limit = MAX_FILE_BYTES if model_field.name == FULL_TEXT_FIELD else MAX_TEXT_CHARS
+    if len(value) > limit:
+        raise _Problem(f"is {len(value):,} characters long; at most {limit:,}")
     return value
 
 
@@ -379,7 +394,7 @@ def _field_values(obj) -> dict:
 # The load
 
 
-class _Loader:
+class Loader:
     def __init__(self, report: LoadReport):
         self.report = report
         self.models = library_models()
@@ -388,10 +403,14 @@ class _Loader:
         self.first_place: dict = {}  # (model, natural key) -> the entry that gave it first
         self.provisional = 0  # negative ids for new objects until they are written
         self.failed: set = set()  # (model, natural key) of objects with errors
+        self.forgotten: dict = {}  # model -> {natural key: stored row of a replaced case}
+        self.deleted: list = []  # stored rows a bundle's replaced cases no longer hold
 
     def read_stored(self) -> None:
         """One query per model: every stored row, with its foreign keys linked in memory so
         that natural keys and `clean()` read no more rows."""
+        from .models import PAPER_SLUG, Source
+
         by_pk: dict = {}
         for model in self.models:
             rows = list(model._base_manager.order_by())
@@ -401,8 +420,22 @@ class _Loader:
                     if target is not None and target in by_pk.get(fk.related_model, {}):
                         fk.set_cached_value(row, by_pk[fk.related_model][target])
             by_pk[model] = {row.pk: row for row in rows}
+            if model is Source and not any(row.slug == PAPER_SLUG for row in rows):
+                rows.append(Source.objects.paper())  # the default source of every fact
             self.stored[model] = {tuple(row.natural_key()): row for row in rows}
             self.known[model] = dict(self.stored[model])
+
+    def forget_cases(self, slugs: set[str]) -> None:
+        """Stored rows of these cases cannot be referred to unless given again."""
+        if not slugs:
+            return
+        for model in self.models:
+            if "case" not in {f.name for f in model._meta.concrete_fields}:
+                continue
+            rows = {k: r for k, r in self.known[model].items() if r.case.slug in slugs}
+            self.forgotten[model] = rows
+            for key in rows:
+                del self.known[model][key]
 
     def fail(self, entry: _Entry, message: str, key: tuple | None = None) -> None:
         self.report.errors.append(LoadError(entry.file, entry.index, entry.label, message))
@@ -411,6 +444,8 @@ class _Loader:
 
     def build(self, entry: _Entry) -> None:
         """Make the entry's object, validate it, and note it as created, updated or unchanged."""
+        from .models import PAPER_SLUG, Source
+
         model, meta = entry.model, entry.model._meta
         entry.label = f"{meta.app_label}.{meta.model_name}"
         model_fields = {f.name: f for f in meta.concrete_fields if not f.primary_key}
@@ -421,11 +456,21 @@ class _Loader:
                 entry, f"unknown field(s) {', '.join(map(repr, unknown))}; {entry.label} has "
                 f"{known_names}"
             )  # fmt: skip
-        obj = model()
+        # The default source passed in, so that making the object does not query for it.
+        has_source = "source" in model_fields
+        obj = model(source=self.known[Source][(PAPER_SLUG,)]) if has_source else model()
         problems = []
+        stored_text = self._stored_full_text(entry)
         for name, model_field in model_fields.items():
             if name not in entry.fields:
-                if not model_field.has_default() and not model_field.blank:
+                if name == "source" and model_field.is_relation:
+                    # the default source, from memory rather than a query per object
+                    target = self.known[model_field.related_model][(PAPER_SLUG,)]
+                    setattr(obj, name, target)
+                    entry.targets[name] = target
+                elif name == FULL_TEXT_FIELD and stored_text is not None:
+                    setattr(obj, name, stored_text)
+                elif not model_field.has_default() and not model_field.blank:
                     problems.append(f"{name}: is missing, and it is required")
                 continue
             value = entry.fields[name]
@@ -470,6 +515,13 @@ class _Loader:
         entry.obj = obj
         self.known[model][key] = obj
 
+    def _stored_full_text(self, entry: _Entry) -> str | None:
+        """A stored source's text, for an object that names the source without its text."""
+        if FULL_TEXT_FIELD in entry.fields or not isinstance(entry.fields.get("slug"), str):
+            return None
+        stored = self.stored.get(entry.model, {}).get((entry.fields["slug"],))
+        return getattr(stored, FULL_TEXT_FIELD, None) if stored is not None else None
+
     def resolve(self, model_field, value):
         """A natural-key reference as the object it names: loaded in this run or stored."""
         if value is None:
@@ -493,6 +545,11 @@ class _Loader:
                 "has errors of its own (listed with it)"
             )
         target = self.known.get(target_model, {}).get(tuple(value))
+        if target is None and len(value) == 2:  # a row of a case: say which, in words
+            raise _Problem(
+                f"no {target_model._meta.verbose_name} {value[1]!r} in case {value[0]!r} "
+                "(in this upload, or stored)"
+            )
         if target is None:
             raise _Problem(
                 f"no {target_model._meta.label_lower} {_natural_key_text(tuple(value))!r} "
@@ -630,8 +687,32 @@ def load_fixtures(
     return report
 
 
+def validate_entries(loader: Loader, entries: list[_Entry], replaced_cases=()) -> None:
+    """Build and check every entry against the stored rows, counting created, updated and
+    unchanged; errors go to the loader's report. The stored rows of `replaced_cases` (slugs)
+    are not there to be referred to: a bundle gives the whole case, and what it leaves out is
+    deleted (`loader.deleted` after the call)."""
+    loader.read_stored()
+    loader.forget_cases(set(replaced_cases))
+    for model in loader.models:
+        of_model = [e for e in entries if e.model is model]
+        for entry in of_model:
+            loader.build(entry)
+        loader.check_unique(model, of_model)
+    if loader.report.errors:
+        return
+    given = {(e.model, tuple(e.obj.natural_key())) for e in entries}
+    loader.deleted = [
+        row
+        for model, rows in loader.forgotten.items()
+        for key, row in rows.items()
+        if (model, key) not in given
+    ]
+    loader.count(entries)
+
+
 def _load(files: list[Path], report: LoadReport, progress) -> None:
-    loader = _Loader(report)
+    loader = Loader(report)
     models_by_label = {m._meta.label_lower: m for m in loader.models}
     entries: list[_Entry] = []
     for path in files:
@@ -639,18 +720,12 @@ def _load(files: list[Path], report: LoadReport, progress) -> None:
             progress(f"Reading {path.name}")
         objects = _read_file(path, report)
         if objects is not None:
-            entries += _entries(path.name, objects, models_by_label, report)
+            entries += fixture_entries(path.name, objects, models_by_label, report)
     if report.errors:
         return  # a file cannot be read: its objects' parents may be missing, so stop here
-    loader.read_stored()
-    for model in loader.models:
-        of_model = [e for e in entries if e.model is model]
-        for entry in of_model:
-            loader.build(entry)
-        loader.check_unique(model, of_model)
+    validate_entries(loader, entries)
     if report.errors:
         return
-    loader.count(entries)
     if progress:
         progress(f"Validated {len(entries)} objects")
     if report.dry_run:

@@ -7,6 +7,7 @@ checks the passage against the paper itself.
 """
 
 from decimal import Decimal
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from . import fidelity
-from .paper import load_paper, normalise, stated_numbers
+from .paper import Paper, normalise, paper_from_text, stated_numbers
 
 YEAR_MIN, YEAR_MAX = 1800, 2100
 
@@ -26,18 +27,150 @@ class Confidence(models.TextChoices):
     AMBIGUOUS = "ambiguous", "Ambiguous"
 
 
-class Cited(models.Model):
-    """Where in the paper a row comes from. Abstract: every library model inherits it."""
+PAPER_SLUG = "paper"
 
-    line_from = models.PositiveIntegerField(help_text="First line of the paper the row draws on.")
-    line_to = models.PositiveIntegerField(help_text="Last line of the paper the row draws on.")
+
+class SourceManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+    def paper(self) -> "Source":
+        """The review paper, the library's first source. Made again from the shipped text if
+        it is missing (a test database flushed between tests has lost its migration rows)."""
+        paper = self.filter(slug=PAPER_SLUG).first()
+        if paper is None:
+            paper = self.create(
+                **PAPER_SOURCE, text=Path(settings.PAPER_PATH).read_text(encoding="utf-8")
+            )
+        return paper
+
+
+class Source(models.Model):
+    """Where library facts come from: the review paper, or a study, report, dataset, survey or
+    field notes it does not cover. With its text stored, passages are checked verbatim against
+    the cited lines; without it, each fact gives a locator (page, section, table, sheet, row)."""
+
+    class Kind(models.TextChoices):
+        JOURNAL_ARTICLE = "journal_article", "Journal article"
+        BOOK_CHAPTER = "book_chapter", "Book chapter"
+        REPORT = "report", "Report"
+        DATASET = "dataset", "Dataset"
+        SURVEY = "survey", "Survey"
+        FIELD_NOTES = "field_notes", "Field notes"
+
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=300)
+    short_title = models.CharField(
+        max_length=80, help_text="How a fact's citation names the source, e.g. 'Review paper'."
+    )
+    authors = models.CharField(max_length=300, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    publisher = models.CharField(max_length=300, blank=True, help_text="Publisher or journal.")
+    doi = models.CharField(max_length=200, blank=True, verbose_name="DOI")
+    url = models.URLField(max_length=500, blank=True, verbose_name="URL")
+    licence = models.CharField(max_length=200, blank=True)
+    text = models.TextField(
+        blank=True,
+        help_text="The full text, one line per line, where it may be stored; cited passages "
+        "are then checked against it.",
+    )
+    note = models.TextField(blank=True)
+
+    objects = SourceManager()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(year__isnull=True) | Q(year__gte=YEAR_MIN, year__lte=YEAR_MAX),
+                name="cases_source_year_plausible",
+            ),
+        ]
+
+    def __str__(self):
+        return self.short_title
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        # The paper keeps its old address, which pages and API clients already link to.
+        if self.slug == PAPER_SLUG:
+            return reverse("cases:paper")
+        return reverse("cases:source", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def in_words(self) -> str:
+        """How a message names the source: "the paper" for the review paper."""
+        return "the paper" if self.slug == PAPER_SLUG else f"'{self.short_title}'"
+
+    @property
+    def has_text(self) -> bool:
+        return bool(self.text.strip())
+
+    @property
+    def document(self) -> Paper:
+        """The stored text as numbered lines (parsed once per text)."""
+        return paper_from_text(self.text)
+
+
+PAPER_SOURCE = {
+    "slug": PAPER_SLUG,
+    "title": "Small and medium enterprises in industrial clusters and networks: "
+    "a review of five case studies",
+    "short_title": "Review paper",
+    "kind": Source.Kind.REPORT,
+    "note": "The review paper the library was first built from (fixtures/paper.txt, a text "
+    "extraction of a PDF). Its own citations of primary studies stay on each fact.",
+}
+
+
+def paper_source_pk() -> int:
+    """The default source of a fact: the review paper."""
+    return Source.objects.paper().pk
+
+
+def line_span(rows) -> tuple[int, int] | None:
+    """The lines from the first to the last cited by several rows of one source (rows located
+    by a locator, in a source without stored text, have none)."""
+    numbered = [row for row in rows if row.line_from is not None]
+    if not numbered:
+        return None
+    return min(r.line_from for r in numbered), max(r.line_to for r in numbered)
+
+
+class Cited(models.Model):
+    """Where a row comes from: its source and, in it, a line range (a source with stored text)
+    or a locator (page, table, sheet and row). Abstract: every library model inherits it."""
+
+    source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        default=paper_source_pk,
+        related_name="+",
+        help_text="Where the fact comes from; the review paper unless another is named.",
+    )
+    line_from = models.PositiveIntegerField(
+        null=True, blank=True, help_text="First line of the source's text the row draws on."
+    )
+    line_to = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Last line of the source's text the row draws on."
+    )
+    locator = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Where in a source without stored text: page, section, table, sheet and row.",
+    )
     passage = models.TextField(
-        help_text="Verbatim from those lines; separate excerpts with ' … '.",
+        help_text="Verbatim from the source; separate excerpts with ' … '.",
     )
     citation = models.CharField(
         max_length=200,
         blank=True,
-        help_text="The paper's own citation, e.g. 'Schmitz 1995a:14', where it gives one.",
+        help_text="The source's own citation, e.g. 'Schmitz 1995a:14', where it gives one.",
     )
     confidence = models.CharField(
         max_length=10, choices=Confidence.choices, default=Confidence.CERTAIN
@@ -50,8 +183,12 @@ class Cited(models.Model):
     class Meta:
         abstract = True
         constraints = [
+            # Lines where the source's text is stored, a locator where it is not (which of the
+            # two applies needs the source, so clean() checks that; the database checks that
+            # one of them is given).
             models.CheckConstraint(
-                condition=Q(line_from__gte=1) & Q(line_to__gte=models.F("line_from")),
+                condition=(Q(line_from__isnull=True, line_to__isnull=True) & ~Q(locator=""))
+                | (Q(line_from__gte=1) & Q(line_to__gte=models.F("line_from"))),
                 name="%(app_label)s_%(class)s_line_range",
             ),
             models.CheckConstraint(
@@ -66,72 +203,118 @@ class Cited(models.Model):
 
     @property
     def lines_label(self) -> str:
+        if self.line_from is None:
+            return self.locator
         if self.line_from == self.line_to:
             return f"line {self.line_from}"
         return f"lines {self.line_from}–{self.line_to}"
 
+    @property
+    def reader_url(self) -> str:
+        """The cited lines highlighted in the source's reader; the source's page (or its own
+        address) where its text is not stored."""
+        source = self.source
+        if self.line_from is None:
+            return source.url or source.get_absolute_url()
+        return (
+            f"{source.get_absolute_url()}?from={self.line_from}&to={self.line_to}#L{self.line_from}"
+        )
+
+    @property
+    def where_label(self) -> str:
+        """The fact's source and place in it, as every page and download names it."""
+        return f"{self.source.short_title}, {self.lines_label}"
+
     def clean(self):
         super().clean()
         errors = {}
-        if self.line_from and self.line_to:
-            paper = load_paper(str(settings.PAPER_PATH))
-            if self.line_to < self.line_from:
-                errors["line_to"] = "The last line comes before the first line."
-            elif self.line_to > paper.line_count:
-                errors["line_to"] = f"The paper has only {paper.line_count} lines."
-            elif self.passage:
-                missing = paper.missing_excerpts(self.passage, self.line_from, self.line_to)
-                if missing:
-                    errors["passage"] = (
-                        f"Not found verbatim in {self.lines_label} of the paper: "
-                        + "; ".join(repr(m.strip()[:80]) for m in missing)
-                    )
-                else:
-                    # Only a passage found in its lines can be checked for where its citation
-                    # sits; otherwise that would be a second, misleading error.
-                    errors.update(
-                        fidelity.citation_errors(
-                            citation=self.citation,
-                            passage=self.passage,
-                            paper=paper,
-                            line_from=self.line_from,
-                            line_to=self.line_to,
-                        )
-                    )
+        source = self.source if self.source_id else None
+        if source is not None and source.has_text:
+            errors.update(self._text_errors(source))
+        elif source is not None:
+            if self.line_from is not None or self.line_to is not None:
+                errors["line_from"] = (
+                    f"{source.in_words} has no stored text to number lines in; "
+                    "give a locator (page, section, table, sheet and row) instead."
+                )
+            elif not self.locator.strip():
+                errors["locator"] = (
+                    f"{source.in_words} has no stored text: say where the passage is "
+                    "(page, section, table, sheet and row)."
+                )
         if self.confidence != Confidence.CERTAIN and not self.note.strip():
             errors["note"] = "Say what is uncertain when the confidence is not 'certain'."
         errors.update(fidelity.reading_errors(confidence=self.confidence, note=self.note))
         if errors:
             raise ValidationError(errors)
 
+    def _text_errors(self, source: "Source") -> dict:
+        if self.line_from is None or self.line_to is None:
+            return {"line_from": f"Give the lines of {source.in_words} the row draws on."}
+        if self.locator:
+            return {"locator": "The lines locate the passage; leave the locator empty."}
+        paper = source.document
+        if self.line_to < self.line_from:
+            return {"line_to": "The last line comes before the first line."}
+        if self.line_to > paper.line_count:
+            return {
+                "line_to": f"{source.in_words[:1].upper()}{source.in_words[1:]} has only "
+                f"{paper.line_count} lines."
+            }
+        if not self.passage:
+            return {}
+        missing = paper.missing_excerpts(self.passage, self.line_from, self.line_to)
+        if missing:
+            return {
+                "passage": f"Not found verbatim in {self.lines_label} of {source.in_words}: "
+                + "; ".join(repr(m.strip()[:80]) for m in missing)
+            }
+        # Only a passage found in its lines can be checked for where its citation sits;
+        # otherwise that would be a second, misleading error.
+        return fidelity.citation_errors(
+            citation=self.citation,
+            passage=self.passage,
+            paper=paper,
+            line_from=self.line_from,
+            line_to=self.line_to,
+        )
+
+
+def _cited(model: type[models.Model], *related: str) -> models.QuerySet:
+    """A cited model's rows with their source joined: every fact shows its source's name."""
+    return model.objects.select_related("source", *related)
+
 
 class CaseStudyQuerySet(models.QuerySet):
     def with_library(self):
         """Everything a case page or the case API shows, in a fixed number of queries."""
-        return self.prefetch_related(
-            "clusters",
-            models.Prefetch("size_classes", SizeClass.objects.select_related("cluster")),
-            models.Prefetch(
-                "actor_groups", ActorGroup.objects.select_related("cluster", "size_class")
-            ),
-            models.Prefetch("firms", Firm.objects.select_related("cluster", "group", "market")),
-            models.Prefetch("institutions", Institution.objects.select_related("cluster")),
-            models.Prefetch("markets", Market.objects.select_related("cluster")),
+        return self.select_related("source").prefetch_related(
+            models.Prefetch("clusters", _cited(Cluster)),
+            models.Prefetch("size_classes", _cited(SizeClass, "cluster")),
+            models.Prefetch("actor_groups", _cited(ActorGroup, "cluster", "size_class")),
+            models.Prefetch("firms", _cited(Firm, "cluster", "group", "market")),
+            models.Prefetch("institutions", _cited(Institution, "cluster")),
+            models.Prefetch("markets", _cited(Market, "cluster")),
             models.Prefetch(
                 "linkages",
-                Linkage.objects.select_related(
-                    "cluster", "from_group", "from_institution", "to_group", "to_institution"
+                _cited(
+                    Linkage,
+                    "cluster",
+                    "from_group",
+                    "from_institution",
+                    "to_group",
+                    "to_institution",
                 ),
             ),
-            models.Prefetch("history", HistoryEvent.objects.select_related("cluster")),
+            models.Prefetch("history", _cited(HistoryEvent, "cluster")),
             models.Prefetch(
                 "figures",
-                Figure.objects.select_related(
-                    "cluster", "actor_group", "size_class", "institution", "market", "firm"
+                _cited(
+                    Figure, "cluster", "actor_group", "size_class", "institution", "market", "firm"
                 ),
             ),
-            "conclusions",
-            "policy",
+            models.Prefetch("conclusions", _cited(Conclusion)),
+            models.Prefetch("policy", _cited(PolicySetting)),
         )
 
     def for_comparison(self):
@@ -139,26 +322,23 @@ class CaseStudyQuerySet(models.QuerySet):
 
         A lighter `with_library()`: no firms, and figures without the related rows the
         comparison only checks by id. Size classes and history feed the size-structure chart
-        (history holds the Sinos 1971 gap)."""
-        return self.prefetch_related(
-            "clusters",
-            "size_classes",
-            models.Prefetch("history", HistoryEvent.objects.select_related("cluster")),
-            "actor_groups",
-            "institutions",
-            "markets",
+        (history holds the Sinos 1971 gap). Every row with its source, which cells name."""
+        return self.select_related("source").prefetch_related(
+            models.Prefetch("clusters", _cited(Cluster)),
+            models.Prefetch("size_classes", _cited(SizeClass)),
+            models.Prefetch("history", _cited(HistoryEvent, "cluster")),
+            models.Prefetch("actor_groups", _cited(ActorGroup)),
+            models.Prefetch("institutions", _cited(Institution)),
+            models.Prefetch("markets", _cited(Market)),
             models.Prefetch(
                 "linkages",
-                Linkage.objects.select_related(
-                    "from_group", "from_institution", "to_group", "to_institution"
-                ),
+                _cited(Linkage, "from_group", "from_institution", "to_group", "to_institution"),
             ),
             models.Prefetch(
-                "figures",
-                Figure.objects.select_related("cluster", "actor_group", "size_class__cluster"),
+                "figures", _cited(Figure, "cluster", "actor_group", "size_class__cluster")
             ),
-            "conclusions",
-            "policy",
+            models.Prefetch("conclusions", _cited(Conclusion)),
+            models.Prefetch("policy", _cited(PolicySetting)),
         )
 
     def for_cards(self):
@@ -167,7 +347,7 @@ class CaseStudyQuerySet(models.QuerySet):
             "clusters",
             models.Prefetch(
                 "figures",
-                Figure.objects.filter(headline=True).select_related("cluster"),
+                _cited(Figure, "cluster").filter(headline=True),
                 to_attr="headline_figures",
             ),
         )
@@ -1036,3 +1216,66 @@ class LibraryVersion(models.Model):
 
     def __str__(self):
         return f"library data version {self.version}"
+
+
+class CaseImportQuerySet(models.QuerySet):
+    def touching(self, case_slug: str):
+        """Imports of bundles that give the case (slugs are stored ",a,b,": one portable
+        lookup, where JSON containment is not available on SQLite)."""
+        return self.filter(case_slugs__contains=f",{case_slug},")
+
+
+class CaseImport(models.Model):
+    """One upload of a case bundle: who, when, which file (kept), and what it changed.
+
+    Made at the preview; confirming writes it and records what the cases held before, so that
+    the import can be undone (the undo is an import of its own, pointing at this one)."""
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", "Previewed, not written"
+        REFUSED = "refused", "Refused (errors)"
+        APPLIED = "applied", "Written"
+        UNDONE = "undone", "Written, then undone"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    filename = models.CharField(max_length=255)
+    content = models.BinaryField(help_text="The uploaded file, kept as it came.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEWED)
+    summary = models.CharField(max_length=300, blank=True)
+    case_slugs = models.CharField(
+        max_length=500, blank=True, help_text="The cases the bundle gives, as ',a,b,'."
+    )
+    changes = models.JSONField(
+        default=dict, help_text="Per table: created, updated (field, old, new), deleted."
+    )
+    errors = models.JSONField(default=list)
+    version_previewed = models.PositiveIntegerField(
+        default=0, help_text="The library's data version the preview was made against."
+    )
+    before = models.JSONField(
+        null=True, blank=True, help_text="Each case's objects before the import, for undo."
+    )
+    undo_of = models.OneToOneField(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="undone_by"
+    )
+
+    objects = CaseImportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"import #{self.pk} of {self.filename}"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("cases:import", args=[self.pk])
+
+    @property
+    def cases(self) -> list[str]:
+        return [slug for slug in self.case_slugs.split(",") if slug]

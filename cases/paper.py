@@ -50,6 +50,12 @@ class Paper:
         ]
 
 
+@lru_cache(maxsize=8)
+def paper_from_text(text: str) -> Paper:
+    """A stored source text as numbered lines, parsed once per text."""
+    return Paper(tuple(text.splitlines()))
+
+
 @lru_cache(maxsize=4)
 def load_paper(path: str) -> Paper:
     """The paper is read once per process; it never changes while the app runs."""

@@ -7,18 +7,17 @@ from django.urls import reverse
 from .models import CaseStudy, Cited
 
 
-def paper_url(obj: Cited) -> str:
-    return f"{reverse('cases:paper')}?from={obj.line_from}&to={obj.line_to}#L{obj.line_from}"
-
-
 def provenance(obj: Cited) -> dict:
     return {
-        "lines": [obj.line_from, obj.line_to],
+        "source": {"slug": obj.source.slug, "title": obj.source.title},
+        "lines": [obj.line_from, obj.line_to] if obj.line_from is not None else None,
+        "locator": obj.locator,
         "passage": obj.passage,
         "citation": obj.citation,
         "confidence": obj.confidence,
         "note": obj.note,
-        "paper_url": paper_url(obj),
+        # the reader of the cited lines (the name kept from when the paper was the only source)
+        "paper_url": obj.reader_url,
     }
 
 

@@ -1,9 +1,9 @@
 from collections import defaultdict
 
 import pandas as pd
-from django.conf import settings
+from django.db.models.functions import Length
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET
@@ -13,8 +13,7 @@ from clusterdx.html import chart
 from .chart_tables import ties_table
 from .charts import cluster_map
 from .derived import deflated_part, derived, mark_shared, render_library_page
-from .models import CaseStudy, Confidence
-from .paper import load_paper
+from .models import PAPER_SLUG, CaseStudy, Confidence, Source
 
 
 @require_GET
@@ -146,7 +145,7 @@ def _cluster_map_chart(case, linkages) -> dict | None:
                 "nature": link.get_nature_display(),
                 "strength": link.strength,
                 "trend": link.trend,
-                "cited": f"paper lines {link.line_from}-{link.line_to}",
+                "cited": link.where_label,
             }
             for link in linkages
         ]  # fmt: skip
@@ -161,51 +160,79 @@ def _cluster_map_chart(case, linkages) -> dict | None:
 
 @require_GET
 def paper(request):
-    """The paper itself, line-numbered, with the cited range highlighted."""
-    text = load_paper(str(settings.PAPER_PATH))
+    """The review paper: the reader of the library's first source, at its old address."""
+    return _reader(request, Source.objects.paper())
+
+
+@require_GET
+def source_reader(request, slug):
+    """A source's stored text, line-numbered, with the cited range highlighted; for a source
+    without text, what is known of it."""
+    source = get_object_or_404(Source, slug=slug)
+    if source.slug == PAPER_SLUG:
+        return redirect(f"{source.get_absolute_url()}?{request.GET.urlencode()}")
+    return _reader(request, source)
+
+
+@require_GET
+def source_list(request):
+    sources = Source.objects.defer("text").annotate(text_length=Length("text"))
+    return render(request, "cases/source_list.html", {"sources": sources})
+
+
+def _reader(request, source: Source):
+    text = source.document
     try:
         first = int(request.GET.get("from", 0))
         last = int(request.GET.get("to", first))
     except ValueError:
         raise Http404("Line numbers must be whole numbers.") from None
     if first and not (1 <= first <= last <= text.line_count):
-        raise Http404(f"The paper has lines 1 to {text.line_count}.")
+        raise Http404(f"{source.in_words} has lines 1 to {text.line_count}.")
 
-    # The paper in blocks of lines, each rendered and deflated once: a page is the blocks
-    # joined, only those holding the highlighted range rendered for the request. So a range
-    # costs two blocks' work, and the cache holds one paper, whatever ranges are asked for.
-    blocks = derived("paper-blocks", build=lambda: _paper_blocks(text.lines), immutable=True)
+    # The text in blocks of lines, each rendered and deflated once per data version: a page is
+    # the blocks joined, only those holding the highlighted range rendered for the request. So
+    # a range costs two blocks' work, and the cache holds one text, whatever ranges are asked.
+    blocks = derived(
+        "source-blocks", source.slug, build=lambda: _text_blocks(text.lines), immutable=True
+    )
     shown, shared = [], []
     for start, html, deflated in blocks:
-        end = start + PAPER_BLOCK_LINES - 1
+        end = start + TEXT_BLOCK_LINES - 1
         if first and first <= end and last >= start:
             numbered = enumerate(text.lines[start - 1 : end], start)
-            html = _paper_lines([(n, line, first <= n <= last) for n, line in numbered])
+            html = _text_lines([(n, line, first <= n <= last) for n, line in numbered])
         else:
             shared.append(deflated)
         shown.append(html)
-    paper_lines = SafeString("".join(shown))  # safe: blocks of autoescaped template output
+    text_lines = SafeString("".join(shown))  # safe: blocks of autoescaped template output
     response = render(
         request,
         "cases/paper.html",
-        {"paper_lines": paper_lines, "first": first, "last": last, "line_count": text.line_count},
+        {
+            "source": source,
+            "text_lines": text_lines,
+            "first": first,
+            "last": last,
+            "line_count": text.line_count,
+        },
     )
     mark_shared(response, shared)
     return response
 
 
-PAPER_BLOCK_LINES = 100
+TEXT_BLOCK_LINES = 100
 
 
-def _paper_lines(lines: list[tuple[int, str, bool]]) -> SafeString:
+def _text_lines(lines: list[tuple[int, str, bool]]) -> SafeString:
     return render_to_string("cases/includes/paper_lines.html", {"lines": lines})
 
 
-def _paper_blocks(lines: list[str]) -> list[tuple[int, SafeString, tuple[bytes, bytes]]]:
+def _text_blocks(lines: list[str]) -> list[tuple[int, SafeString, tuple[bytes, bytes]]]:
     """(first line number, HTML, its UTF-8 bytes with those deflated) per block, none lit."""
     blocks = []
-    for start in range(1, len(lines) + 1, PAPER_BLOCK_LINES):
-        numbered = enumerate(lines[start - 1 : start - 1 + PAPER_BLOCK_LINES], start)
-        html = _paper_lines([(n, line, False) for n, line in numbered])
+    for start in range(1, len(lines) + 1, TEXT_BLOCK_LINES):
+        numbered = enumerate(lines[start - 1 : start - 1 + TEXT_BLOCK_LINES], start)
+        html = _text_lines([(n, line, False) for n, line in numbered])
         blocks.append((start, html, deflated_part(html)))
     return blocks

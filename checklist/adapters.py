@@ -8,7 +8,7 @@ queries). Each datum carries its source (row and lines, or the answer it came fr
 
 from __future__ import annotations
 
-from cases.models import CaseStudy, Cited, Figure, PolicySetting
+from cases.models import CaseStudy, Cited, Figure, PolicySetting, line_span
 from engine import criteria
 from engine.profile import Body, ClusterProfile, Fact, Group, MarketBasis, Source, Tie
 from engine.scoring import Scorecard, score
@@ -20,7 +20,9 @@ from .models import DIRECT_QUESTIONS, Assessment
 
 
 def _source(label: str, row: Cited) -> Source:
-    return Source(label, (row.line_from, row.line_to))
+    # a row of a source without stored text has a locator, not lines
+    lines = (row.line_from, row.line_to) if row.line_from is not None else None
+    return Source(label if lines else f"{label} ({row.where_label})", lines)
 
 
 def producer_count_figures(case: CaseStudy) -> list[Figure]:
@@ -45,10 +47,8 @@ def _producer_count(case: CaseStudy) -> Fact | None:
     if not best:
         return None
     total = int(sum(f.value for f in best))
-    first = min(f.line_from for f in best)
-    last = max(f.line_to for f in best)
     labels = "; ".join(f"{f.label} {f.display_value}" for f in best)
-    return Fact(total, Source(labels, (first, last)), shown=_qualified_total(total, best))
+    return Fact(total, Source(labels, line_span(best)), shown=_qualified_total(total, best))
 
 
 def _qualified_total(total: int, figures: list[Figure]) -> str:

@@ -32,6 +32,26 @@ def neutralise(value):
     return value
 
 
+def un_neutralise(value):
+    """The text a neutralised cell stood for, when a download comes back as an upload."""
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value
+
+
+def read_xlsx(raw: bytes):
+    """An uploaded workbook (one of ours coming back) as (sheet title, rows of cell values),
+    sheet by sheet, read lazily. Cells are read as values, never as formulas."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    try:
+        for sheet in book.worksheets:
+            yield sheet.title, sheet.iter_rows(values_only=True)
+    finally:
+        book.close()
+
+
 def _neutralised_column(values: pd.Series) -> pd.Series:
     if values.dtype.kind in "biufcmM":  # numeric, boolean and date columns hold no text
         return values

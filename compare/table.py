@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 import pandas as pd
 from django.urls import reverse
 
-from cases.models import CaseStudy, Conclusion, Figure
+from cases.models import CaseStudy, Conclusion, Figure, line_span
 from checklist.adapters import producer_count_figures
 from checklist.models import Assessment
 from engine import criteria
@@ -33,10 +33,13 @@ class Subject:
 @dataclass(frozen=True)
 class Cell:
     value: str
-    lines: tuple[int, int] | None = None  # paper lines, for library data
+    lines: tuple[int, int] | None = None  # lines of the source's text, for library data
     citation: str = ""
     note: str = ""  # why a cell is uncertain, or where it comes from
     url: str = ""  # where the cell's evidence is shown (a scorecard), when not paper lines
+    source: str = ""  # the library source's short title, for library data
+    source_url: str = ""  # its reader (at the cited lines), or its page without stored text
+    locator: str = ""  # where in a source without stored text
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,16 @@ EMPTY = Cell("—")
 
 def _cited(obj, value: str) -> Cell:
     note = obj.note if obj.confidence != "certain" else ""
-    return Cell(value, (obj.line_from, obj.line_to), obj.citation, note)
+    lines = (obj.line_from, obj.line_to) if obj.line_from is not None else None
+    return Cell(
+        value,
+        lines,
+        obj.citation,
+        note,
+        source=obj.source.short_title,
+        source_url=obj.reader_url,
+        locator=obj.locator,
+    )
 
 
 def _conclusion_cells(subjects: list[Subject]) -> list[Row]:
@@ -105,8 +117,7 @@ def _employment(case: CaseStudy, figures: list[Figure]) -> Cell | None:
     if len(chosen) == 1:
         return _cited(chosen[0], chosen[0].display_value)
     value = "; ".join(f"{f.cluster.name} {f.display_value}" for f in chosen)
-    lines = (min(f.line_from for f in chosen), max(f.line_to for f in chosen))
-    return Cell(value, lines, chosen[0].citation)
+    return replace(_cited(chosen[0], value), lines=line_span(chosen), note="")
 
 
 def _case_headlines(case: CaseStudy, profile: ClusterProfile) -> dict[str, Cell]:
@@ -245,14 +256,16 @@ def linkages_frame(subjects: list[Subject]) -> pd.DataFrame:
     )  # fmt: skip
 
 
-SOURCE_COLUMNS = ["paper_lines", "citation", "note"]
-OFFICER = {"paper_lines": "", "citation": "", "note": "Officer's answer"}
+SOURCE_COLUMNS = ["source", "paper_lines", "citation", "note"]
+OFFICER = {"source": "", "paper_lines": "", "citation": "", "note": "Officer's answer"}
 
 
 def _provenance(row) -> dict[str, str]:
     """A library row's source as data-table columns; the note only where it is not certain."""
     return {
-        "paper_lines": f"{row.line_from}-{row.line_to}",
+        "source": row.source.short_title,
+        # the column keeps its name; a source without stored text gives its locator instead
+        "paper_lines": f"{row.line_from}-{row.line_to}" if row.line_from else row.locator,
         "citation": row.citation,
         "note": row.note if row.confidence != "certain" else "",
     }

@@ -135,8 +135,9 @@ def test_the_compare_linkage_profile_never_counts_an_absent_tie():
 def test_the_cluster_map_does_not_draw_an_absent_tie(client):
     html = client.get(reverse("cases:detail", args=["sinos-valley"])).content.decode()
     cluster_map = html[html.index('id="cluster-map"') :]
-    assert "paper lines 218-220" not in cluster_map
-    assert "paper lines 525-527" in cluster_map  # a reported tie is drawn
+    # the figure's JSON escapes the en dash of "lines 218–220"
+    assert "Review paper, lines 218\\u2013220" not in cluster_map
+    assert "Review paper, lines 525\\u2013527" in cluster_map  # a reported tie is drawn
 
 
 def test_the_case_page_says_no_tie_reported(client):
@@ -153,7 +154,7 @@ def test_a_tie_the_paper_denies_is_shown_as_denied_and_never_counted(client):
     assert tie.status == Linkage.Status.DENIED and "had no ties to the local Camara" in tie.passage
     html = client.get(reverse("cases:detail", args=["leon-guadalajara"])).content.decode()
     assert "Tie denied:" in html and "services denied" in html
-    assert "paper lines 881-881" not in html[html.index('id="cluster-map"') :]
+    assert "Review paper, line 881" not in html[html.index('id="cluster-map"') :]
     case = CaseStudy.objects.with_library().get(slug="leon-guadalajara")
     assert (881, 881) not in {t.source.lines for t in build_profile(case).ties}
 

@@ -1,0 +1,108 @@
+"""The admin's pages for case bundles: download, upload, preview, confirm, history, undo."""
+
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from . import bundles, imports
+from .forms import BundleUploadForm
+from .models import CaseImport, CaseStudy
+
+HISTORY_LIMIT = 200  # imports listed on one page
+
+
+def _file(content: bytes, filename: str, fmt: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=bundles.FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@staff_member_required
+@require_GET
+def bundle_download(request, slug, fmt):
+    if fmt not in bundles.FORMATS:
+        raise Http404("Bundles are .xlsx, .zip or .json.")
+    case = get_object_or_404(CaseStudy, slug=slug)
+    return _file(bundles.export_bundle(bundles.case_objects(case), fmt), f"{slug}.{fmt}", fmt)
+
+
+@staff_member_required
+@require_GET
+def bundle_template(request, fmt):
+    if fmt not in bundles.FORMATS:
+        raise Http404("Bundles are .xlsx, .zip or .json.")
+    return _file(bundles.blank_template(fmt), f"case-bundle-template.{fmt}", fmt)
+
+
+@staff_member_required
+def import_list(request):
+    form = BundleUploadForm(request.POST or None, request.FILES or None)
+    if form.is_valid():
+        upload = form.cleaned_data["bundle"]
+        record = imports.preview_upload(
+            user=request.user, filename=upload.name, content=upload.read()
+        )
+        return redirect(record)
+    records = CaseImport.objects.select_related("user").defer("content", "before")
+    case = request.GET.get("case", "")
+    if case:
+        records = records.touching(case)
+    table, key = request.GET.get("table", ""), request.GET.get("key", "")
+    records = list(records[:HISTORY_LIMIT])
+    row = imports.row_history(records, table=table, key=key) if case and table and key else None
+    return render(
+        request,
+        "cases/import_list.html",
+        {
+            "form": form,
+            "records": records,
+            "case": case,
+            "table": table,
+            "key": key,
+            "row_history": row,
+            "cases": CaseStudy.objects.only("slug", "short_title"),
+            "formats": list(bundles.FORMATS),
+        },
+    )
+
+
+@staff_member_required
+@require_GET
+def import_detail(request, pk):
+    record = get_object_or_404(CaseImport.objects.defer("content", "before"), pk=pk)
+    return render(request, "cases/import_detail.html", {"record": record})
+
+
+@staff_member_required
+@require_POST
+def import_confirm(request, pk):
+    record = get_object_or_404(CaseImport, pk=pk)
+    problem = imports.confirm_import(record=record)
+    if problem:
+        messages.warning(request, problem)
+    else:
+        messages.success(request, f"Written: {record.summary}.")
+    return redirect(record)
+
+
+@staff_member_required
+@require_POST
+def import_undo(request, pk):
+    record = get_object_or_404(CaseImport, pk=pk)
+    result = imports.undo_import(record=record, user=request.user)
+    if isinstance(result, str):
+        messages.warning(request, result)
+        return redirect(record)
+    messages.success(request, f"Import #{record.pk} was undone.")
+    return redirect(result)
+
+
+@staff_member_required
+@require_GET
+def import_file(request, pk):
+    record = get_object_or_404(CaseImport, pk=pk)
+    response = HttpResponse(bytes(record.content), content_type="application/octet-stream")
+    response["Content-Disposition"] = f'attachment; filename="{record.filename}"'
+    return response

@@ -1,0 +1,161 @@
+"""Imports of case bundles as the admin page makes them: preview, confirm, history and undo.
+
+Services over `cases.bundles.import_bundle` (which the management command calls directly):
+each upload is kept as a `CaseImport` with the file and its preview; confirming writes it only
+if the library has not changed since the preview (else the preview is made again, so that
+nobody confirms changes they did not see); undoing restores what the cases held before.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.db import transaction
+from django.utils import timezone
+
+from . import bundles
+from .loading import library_models
+from .models import CaseImport, CaseStudy, LibraryVersion, Source
+
+
+def _changes(report: bundles.ImportReport) -> dict:
+    return {
+        table: {
+            "created": preview.created,
+            "updated": [{"label": c.label, "fields": c.fields} for c in preview.updated],
+            "unchanged": preview.unchanged,
+            "deleted": preview.deleted,
+        }
+        for table, preview in report.tables.items()
+        if preview.changed or preview.unchanged
+    }
+
+
+def _record_preview(record: CaseImport, report: bundles.ImportReport) -> None:
+    record.status = CaseImport.Status.PREVIEWED if report.ok else CaseImport.Status.REFUSED
+    record.errors = [{"where": e.where, "message": e.message} for e in report.errors]
+    record.changes = _changes(report)
+    record.summary = report.summary() if report.ok else f"{len(report.errors)} error(s)"
+    record.case_slugs = "," + ",".join(report.cases) + "," if report.cases else ""
+    record.version_previewed = report.version
+
+
+def preview_upload(*, user, filename: str, content: bytes) -> CaseImport:
+    """Keep the file and its preview; nothing of the library is written."""
+    record = CaseImport(user=user, filename=filename[:255], content=content)
+    _record_preview(record, bundles.import_bundle([(filename, content)], dry_run=True))
+    record.save()
+    return record
+
+
+def confirm_import(*, record: CaseImport) -> str | None:
+    """Write a previewed import. Returns None when written, else why not (the preview is
+    made again when the library changed since it was shown)."""
+    if record.status != CaseImport.Status.PREVIEWED:
+        return f"This import is {record.get_status_display().lower()}; upload the file again."
+    with transaction.atomic():
+        version = LibraryVersion.objects.locked().version
+        if version != record.version_previewed:
+            again = bundles.import_bundle([(record.filename, bytes(record.content))])
+            _record_preview(record, again)
+            record.save()
+            return (
+                "The library changed since this preview was made: here it is again, made "
+                "against the data as it is now. Confirm again to write it."
+            )
+        record.before = {
+            case.slug: bundles.case_objects(case)
+            for case in CaseStudy.objects.filter(slug__in=record.cases)
+        }
+        report = bundles.import_bundle(
+            [(record.filename, bytes(record.content))], dry_run=False, by=_who(record.user)
+        )
+        if not report.ok:
+            _record_preview(record, report)
+            record.save()
+            return "The import was refused; nothing was written."
+        record.status = CaseImport.Status.APPLIED
+        record.applied_at = timezone.now()
+        record.summary = report.summary()
+        record.changes = _changes(report)
+        record.save()
+    return None
+
+
+def _who(user) -> str:
+    return user.get_username() if user is not None else ""
+
+
+def undo_import(*, record: CaseImport, user) -> CaseImport | str:
+    """Put the cases back as they were before the import; the undo is recorded as an import.
+    Returns the undo's record, or why the import cannot be undone."""
+    if record.status != CaseImport.Status.APPLIED or record.undo_of_id:
+        return "Only a written import (not an undo) can be undone."
+    later = (
+        CaseImport.objects.filter(
+            status=CaseImport.Status.APPLIED, applied_at__gt=record.applied_at
+        )
+        .exclude(pk=record.pk)
+        .order_by("applied_at")
+    )
+    for other in later:
+        if set(other.cases) & set(record.cases):
+            return f"Import #{other.pk} changed the same case later; undo it first."
+    before = record.before or {}
+    restore = [obj for slug in record.cases for obj in before.get(slug, [])]
+    content = json.dumps(restore, ensure_ascii=False).encode("utf-8")
+    with transaction.atomic():
+        undo = CaseImport(
+            user=user,
+            filename=f"undo-of-import-{record.pk}.json",
+            content=content,
+            case_slugs=record.case_slugs,
+            undo_of=record,
+        )
+        changes = {}
+        if restore:
+            report = bundles.import_bundle([(undo.filename, content)], dry_run=False, by=_who(user))
+            if not report.ok:
+                transaction.set_rollback(True)
+                return "The earlier data no longer passes the library's rules: " + "; ".join(
+                    map(str, report.errors[:3])
+                )
+            changes = _changes(report)
+        added = [slug for slug in record.cases if slug not in before]
+        if added:  # cases the import created: gone again
+            changes.setdefault("case", {"created": [], "updated": [], "unchanged": 0})
+            changes["case"]["deleted"] = added
+            CaseStudy.objects.filter(slug__in=added).delete()
+        _delete_uncited_sources(record.changes.get("sources", {}).get("created", []))
+        LibraryVersion.objects.record_change(f"undo of import #{record.pk} by {_who(user)}")
+        undo.status = CaseImport.Status.APPLIED
+        undo.applied_at = timezone.now()
+        undo.changes = changes
+        undo.summary = f"undo of import #{record.pk}"
+        undo.save()
+        record.status = CaseImport.Status.UNDONE
+        record.save(update_fields=["status"])
+    return undo
+
+
+def _delete_uncited_sources(slugs: list[str]) -> None:
+    """Sources an undone import created, once nothing cites them."""
+    cited_models = [m for m in library_models() if m is not Source]
+    for source in Source.objects.filter(slug__in=slugs):
+        if not any(m.objects.filter(source=source).exists() for m in cited_models):
+            source.delete()
+
+
+def row_history(records, *, table: str, key: str) -> list[tuple[CaseImport, str, list]]:
+    """What each import did to one row: (import, "created"/"updated"/"deleted", fields)."""
+    found = []
+    for record in records:
+        changes = (record.changes or {}).get(table, {})
+        if key in changes.get("created", []):
+            found.append((record, "created", []))
+        for change in changes.get("updated", []):
+            if change["label"] == key:
+                found.append((record, "updated", change["fields"]))
+        if key in changes.get("deleted", []):
+            found.append((record, "deleted", []))
+    return found

@@ -1,0 +1,120 @@
+"""The admin's bundle pages: only admins import; preview, then confirm; history; undo."""
+
+import io
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import load_workbook
+
+from cases import imports
+from cases.bundles import case_objects, export_bundle
+from cases.models import CaseImport, CaseStudy, Cluster, LibraryVersion
+
+from .test_bundles import library_dump
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client):
+    client.force_login(User.objects.create_user("admin", password="pw-admin", is_staff=True))
+    return client
+
+
+def sinos_with_location(location: str) -> bytes:
+    raw = export_bundle(case_objects(CaseStudy.objects.get(slug="sinos-valley")), "xlsx")
+    book = load_workbook(io.BytesIO(raw))
+    sheet = book["clusters"]
+    col = [c.value for c in sheet[1]].index("location") + 1
+    sheet.cell(2, col).value = location
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def upload(client, content: bytes, name="sinos.xlsx"):
+    return client.post(
+        "/library/imports/", {"bundle": SimpleUploadedFile(name, content)}, follow=True
+    )
+
+
+def test_only_admins_reach_the_bundle_pages(client):
+    urls = [
+        "/library/imports/",
+        "/library/bundles/sinos-valley.xlsx",
+        "/library/bundles/template.zip",
+    ]
+    for url in urls:
+        assert client.get(url).status_code == 302  # to the login
+    client.force_login(User.objects.create_user("officer", password="pw-officer"))
+    for url in urls:
+        assert client.get(url).status_code == 302
+    before = library_dump()
+    upload(client, sinos_with_location("Elsewhere"))
+    assert not CaseImport.objects.exists() and library_dump() == before
+
+
+def test_upload_shows_a_preview_and_writes_only_when_confirmed(admin_client):
+    before = library_dump()
+    page = upload(admin_client, sinos_with_location("Elsewhere"))
+    html = page.content.decode()
+    assert "Preview:" in html and "location: “" in html and "→ “Elsewhere”" in html
+    assert library_dump() == before  # nothing written yet
+    record = CaseImport.objects.get()
+    assert record.status == "previewed" and record.cases == ["sinos-valley"]
+    page = admin_client.post(f"/library/imports/{record.pk}/confirm/", follow=True)
+    assert "Written: 0 created, 1 updated" in page.content.decode()
+    assert Cluster.objects.filter(case__slug="sinos-valley", location="Elsewhere").exists()
+    record.refresh_from_db()
+    assert record.status == "applied" and record.user.username == "admin"
+    assert admin_client.get(f"/library/imports/{record.pk}/file/").content == bytes(record.content)
+
+
+def test_a_bundle_with_an_error_lists_it_and_cannot_be_confirmed(admin_client):
+    raw = export_bundle(case_objects(CaseStudy.objects.get(slug="sinos-valley")), "xlsx")
+    book = load_workbook(io.BytesIO(raw))
+    book["figures"]["A1"].value = "colour"
+    out = io.BytesIO()
+    book.save(out)
+    html = upload(admin_client, out.getvalue()).content.decode()
+    assert "Figures, column &#x27;colour&#x27;</strong>: unknown column" in html
+    assert "Confirm and write" not in html
+    record = CaseImport.objects.get()
+    assert imports.confirm_import(record=record).startswith("This import is refused")
+
+
+def test_a_preview_made_before_another_change_is_made_again_not_confirmed(admin_client):
+    upload(admin_client, sinos_with_location("Elsewhere"))
+    record = CaseImport.objects.get()
+    LibraryVersion.objects.record_change("someone else's edit")
+    problem = imports.confirm_import(record=record)
+    assert problem.startswith("The library changed since this preview was made")
+    assert not Cluster.objects.filter(location="Elsewhere").exists()
+    assert imports.confirm_import(record=record) is None  # the new preview, confirmed
+    assert Cluster.objects.filter(location="Elsewhere").exists()
+
+
+def test_undo_puts_the_case_back_and_is_recorded(admin_client):
+    before = library_dump()
+    upload(admin_client, sinos_with_location("Elsewhere"))
+    record = CaseImport.objects.get()
+    admin_client.post(f"/library/imports/{record.pk}/confirm/")
+    page = admin_client.post(f"/library/imports/{record.pk}/undo/", follow=True)
+    assert f"Import #{record.pk} was undone." in page.content.decode()
+    assert library_dump() == before
+    record.refresh_from_db()
+    assert record.status == "undone" and record.undone_by.status == "applied"
+    assert imports.undo_import(record=record, user=None).startswith("Only a written import")
+
+
+def test_history_of_a_case_and_of_one_row(admin_client):
+    upload(admin_client, sinos_with_location("Elsewhere"))
+    record = CaseImport.objects.get()
+    admin_client.post(f"/library/imports/{record.pk}/confirm/")
+    key = Cluster.objects.filter(case__slug="sinos-valley").order_by("id").first().key
+    html = admin_client.get(f"/library/imports/?case=sinos-valley&table=clusters&key={key}")
+    html = html.content.decode()
+    assert f"#{record.pk}</a>" in html and "→ “Elsewhere”" in html
+    other = admin_client.get("/library/imports/?case=tiruppur").content.decode()
+    assert "No imports yet." in other
