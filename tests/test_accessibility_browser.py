@@ -186,7 +186,7 @@ def test_an_officer_fills_a_step_fixes_an_error_and_adds_a_row_by_keyboard_alone
     page.keyboard.type("Shoe producers")
     page.keyboard.press("Tab")
     page.keyboard.type("5000")
-    page.keyboard.press("Tab")
+    tab_to(page, "#id_firms-0-share_of_firms")  # past the count's "approximate" box
     page.keyboard.type("130")  # share of firms: over 100
     tab_to(page, "button[data-add-row]")
     page.keyboard.press("Enter")
