@@ -10,7 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 
 from engine import criteria
 
-from .help import link_help_texts
+from .help import link_help_texts, linked_help_text
 from .models import (
     APPROX_FIELDS,
     DIRECT_QUESTIONS,
@@ -279,7 +279,7 @@ class DirectQuestionsForm(forms.ModelForm):
             field = self.fields[kind.field]
             field.label = kind.question
             counted = ", ".join(i.code for i in criteria.INDICATORS if kind.field in i.inventories)
-            field.help_text = (
+            field.help_text = linked_help_text(
                 f"Counts for {counted}. “Listed below”: the rows above are {kind.rows}. "
                 "“None”: there are none, so they count as absent. “Don't know” leaves "
                 "them unknown (not absent) unless a row shows one."
@@ -289,7 +289,7 @@ class DirectQuestionsForm(forms.ModelForm):
             indicator = criteria.indicator(code)
             field = self.fields[name]
             field.label = f"{indicator.question} ({code})"
-            field.help_text = (
+            field.help_text = linked_help_text(
                 "Answer even if your rows above show it: when no row does, this answer "
                 f"decides. {indicator.rationale}"
             )

@@ -35,6 +35,12 @@ def indicator_links(text: str) -> SafeString:
 _lazy_indicator_links = lazy(indicator_links, SafeString)
 
 
+def linked_help_text(text: str):
+    """Help text with its indicator codes linked, for help a form writes in its __init__
+    (which link_help_texts, reading the classes' fields, does not see)."""
+    return _lazy_indicator_links(text)
+
+
 def link_help_texts(step_forms) -> None:
     """Give every field of every step form (and of its list's row form) linked help text."""
     for form_class, formset_class in step_forms.values():

@@ -124,8 +124,12 @@ def test_officer_fills_every_step_and_reads_the_scorecard(library, live_server, 
     direct = page.locator("#direct-questions")
     expect(direct.get_by_text("Do programmes work with groups of producers")).to_be_visible()
     page.locator("#id_main-group_support_1").check()  # "No" for 2b
+    # Engine 2.0's list answers: "none" makes a kind absent, "don't know" leaves it unknown.
+    page.locator("#id_main-horizontal_cooperation_1").check()  # None
     page.get_by_role("button", name="Save and continue").click()
     page.wait_for_url("**/institutions/")
+    page.locator("#id_main-export_promotion_bodies_1").check()  # None
+    page.locator("#id_main-trade_fair_bodies_0").check()  # Listed below
 
     page.locator("#id_institutions-0-name").fill("Agra Footwear Fair")
     page.locator("#id_institutions-0-kind").select_option("trade_fair")
@@ -151,6 +155,13 @@ def test_officer_fills_every_step_and_reads_the_scorecard(library, live_server, 
     traces = page.evaluate("document.getElementById('radar').data.map(t => t.name)")
     assert traces[0] == "Agra shoe cluster" and len(traces) == 6
     expect(page.locator("#resemblance")).to_be_visible()
+    # Where the cluster differs most from its nearest case: the feature, then both sides.
+    nearest = page.locator("#resemblance strong").first.inner_text()
+    differs = page.locator("#resemblance-differs li").first.inner_text()
+    assert re.fullmatch(rf"[^:]+: Agra shoe cluster .+; {re.escape(nearest)} .+", differs), (
+        nearest,
+        differs,
+    )
     page.locator("#cluster-map .main-svg").first.wait_for(state="visible")
     page.get_by_role("button", name="Submit and record this scorecard").click()
     expect(page.get_by_text("Assessment submitted and scored.")).to_be_visible()

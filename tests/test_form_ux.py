@@ -75,6 +75,21 @@ def test_the_step_page_links_the_codes_of_its_intro_and_its_fields_help(client, 
     assert "4b" in links(help_text)
 
 
+def test_the_kind_and_direct_questions_written_by_the_form_link_their_codes_too(
+    client, officer
+):
+    assessment = draft(officer)
+    client.force_login(officer)
+    page = client.get(reverse("checklist:step", args=[assessment.pk, "institutions"]))
+    help_text = re.search(
+        r'id="id_main-export_promotion_bodies_helptext"[^>]*>(.*?)</div>',
+        page.content.decode(),
+        re.S,
+    ).group(1)
+    counted = {i.code for i in criteria.INDICATORS if "export_promotion_bodies" in i.inventories}
+    assert counted and set(links(help_text)) == counted
+
+
 @pytest.mark.parametrize(
     "done, answered",
     [([], 0), (["profile"], 1), (["profile", "firms", "markets"], 3), (list(STEPS), 6)],
