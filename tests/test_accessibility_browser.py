@@ -26,6 +26,8 @@ PUBLIC_PAGES = [
     "/cases/",
     "/cases/sinos-valley/",  # has a cluster map
     "/paper/",
+    "/paper/?from=208&to=209",  # a highlighted passage
+    "/sources/",
     "/method/",
     "/cases/korea-chaebol-networks/scorecard/",
     FIVE_CASES,
@@ -135,6 +137,58 @@ def test_axe_finds_no_violation_on_any_page_or_state_at_either_width(officer, li
         page.get_by_role("button", name="Upload and import").click()
         expect(page.locator("#error-summary")).to_be_visible()
         check(f"{width} an upload with errors")
+
+    report = "\n".join(f"{where}:\n  " + "\n  ".join(items) for where, items in found.items())
+    assert found == {}, f"{sum(map(len, found.values()))} axe violations:\n{report}"
+
+
+def test_axe_finds_no_violation_on_the_library_import_pages(
+    transactional_db, live_server, page, tmp_path
+):
+    """An admin's pages (issue 11): an upload with an error, a preview, the written import, a
+    case's history, the new case (facts located in a source without stored text)."""
+    import json
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.test import Client
+
+    call_command("load_cases", verbosity=0)
+    client = Client()
+    client.force_login(User.objects.create_user("ada", password=PASSWORD, is_staff=True))
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    example = Path(settings.BASE_DIR) / "docs" / "examples" / "sialkot-example.json"
+    objects = json.loads(example.read_text(encoding="utf-8"))
+    objects[-1]["fields"]["line_from"] = "not a line"
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps(objects), encoding="utf-8")
+    axe, base, found = Axe(), live_server.url, {}
+
+    def check(label):
+        problems = violations_on(page, axe)
+        if problems:
+            found[label] = problems
+
+    for number, (width, height) in enumerate(WIDTHS):
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(f"{base}/library/imports/")
+        page.get_by_label("Bundle").set_input_files(str(broken))
+        page.get_by_role("button", name="Upload and preview").click()
+        expect(page.locator(".bundle-errors li").first).to_be_visible()
+        check(f"{width} an upload with an error")
+        if number == 0:
+            page.goto(f"{base}/library/imports/")
+            page.get_by_label("Bundle").set_input_files(str(example))
+            page.get_by_role("button", name="Upload and preview").click()
+            check(f"{width} a preview")
+            page.get_by_role("button", name="Confirm and write").click()
+            expect(page.locator("main")).to_contain_text("Written:")
+            check(f"{width} a written import")
+        for path in ("/library/imports/?case=sialkot-example", "/cases/sialkot-example/"):
+            page.goto(f"{base}{path}")
+            check(f"{width} {path}")
 
     report = "\n".join(f"{where}:\n  " + "\n  ".join(items) for where, items in found.items())
     assert found == {}, f"{sum(map(len, found.values()))} axe violations:\n{report}"
