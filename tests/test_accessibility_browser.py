@@ -267,6 +267,49 @@ def test_an_officer_fills_a_step_fixes_an_error_and_adds_a_row_by_keyboard_alone
         "Shoe producers",
     ]
 
+    # The remaining steps to the scorecard, by keyboard: one answer each, then the primary
+    # action, reached by Tab and pressed with Enter.
+    # A radio group is one Tab stop; its arrow keys move the choice (to "None", the second).
+    tab_to(page, "input[name=main-horizontal_cooperation]", limit=150)
+    at = int(page.evaluate("document.activeElement.id").rsplit("_", 1)[1])
+    page.keyboard.press("ArrowDown" if at < 1 else "ArrowUp" if at > 1 else "Space")
+    expect(page.locator("#id_main-horizontal_cooperation_1")).to_be_checked()
+    tab_to(page, "button[name=save_next]", limit=150)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/institutions/")
+    tab_to(page, "button[name=save_next]", limit=250)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/markets/")
+    tab_to(page, "#id_main-export_share")
+    page.keyboard.type("30")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/policy/")
+    tab_to(page, "button[name=save_next]", limit=150)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/assess/{assessment.pk}/")
+    assessment.refresh_from_db()
+    assert assessment.export_share == 30 and assessment.horizontal_cooperation == "none"
+
+    # Every chart's data, by keyboard: its "Data table" disclosure opens with Enter.
+    wait_for_charts(page)
+    summaries = page.locator("details.chart-data > summary")
+    assert summaries.count() == page.locator(".plotly-graph-div").count() >= 1  # the radar
+    for index in range(summaries.count()):
+        summary = summaries.nth(index)
+        tab_to_element(page, summary)
+        page.keyboard.press("Enter")
+        expect(summary.locator("xpath=..")).to_have_attribute("open", "")
+
+
+def tab_to_element(page, locator, limit: int = 200):
+    """Press Tab until the element `locator` names has the focus."""
+    handle = locator.element_handle()
+    for _ in range(limit):
+        if page.evaluate("e => document.activeElement === e", handle):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"{locator} not reached in {limit} Tab presses")
+
 
 def test_every_chart_has_a_name_and_a_linked_data_table(officer, live_server, page):
     assessment = assessed(officer, 1995)
