@@ -130,15 +130,72 @@ def _form_errors(step: str, form, formset, answers: Mapping, rows: list) -> list
     return errors
 
 
+# The steps in the order they are saved from data: a tie names one of the same answers'
+# institutions, so the institutions are saved (and get their ids) before the ties.
+SAVE_ORDER = [step for step in STEPS[1:] if step != "linkages"] + ["linkages"]
+
+
+def _institutions_by_name(assessment: Assessment, rows: list, errors: list) -> list:
+    """The ties' rows with each institution named as answers_of and the workbook give it (by
+    its name, which stays the same when the answers are replaced; an id would not) turned
+    into the id of that institution of this assessment, for the form. A name matching no
+    institution, or more than one, is an error naming the row."""
+    ids: dict[str, list[int]] = {}
+    for pk, name in assessment.institutions.values_list("pk", "name"):
+        ids.setdefault(name.strip().casefold(), []).append(pk)
+    resolved = []
+    for number, row in enumerate(rows, start=1):
+        named = row.get("institution") if isinstance(row, Mapping) else None
+        if isinstance(named, str) and named.strip():
+            found = ids.get(named.strip().casefold(), [])
+            if len(found) == 1:
+                row = {**row, "institution": found[0]}
+            elif found:
+                errors.append(
+                    AnswerError(
+                        "linkages", number, "institution",
+                        f"{len(found)} institutions are named '{named}': give them different "
+                        "names to say which one this tie connects",
+                    )
+                )  # fmt: skip
+            elif not named.strip().isdigit():  # a bare number is taken as an id, as before
+                listed = ", ".join(sorted({n for n in ids})) or "none listed"
+                errors.append(
+                    AnswerError(
+                        "linkages", number, "institution",
+                        f"no institution named '{named}' among this assessment's institutions "
+                        f"({listed})",
+                    )
+                )  # fmt: skip
+        resolved.append(row)
+    return resolved
+
+
 def _save_answered_steps(assessment: Assessment, answers: Mapping, rows: Mapping):
     """Validate and save every step after the profile that `answers` or `rows` gives, each by
     its own form and formset through the pages' service. Returns the assessment and every
     error; the caller's transaction rolls back if there are any."""
     errors = []
-    for step in STEPS[1:]:
+    for step in SAVE_ORDER:
         if step not in answers and step not in rows:
             continue  # not answered: stays unknown
         step_answers, step_rows = answers.get(step, {}), rows.get(step, [])
+        if step == "linkages" and isinstance(step_rows, list):
+            if any(e.step == "institutions" for e in errors):
+                # The institutions were refused, so the ties cannot name them yet: the rest of
+                # each tie is still checked, and the institution once the list is fixed.
+                step_rows = [
+                    {k: v for k, v in row.items() if k != "institution"}
+                    if isinstance(row, Mapping)
+                    else row
+                    for row in step_rows
+                ]
+            else:
+                named_errors: list[AnswerError] = []
+                step_rows = _institutions_by_name(assessment, step_rows, named_errors)
+                if named_errors:
+                    errors += named_errors
+                    continue
         data_for_step = _step_data(step, step_answers, step_rows)
         form_class, formset_class = STEP_FORMS[step]
         form = (
@@ -233,6 +290,10 @@ def replace_answers(*, assessment: Assessment, data: Mapping, revision: int) -> 
             stored.status = submitted
         if errors:
             raise AnswersInvalid(errors)  # rolls back: the stored answers stay as they were
+        # One replacement is one new revision, however many steps it saved (the row is
+        # locked, so no other save can have taken the number in between).
+        Assessment.objects.filter(pk=stored.pk).update(revision=revision + 1)
+        stored.revision = revision + 1
         if stored.status == Assessment.Status.SUBMITTED:
             record_score(assessment=stored)
     return stored
@@ -266,4 +327,8 @@ def answers_of(assessment: Assessment) -> dict:
                 }
                 for row in formset.initial_forms
             ]
+    names = dict(assessment.institutions.values_list("pk", "name"))
+    for tie in rows.get("linkages", []):
+        # By name, as the workbook shows it: replacing the answers gives institutions new ids.
+        tie["institution"] = names.get(tie.get("institution"), "")
     return {"answers": answers, "rows": rows}

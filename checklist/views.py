@@ -340,9 +340,18 @@ def assessment_scorecard(request, pk):
 INSTITUTION_HUB = "institutions"
 
 
+def _tie_end(tie, role: str) -> str:
+    """A map node key for one end of a tie: its group's role, or for "an institution" the
+    institution the tie names, or the institutions' hub when it names none."""
+    if role:
+        return role
+    return f"i{tie.institution_id}" if tie.institution_id else INSTITUTION_HUB
+
+
 def _cluster_map_chart(assessment) -> dict | None:
     """The assessment's groups (one node per role), its institutions, and its ties. A tie's end
-    that is "an institution" meets the institutions' hub node: the form does not say which."""
+    that is "an institution" meets the institution the tie names, or, when it names none, the
+    institutions' hub node."""
     groups, ties = list(assessment.groups.all()), list(assessment.ties.all())
     if not ties:
         return None
@@ -352,7 +361,8 @@ def _cluster_map_chart(assessment) -> dict | None:
         by_role.setdefault(group.role, []).append(group.name)
     for tie in ties:
         for role in (tie.from_role, tie.to_role):
-            by_role.setdefault(role or INSTITUTION_HUB, [])
+            if role or not tie.institution_id:
+                by_role.setdefault(role or INSTITUTION_HUB, [])
     nodes = [
         {
             "key": role,
@@ -367,8 +377,8 @@ def _cluster_map_chart(assessment) -> dict | None:
     ]
     edges = [
         {
-            "source": tie.from_role or INSTITUTION_HUB,
-            "target": tie.to_role or INSTITUTION_HUB,
+            "source": _tie_end(tie, tie.from_role),
+            "target": _tie_end(tie, tie.to_role),
             "direction": tie.direction,
             "nature": tie.get_nature_display(),
             "strength": tie.strength,

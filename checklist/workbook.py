@@ -95,6 +95,10 @@ def _coded(form_field, value):
         if isinstance(value, bool):
             return value
         return _text(value).casefold() in {"yes", "true", "1"}
+    if isinstance(form_field, forms.ModelChoiceField):
+        # A tie's institution, by name: the answers service finds it among this assessment's
+        # own institutions (ids change when the answers are replaced; names do not).
+        return _text(value)
     choices = list(getattr(form_field, "choices", ()) or ())
     if not choices:
         return value

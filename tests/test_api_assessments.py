@@ -348,3 +348,91 @@ def test_a_validation_set_file_posts_as_it_is_as_the_readme_shows(client, office
     response = client.post(URL, path.read_bytes(), content_type="application/json")
     assert response.status_code == 201, response.content
     assert set(response.json()["answers"]) == set(json.loads(path.read_text())["answers"])
+
+
+INSTITUTION = {
+    "ownership": "public", "level": "local", "status": "active", "sector_specific": "yes",
+    "services": "", "reach": "limited",
+}  # fmt: skip
+
+
+def with_a_tie_naming_its_institution() -> dict:
+    """ANSWERS plus an institution and a tie from it to the producers that names it."""
+    data = copy.deepcopy(ANSWERS)
+    data["rows"]["institutions"] = [
+        {**INSTITUTION, "name": "Footwear Training Institute", "kind": "training"},
+        {**INSTITUTION, "name": "Shoe fair", "kind": "trade_fair", "reach": "unknown"},
+    ]
+    data["rows"]["linkages"] = [
+        {
+            "direction": "institutional",
+            "nature": "training",
+            "from_role": "",
+            "to_role": "producer",
+            "institution": "footwear training institute",  # by name, in any case
+            "strength": "weak",
+            "trend": "stable",
+            "description": "",
+        }
+    ]
+    return data
+
+
+def test_a_tie_names_its_institution_by_name_and_get_then_put_changes_nothing(client, officer):
+    response = post_json(client, URL, with_a_tie_naming_its_institution())
+    assert response.status_code == 201, response.content
+    created = response.json()
+    assessment = Assessment.objects.get(pk=created["id"])
+    assert assessment.ties.get().institution.name == "Footwear Training Institute"
+    read = client.get(f"{URL}{created['id']}/").json()
+    assert read["rows"]["linkages"][0]["institution"] == "Footwear Training Institute"
+
+    response = put_json(client, f"{URL}{created['id']}/", {**read, "revision": read["revision"]})
+    assert response.status_code == 200, response.content
+    again = response.json()
+    assert again["rows"] == read["rows"] and again["answers"] == read["answers"]
+    assert again["revision"] == read["revision"] + 1  # one replacement, one new revision
+    assert assessment.ties.get().institution.name == "Footwear Training Institute"
+
+
+@pytest.mark.parametrize(
+    "named, words",
+    [
+        ("Tanning institute", "no institution named 'Tanning institute' among"),
+        ("Shoe fair ", None),  # a trailing space is the same name
+    ],
+)
+def test_a_tie_naming_an_institution_the_answers_do_not_list_is_an_error(
+    client, officer, named, words
+):
+    data = with_a_tie_naming_its_institution()
+    data["rows"]["linkages"][0]["institution"] = named
+    response = post_json(client, URL, data)
+    if words is None:
+        assert response.status_code == 201, response.content
+        return
+    assert response.status_code == 422, response.content
+    (error,) = response.json()["errors"]
+    assert (error["step"], error["row"], error["field"]) == ("linkages", 1, "institution")
+    assert words in error["message"]
+
+
+def test_two_institutions_of_one_name_cannot_be_told_apart_by_a_tie(client, officer):
+    data = with_a_tie_naming_its_institution()
+    data["rows"]["institutions"][1]["name"] = "Footwear Training Institute"
+    response = post_json(client, URL, data)
+    assert response.status_code == 422
+    assert "2 institutions are named" in response.json()["errors"][0]["message"]
+
+
+def test_the_cluster_map_draws_a_tie_to_the_institution_it_names(client, officer):
+    from checklist.views import _cluster_map_chart
+
+    data = with_a_tie_naming_its_institution()
+    data["rows"]["linkages"].append({**data["rows"]["linkages"][0], "institution": ""})
+    assessment = Assessment.objects.get(pk=post_json(client, URL, data).json()["id"])
+    table = str(_cluster_map_chart(assessment)["table"])
+    rows = re.findall(r"<tr>(.*?)</tr>", table, re.S)[1:]
+    assert len(rows) == 2
+    assert "Footwear Training Institute" in rows[0] and "Institutions (any)" not in rows[0]
+    assert "Institutions (any)" in rows[1]  # a tie that names none meets the hub

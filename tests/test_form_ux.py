@@ -75,9 +75,7 @@ def test_the_step_page_links_the_codes_of_its_intro_and_its_fields_help(client, 
     assert "4b" in links(help_text)
 
 
-def test_the_kind_and_direct_questions_written_by_the_form_link_their_codes_too(
-    client, officer
-):
+def test_the_kind_and_direct_questions_written_by_the_form_link_their_codes_too(client, officer):
     assessment = draft(officer)
     client.force_login(officer)
     page = client.get(reverse("checklist:step", args=[assessment.pk, "institutions"]))

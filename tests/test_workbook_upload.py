@@ -304,3 +304,22 @@ def test_an_approximate_figure_reads_about_n_and_comes_back_approximate(client, 
     group = assessment.groups.order_by("pk").first()
     assert (assessment.export_share, assessment.export_share_approx) == (35, False)
     assert (group.count, group.count_approx) == (250, True)
+
+
+def test_a_tie_naming_its_institution_survives_the_workbook_round_trip(client, officer):
+    from .test_api_assessments import with_a_tie_naming_its_institution
+
+    assessment = create_assessment_from_answers(
+        owner=officer, data=with_a_tie_naming_its_institution()
+    )
+    before = answers_of(assessment), assessment.revision
+    book = download(client, assessment)
+    linkages = book["Linkages"]
+    header = [c.value for c in linkages[1]]
+    column = header.index("Which institution") + 1
+    assert linkages.cell(row=2, column=column).value == "Footwear Training Institute"
+    response = upload(client, book, reverse("checklist:upload", args=[assessment.pk]))
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    assessment.refresh_from_db()
+    assert (answers_of(assessment), assessment.revision) == before
+    assert assessment.ties.get().institution.name == "Footwear Training Institute"
