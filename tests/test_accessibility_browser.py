@@ -368,3 +368,27 @@ def test_every_chart_has_a_name_and_a_linked_data_table(officer, live_server, pa
     ties = page.locator("#cluster-map-data")
     expect(ties.locator("tbody tr")).to_have_count(1)
     expect(ties.locator("tbody tr")).to_contain_text("Technical assistance")
+
+
+def test_every_tab_stop_shows_a_visible_focus_outline(officer, live_server, page):
+    """WCAG 2.4.7 and 1.4.11: each element the keyboard reaches, the navbar's links and the
+    weight sliders included (Bootstrap takes their outline off), draws a 3 px outline."""
+    page.goto(f"{live_server.url}{FIVE_CASES}")
+    wait_for_charts(page)
+    invisible, seen = [], []
+    for _ in range(600):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            """() => { const e = document.activeElement, s = getComputedStyle(e);
+                const again = e.dataset.tabSeen === "1"; e.dataset.tabSeen = "1";
+                return {again, html: e.outerHTML.slice(0, 70), style: s.outlineStyle,
+                        width: parseFloat(s.outlineWidth)}; }"""
+        )
+        if focused["again"] or focused["html"].startswith("<body"):
+            break  # round the page once
+        seen.append(focused["html"])
+        if focused["style"] == "none" or focused["width"] < 2:
+            invisible.append(focused["html"])
+    assert len(seen) > 50  # the walk reached the sliders and charts, not just the navbar
+    assert any("weight" in s for s in seen) and any("nav-link" in s for s in seen)
+    assert invisible == [], invisible
