@@ -113,6 +113,19 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web server, the background worker and a command (add_user, load_cases) share one
+    # SQLite file: a writer waits up to 20 s for another's lock instead of failing at once
+    # ("database is locked"), and a transaction takes the write lock when it starts, so two
+    # that read then write cannot deadlock (Django's advice for SQLite under concurrency).
+    # WAL lets readers go on while one writes (it is a no-op on the tests' in-memory file).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 
 # Caching ------------------------------------------------------------------------------------
 # Everything derived from the case library is cached under the library's data version

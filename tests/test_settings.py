@@ -139,3 +139,16 @@ def test_behind_the_proxy_https_requests_are_served_with_hsts(client, settings):
     response = client.get("/cases/", HTTP_X_FORWARDED_PROTO="https")
     assert response.status_code == 200
     assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+
+
+def test_a_sqlite_database_waits_for_a_lock_and_writes_ahead(tmp_path):
+    """The server, the worker and a command share the SQLite file: they wait for each other's
+    write lock (instead of "database is locked") and take it when a transaction starts."""
+    env = {"DEBUG": "1", "SECRET_KEY": "x", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    code = "import json; from django.conf import settings as s; " \
+        "print(json.dumps(s.DATABASES['default']['OPTIONS']))"  # fmt: skip
+    result = manage("shell", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    options = json.loads(result.stdout.strip().splitlines()[-1])
+    assert options["timeout"] >= 10 and options["transaction_mode"] == "IMMEDIATE"
+    assert "journal_mode=WAL" in options["init_command"]
