@@ -1020,6 +1020,17 @@ class Figure(CaseItem):
         super().clean()
         links = ("cluster", "actor_group", "size_class", "institution", "market", "firm")
         errors = {}
+        if (
+            self.unit == "percent"
+            and self.metric != "growth"
+            and self.value is not None
+            and not 0 <= self.value <= 100
+        ):
+            # The database refuses it too (cases_figure_percent_in_range), in code words.
+            errors["value"] = (
+                f"{self.value}% is a share over 100 (or below 0): a share is 0 to 100 per cent; "
+                "a rate of growth may be more (give it the metric 'growth')."
+            )
         if self.passage:
             # A figure must say what its passage says. A derived or converted value is marked
             # likely or ambiguous, and its note gives the value and how it was derived.

@@ -124,9 +124,9 @@ def test_a_share_over_100_is_refused():
 
     errors = refused([("sinos.xlsx", edited(change))])
     assert errors == [
-        f"Figures row {change.row}, columns unit, value, metric: Constraint "
-        "“cases_figure_percent_in_range” is violated."
-    ]
+        f"Figures row {change.row}, column value: 140% is a share over 100 (or below 0): a "
+        "share is 0 to 100 per cent; a rate of growth may be more (give it the metric 'growth')."
+    ]  # in words, not the database constraint's name
 
 
 def test_an_unknown_column_is_named():
