@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from . import criteria
 from .profile import Body, ClusterProfile, Fact, Group, Tie
@@ -39,8 +40,7 @@ KNOW_HOW = {"technical_assistance", "information_exchange", "training"}
 JOINT = {"consortium", "joint_purchasing", "joint_marketing"}
 
 
-@dataclass(frozen=True)
-class Measurement:
+class Measurement(NamedTuple):  # a tuple: made 31 times a score, it is the lightest record
     value: float | None  # 0..1, or None when unknown
     basis: tuple[str, ...]  # the data the value rests on, each with its source
     # No listed row shows the indicator: its 0 stands only where the lists are complete for
@@ -102,6 +102,16 @@ class Scorecard:
     def rated(self) -> int:
         """How many points have enough evidence for a level (the overall averages these)."""
         return sum(1 for p in self.points if p.level != criteria.UNKNOWN_LEVEL)
+
+
+# What does not depend on the profile, read once from the criteria records: each indicator's
+# recommendation, and each point's, as a weak or unknown one gets them.
+RECOMMENDATIONS: Mapping[str, Recommendation] = {
+    i.code: Recommendation(i.code, i.action, i.lines, i.examples) for i in criteria.INDICATORS
+}
+POINT_RECOMMENDATIONS: Mapping[int, Recommendation] = {
+    p.number: Recommendation(None, p.text, p.lines) for p in criteria.POINTS
+}
 
 
 # Measures --------------------------------------------------------------------------------------
@@ -605,38 +615,34 @@ def _score_point(profile: ClusterProfile, number: int, weights: Mapping[str, flo
     evidence, missing, recommendations = [], [], []
     total = known_weight = weighted = 0.0
     for indicator in criteria.indicators_for(number):
-        weight = weights[indicator.code]
-        measurement = measure(indicator.code, profile)
+        code = indicator.code
+        weight = weights[code]
+        value, basis, _ = measure(code, profile)
         total += weight
-        if measurement.known:
+        if value is not None:
             known_weight += weight
-            weighted += weight * measurement.value
-            effect = "raises" if measurement.value >= criteria.EFFECT_THRESHOLD else "lowers"
+            weighted += weight * value
+            effect = "raises" if value >= criteria.EFFECT_THRESHOLD else "lowers"
         else:
             missing.append(indicator.name)
             effect = "unknown"
         evidence.append(
             Evidence(
-                indicator.code,
+                code,
                 indicator.name,
-                None if measurement.value is None else round(measurement.value, 3),
+                None if value is None else round(value, 3),
                 weight,
                 effect,
-                measurement.basis,
+                basis,
             )
         )
         if effect != "raises":
-            recommendations.append(
-                Recommendation(
-                    indicator.code, indicator.action, indicator.lines, indicator.examples
-                )
-            )
+            recommendations.append(RECOMMENDATIONS[code])
     score = round(100 * weighted / known_weight, 1) if known_weight else None
     completeness = round(known_weight / total, 3) if total else 0.0
     level = level_for(score, completeness)
     if level != "strong":
-        point = criteria.point(number)
-        recommendations.insert(0, Recommendation(None, point.text, point.lines))
+        recommendations.insert(0, POINT_RECOMMENDATIONS[number])
     return PointScore(
         number=number,
         title=criteria.point(number).title,
@@ -653,9 +659,10 @@ def score(
     profile: ClusterProfile, weights: Mapping[str, float] = criteria.DEFAULT_WEIGHTS
 ) -> Scorecard:
     """Score one cluster against the eight points. Deterministic; no I/O."""
-    missing = set(criteria.DEFAULT_WEIGHTS) - set(weights)
-    if missing:
-        raise ValueError(f"weights missing for indicators: {', '.join(sorted(missing))}")
+    if weights is not criteria.DEFAULT_WEIGHTS:
+        missing = set(criteria.DEFAULT_WEIGHTS) - set(weights)
+        if missing:
+            raise ValueError(f"weights missing for indicators: {', '.join(sorted(missing))}")
     points = tuple(_score_point(profile, p.number, weights) for p in criteria.POINTS)
     # The overall score averages the points whose evidence is at least half known, so a point
     # resting on one answer cannot lift or sink it.
