@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
-from typing import NamedTuple
+from dataclasses import dataclass, fields
 
 from . import criteria
 from .profile import Body, ClusterProfile, Fact, Group, Tie
@@ -40,16 +39,34 @@ KNOW_HOW = {"technical_assistance", "information_exchange", "training"}
 JOINT = {"consortium", "joint_purchasing", "joint_marketing"}
 
 
-class Measurement(NamedTuple):  # a tuple: made 31 times a score, it is the lightest record
-    value: float | None  # 0..1, or None when unknown
-    basis: tuple[str, ...]  # the data the value rests on, each with its source
-    # No listed row shows the indicator: its 0 stands only where the lists are complete for
-    # the kinds it counts (see `measure`).
-    empty: bool = False
+# The data a value rests on, each in words with its source; or a function that writes them.
+# Scoring needs only the values, and most readers of a scorecard (rankings, resemblance, charts)
+# never read the words, so a measure defers writing them until someone does.
+Basis = tuple[str, ...] | Callable[[], tuple[str, ...]]
+
+
+class Measurement:
+    __slots__ = ("value", "_basis", "empty")
+
+    def __init__(self, value: float | None, basis: Basis, empty: bool = False) -> None:
+        self.value = value  # 0..1, or None when unknown
+        self._basis = basis
+        # No listed row shows the indicator: its 0 stands only where the lists are complete
+        # for the kinds it counts (see `measure`).
+        self.empty = empty
+
+    @property
+    def basis(self) -> tuple[str, ...]:
+        if callable(self._basis):
+            self._basis = self._basis()
+        return self._basis
 
     @property
     def known(self) -> bool:
         return self.value is not None
+
+    def __repr__(self) -> str:
+        return f"Measurement({self.value!r}, {self.basis!r}, empty={self.empty!r})"
 
 
 @dataclass(frozen=True)
@@ -59,7 +76,37 @@ class Evidence:
     value: float | None  # 0..1; None = unknown
     weight: float
     effect: str  # "raises", "lowers", "unknown"
-    basis: tuple[str, ...]
+    basis: tuple[str, ...]  # written when first read (see `Basis`); then as any field
+
+    @classmethod
+    def measured(cls, indicator, name, value, weight, effect, basis: Basis) -> Evidence:
+        """An Evidence whose basis may be deferred. Made 31 times a score: it fills the fields
+        directly, as the frozen dataclass's __init__ would (one object.__setattr__ each)."""
+        evidence = object.__new__(cls)
+        vars(evidence).update(
+            indicator=indicator, name=name, value=value, weight=weight, effect=effect
+        )
+        vars(evidence)["basis" if isinstance(basis, tuple) else "_write_basis"] = basis
+        return evidence
+
+    def __getstate__(self) -> dict:
+        # pickled (the derived-data cache) and copied with its basis written
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+class _DeferredBasis:
+    """`Evidence.basis` until written: writes it once, then the instance's own field shadows
+    this (a non-data descriptor), so it reads, compares, hashes and pickles as a plain field."""
+
+    def __get__(self, evidence, owner=None):
+        if evidence is None:
+            return self
+        state = vars(evidence)
+        state["basis"] = state.pop("_write_basis")()
+        return state["basis"]
+
+
+Evidence.basis = _DeferredBasis()  # set after @dataclass, so it is no field default
 
 
 @dataclass(frozen=True)
@@ -155,13 +202,16 @@ def _counted(
     """Bodies by their `worth` (reach to small firms, unless said otherwise), ties by their
     strength (or, `ties_present`, 1 each): their worths added up (`enough` of full worth = 1),
     or with `best` the best one alone. Nothing listed: empty."""
-    items = [(worth(b), _body_words(b, worth(b))) for b in bodies]
-    items += [(1.0 if ties_present else _strength(t), _tie_basis([t])[0]) for t in ties]
-    if not items:
+    values = [worth(b) for b in bodies]
+    values += [1.0 if ties_present else _strength(t) for t in ties]
+    if not values:
         return _none(empty)
-    values = [value for value, _ in items]
     total = max(values) if best else sum(values) / enough
-    return Measurement(min(1.0, total), tuple(words for _, words in items))
+
+    def basis():
+        return tuple(_body_words(b, worth(b)) for b in bodies) + _tie_basis(ties)
+
+    return Measurement(min(1.0, total), basis)
 
 
 def _bodies(profile: ClusterProfile, kinds: set[str], *, active_only=True) -> list[Body] | None:
@@ -191,7 +241,7 @@ def _active_or_proposed(profile: ClusterProfile, kinds: set[str], label: str) ->
         return _counted(active, (), 1, "", best=True)
     if bodies:
         return Measurement(
-            criteria.PROPOSED_VALUE, tuple(f"only proposed: {b.source}" for b in bodies)
+            criteria.PROPOSED_VALUE, lambda: tuple(f"only proposed: {b.source}" for b in bodies)
         )
     return _none(f"no {label} recorded")
 
@@ -215,10 +265,10 @@ def _tie_quality(ties: list[Tie] | None, empty: str) -> Measurement:
     if not ties:
         return _none(empty)
     values = [_strength(t) for t in ties]
-    return Measurement(sum(values) / len(values), _tie_basis(ties))
+    return Measurement(sum(values) / len(values), lambda: _tie_basis(ties))
 
 
-def _tie_basis(ties: list[Tie]) -> tuple[str, ...]:
+def _tie_basis(ties: Iterable[Tie]) -> tuple[str, ...]:
     def strength(t: Tie) -> str:
         return "strength not judged" if t.strength == "unknown" else t.strength
 
@@ -231,7 +281,7 @@ def _fact(fact: Fact | None, scale: Callable[[object], float | None]) -> Measure
     value = scale(fact.value)
     if value is None:
         return UNKNOWN
-    return Measurement(value, (f"{fact.shown or _describe(fact.value)}: {fact.source}",))
+    return Measurement(value, lambda: (f"{fact.shown or _describe(fact.value)}: {fact.source}",))
 
 
 def _describe(value: object) -> str:
@@ -255,18 +305,25 @@ def m_backward_depth(p: ClusterProfile) -> Measurement:
     ties = _ties(p, lambda t: t.direction == "backward")
     if groups is None and ties is None:
         return UNKNOWN
-    parts, basis = [], []
+    parts = []
     if groups is not None:
-        roles = sorted({g.role for g in groups})
-        parts.append(len(roles) / len(SUPPLIER_ROLES))
-        present = ", ".join(SUPPLIER_ROLES[role] for role in roles) or "none"
-        basis.append(f"supplier groups present: {present}")
-        basis.extend(str(g.source) for g in groups)
+        parts.append(len({g.role for g in groups}) / len(SUPPLIER_ROLES))
     quality = _tie_quality(ties, "no backward ties recorded")
     if quality.known:
         parts.append(quality.value)
-        basis.extend(quality.basis)
-    return Measurement(sum(parts) / len(parts), tuple(basis))
+
+    def basis():
+        lines = []
+        if groups is not None:
+            roles = sorted({g.role for g in groups})
+            present = ", ".join(SUPPLIER_ROLES[role] for role in roles) or "none"
+            lines.append(f"supplier groups present: {present}")
+            lines.extend(str(g.source) for g in groups)
+        if quality.known:
+            lines.extend(quality.basis)
+        return tuple(lines)
+
+    return Measurement(sum(parts) / len(parts), basis)
 
 
 ASSOCIATIONS = {"trade_association", "business_association"}
@@ -294,15 +351,19 @@ def m_sector_bodies(p: ClusterProfile) -> Measurement:
         return UNKNOWN
     sectoral = [b for b in bodies if b.sector_specific is not False]
     found = _counted(sectoral, (), 2, "no sector-specific support body recorded")
-    unsaid = [
-        f"not said whether it serves this sector only: {b.source}"
-        for b in sectoral
-        if b.sector_specific is None and p.direct is not None
-    ]
-    general = [f"serves other sectors too, not counted: {b.source}"
-               for b in bodies if b.sector_specific is False]  # fmt: skip
+
+    def basis():
+        unsaid = [
+            f"not said whether it serves this sector only: {b.source}"
+            for b in sectoral
+            if b.sector_specific is None and p.direct is not None
+        ]
+        general = [f"serves other sectors too, not counted: {b.source}"
+                   for b in bodies if b.sector_specific is False]  # fmt: skip
+        return found.basis + tuple(unsaid) + tuple(general)
+
     # Bodies listed that serve other sectors too are known not to be sectoral: a known 0.
-    return Measurement(found.value, found.basis + tuple(unsaid) + tuple(general), empty=not bodies)
+    return Measurement(found.value, basis, empty=not bodies)
 
 
 def m_group_support(p: ClusterProfile) -> Measurement:
@@ -348,9 +409,13 @@ def m_beyond_price(p: ClusterProfile) -> Measurement:
             weight = share / sum(1 for m in p.competition if m.kind == market.kind)
         total += weight
         weighted += weight * market_beyond_price(market.bases)
-    basis = tuple(f"{', '.join(sorted(m.bases))}: {m.source}" for m in p.competition)
-    if exported is not None and kinds == {"domestic", "export"}:
-        basis += (f"markets weighted by the share exported: {p.export_share.source}",)
+
+    def basis():
+        lines = tuple(f"{', '.join(sorted(m.bases))}: {m.source}" for m in p.competition)
+        if exported is not None and kinds == {"domestic", "export"}:
+            lines += (f"markets weighted by the share exported: {p.export_share.source}",)
+        return lines
+
     return Measurement(weighted / total if total else 0.0, basis)
 
 
@@ -372,7 +437,7 @@ def m_external_buyers(p: ClusterProfile) -> Measurement:
         return UNKNOWN
     if not groups:
         return Measurement(0.0, ("no export agents or buyers recorded",))
-    return Measurement(min(1.0, len(groups) / 2), tuple(str(g.source) for g in groups))
+    return Measurement(min(1.0, len(groups) / 2), lambda: tuple(str(g.source) for g in groups))
 
 
 def m_buyer_know_how(p: ClusterProfile) -> Measurement:
@@ -437,7 +502,10 @@ def m_reach(p: ClusterProfile) -> Measurement:
     if not judged:
         return UNKNOWN
     values = [REACH_VALUE[b.reach] for b in judged]
-    basis = tuple(f"reach to small firms {b.reach}: {b.source}" for b in judged)
+
+    def basis():
+        return tuple(f"reach to small firms {b.reach}: {b.source}" for b in judged)
+
     return Measurement(sum(values) / len(values), basis)
 
 
@@ -447,7 +515,7 @@ def m_large_firms(p: ClusterProfile) -> Measurement:
         return UNKNOWN
     if not groups:
         return Measurement(0.0, ("no large or lead firms recorded",))
-    return Measurement(1.0, tuple(str(g.source) for g in groups))
+    return Measurement(1.0, lambda: tuple(str(g.source) for g in groups))
 
 
 def _to_smaller_partner(t: Tie) -> bool:
@@ -471,7 +539,7 @@ def m_putting_out(p: ClusterProfile) -> Measurement:
     if not ties:
         return Measurement(0.0, ("no work put out to smaller firms recorded",))
     total = sum(_strength(t) for t in ties)
-    return Measurement(min(1.0, total / 3), _tie_basis(ties))
+    return Measurement(min(1.0, total / 3), lambda: _tie_basis(ties))
 
 
 def m_supplier_associations(p: ClusterProfile) -> Measurement:
@@ -503,8 +571,9 @@ def m_private_initiative(p: ClusterProfile) -> Measurement:
     if not known:
         return UNKNOWN
     private = [b for b in known if b.ownership in {"private", "mixed"}]
-    basis = tuple(f"{b.ownership}: {b.source}" for b in known)
-    return Measurement(len(private) / len(known), basis)
+    return Measurement(
+        len(private) / len(known), lambda: tuple(f"{b.ownership}: {b.source}" for b in known)
+    )
 
 
 def m_facilitator(p: ClusterProfile) -> Measurement:
@@ -577,17 +646,19 @@ def measure(code: str, p: ClusterProfile) -> Measurement:
     if not found.known or not found.empty:
         if found.known and answer is not None and answer.value is False:
             note = f"answered no, but the lists record these: {answer.source}"
-            return Measurement(found.value, found.basis + (note,))
+            return Measurement(found.value, lambda: found.basis + (note,))
         return found
     if answer is not None:
         if answer.value:
             value = record.direct.yes_value
-            return Measurement(value, (f"yes, no row in the lists gives details: {answer.source}",))
-        return Measurement(0.0, (f"no: {answer.source}",))
+            return Measurement(
+                value, lambda: (f"yes, no row in the lists gives details: {answer.source}",)
+            )
+        return Measurement(0.0, lambda: (f"no: {answer.source}",))
     if record.inventories and p.declared is not None:
         said = [p.declared.get(kind) for kind in record.inventories]
         if all(fact is not None and fact.value == "none" for fact in said):
-            return Measurement(0.0, found.basis + tuple(f"none: {f.source}" for f in said))
+            return Measurement(0.0, lambda: found.basis + tuple(f"none: {f.source}" for f in said))
         return UNKNOWN
     if record.direct is not None and p.direct is not None:
         return UNKNOWN  # asked directly and left "don't know"
@@ -617,7 +688,8 @@ def _score_point(profile: ClusterProfile, number: int, weights: Mapping[str, flo
     for indicator in criteria.indicators_for(number):
         code = indicator.code
         weight = weights[code]
-        value, basis, _ = measure(code, profile)
+        measurement = measure(code, profile)
+        value = measurement.value
         total += weight
         if value is not None:
             known_weight += weight
@@ -627,13 +699,13 @@ def _score_point(profile: ClusterProfile, number: int, weights: Mapping[str, flo
             missing.append(indicator.name)
             effect = "unknown"
         evidence.append(
-            Evidence(
+            Evidence.measured(
                 code,
                 indicator.name,
                 None if value is None else round(value, 3),
                 weight,
                 effect,
-                basis,
+                measurement._basis,
             )
         )
         if effect != "raises":
