@@ -10,7 +10,7 @@ the overall score.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, fields
 
 from . import criteria
@@ -26,6 +26,7 @@ SUPPLIER_ROLES = {  # role -> how evidence names it
     "service": "service providers",
 }
 SMALL_PARTNER_ROLES = {"stage_unit", "supplier", "oem", "homeworker", "overseas_branch"}
+LARGE_FIRMS_PARTNERS = SMALL_PARTNER_ROLES | {"producer"}  # whom large firms put work out to
 CONTRACTING = {
     "subcontracting",
     "job_working",
@@ -69,6 +70,15 @@ class Measurement:
         return f"Measurement({self.value!r}, {self.basis!r}, empty={self.empty!r})"
 
 
+def _filled(cls, **values):
+    """A frozen dataclass made with its fields filled directly, as its __init__ would (one
+    object.__setattr__ per field, which costs more than the rest of scoring an indicator): for
+    the records a score makes by the dozen. No defaults or checks apply: give every field."""
+    made = object.__new__(cls)
+    vars(made).update(values)
+    return made
+
+
 @dataclass(frozen=True)
 class Evidence:
     indicator: str  # code, e.g. "4a"
@@ -80,11 +90,9 @@ class Evidence:
 
     @classmethod
     def measured(cls, indicator, name, value, weight, effect, basis: Basis) -> Evidence:
-        """An Evidence whose basis may be deferred. Made 31 times a score: it fills the fields
-        directly, as the frozen dataclass's __init__ would (one object.__setattr__ each)."""
-        evidence = object.__new__(cls)
-        vars(evidence).update(
-            indicator=indicator, name=name, value=value, weight=weight, effect=effect
+        """An Evidence whose basis may be deferred (made 31 times a score, see `_filled`)."""
+        evidence = _filled(
+            cls, indicator=indicator, name=name, value=value, weight=weight, effect=effect
         )
         vars(evidence)["basis" if isinstance(basis, tuple) else "_write_basis"] = basis
         return evidence
@@ -246,7 +254,7 @@ def _active_or_proposed(profile: ClusterProfile, kinds: set[str], label: str) ->
     return _none(f"no {label} recorded")
 
 
-def _groups(profile: ClusterProfile, roles: set[str]) -> list[Group] | None:
+def _groups(profile: ClusterProfile, roles: Collection[str]) -> list[Group] | None:
     if profile.groups is None:
         return None
     return [g for g in profile.groups if g.role in roles]
@@ -301,7 +309,7 @@ def m_producers(p: ClusterProfile) -> Measurement:
 
 
 def m_backward_depth(p: ClusterProfile) -> Measurement:
-    groups = _groups(p, set(SUPPLIER_ROLES))
+    groups = _groups(p, SUPPLIER_ROLES.keys())
     ties = _ties(p, lambda t: t.direction == "backward")
     if groups is None and ties is None:
         return UNKNOWN
@@ -327,11 +335,11 @@ def m_backward_depth(p: ClusterProfile) -> Measurement:
 
 
 ASSOCIATIONS = {"trade_association", "business_association"}
+COLLECTIVE_VEHICLES = ASSOCIATIONS | {"joint_action", "credit_union", "chaebol_association"}
 
 
 def m_collective_vehicles(p: ClusterProfile) -> Measurement:
-    kinds = ASSOCIATIONS | {"joint_action", "credit_union", "chaebol_association"}
-    bodies = _bodies(p, kinds)
+    bodies = _bodies(p, COLLECTIVE_VEHICLES)
     if bodies is None:
         return UNKNOWN
     empty = "no association, producer group or credit union recorded"
@@ -442,7 +450,7 @@ def m_external_buyers(p: ClusterProfile) -> Measurement:
 
 def m_buyer_know_how(p: ClusterProfile) -> Measurement:
     ties = _ties(
-        p, lambda t: t.from_role in {"export_agent", "buyer", "tnc"} and t.nature in KNOW_HOW
+        p, lambda t: t.nature in KNOW_HOW and t.from_role in {"export_agent", "buyer", "tnc"}
     )
     return _tie_quality(ties, "no technical help or information from buyers recorded")
 
@@ -522,18 +530,18 @@ def _to_smaller_partner(t: Tie) -> bool:
     """A tie from a larger firm to a smaller one: large firms to producers or suppliers, and
     producers to their stage units, suppliers and homeworkers."""
     if t.from_role in LARGE_ROLES:
-        return t.to_role in SMALL_PARTNER_ROLES | {"producer"}
+        return t.to_role in LARGE_FIRMS_PARTNERS
     return t.from_role == "producer" and t.to_role in SMALL_PARTNER_ROLES
 
 
 def m_supplier_upgrading(p: ClusterProfile) -> Measurement:
-    ties = _ties(p, lambda t: _to_smaller_partner(t) and t.nature in UPGRADING)
+    ties = _ties(p, lambda t: t.nature in UPGRADING and _to_smaller_partner(t))
     return _tie_quality(ties, "no supplier upgrading by larger firms recorded")
 
 
 def m_putting_out(p: ClusterProfile) -> Measurement:
     """Work put out to smaller firms: the ties' strengths added up, three strong ties = 1."""
-    ties = _ties(p, lambda t: _to_smaller_partner(t) and t.nature in CONTRACTING)
+    ties = _ties(p, lambda t: t.nature in CONTRACTING and _to_smaller_partner(t))
     if ties is None:
         return UNKNOWN
     if not ties:
@@ -715,7 +723,8 @@ def _score_point(profile: ClusterProfile, number: int, weights: Mapping[str, flo
     level = level_for(score, completeness)
     if level != "strong":
         recommendations.insert(0, POINT_RECOMMENDATIONS[number])
-    return PointScore(
+    return _filled(
+        PointScore,
         number=number,
         title=criteria.point(number).title,
         score=score,
@@ -741,4 +750,11 @@ def score(
     rated = [p.score for p in points if p.level != criteria.UNKNOWN_LEVEL]
     overall = round(sum(rated) / len(rated), 1) if rated else None
     completeness = round(sum(p.completeness for p in points) / len(points), 3)
-    return Scorecard(profile.subject, criteria.ENGINE_VERSION, overall, completeness, points)
+    return _filled(
+        Scorecard,
+        subject=profile.subject,
+        engine_version=criteria.ENGINE_VERSION,
+        overall=overall,
+        completeness=completeness,
+        points=points,
+    )
