@@ -260,10 +260,22 @@ def _groups(profile: ClusterProfile, roles: Collection[str]) -> list[Group] | No
     return [g for g in profile.groups if g.role in roles]
 
 
-def _ties(profile: ClusterProfile, test: Callable[[Tie], bool]) -> list[Tie] | None:
+def _ties(
+    profile: ClusterProfile,
+    natures: Collection[str] | None = None,
+    direction: str | None = None,
+    test: Callable[[Tie], bool] | None = None,
+) -> list[Tie] | None:
+    """The ties of these natures or this direction that pass `test`, in the profile's order.
+    Nature and direction are tested inline, so `test` runs only on the few ties left."""
     if profile.ties is None:
         return None
-    return [t for t in profile.ties if test(t)]
+    ties = profile.ties
+    if natures is not None:
+        ties = [t for t in ties if t.nature in natures]
+    if direction is not None:
+        ties = [t for t in ties if t.direction == direction]
+    return list(ties) if test is None else [t for t in ties if test(t)]
 
 
 def _tie_quality(ties: list[Tie] | None, empty: str) -> Measurement:
@@ -310,7 +322,7 @@ def m_producers(p: ClusterProfile) -> Measurement:
 
 def m_backward_depth(p: ClusterProfile) -> Measurement:
     groups = _groups(p, SUPPLIER_ROLES.keys())
-    ties = _ties(p, lambda t: t.direction == "backward")
+    ties = _ties(p, direction="backward")
     if groups is None and ties is None:
         return UNKNOWN
     parts = []
@@ -376,7 +388,7 @@ def m_sector_bodies(p: ClusterProfile) -> Measurement:
 
 def m_group_support(p: ClusterProfile) -> Measurement:
     bodies = _bodies(p, {"joint_action", "credit_union", "chaebol_association"})
-    ties = _ties(p, lambda t: t.nature in JOINT)
+    ties = _ties(p, JOINT)
     if bodies is None and ties is None:
         return UNKNOWN
     return _counted(bodies or (), ties or (), 2, "no group-level support recorded", _present)
@@ -432,7 +444,7 @@ def m_foreign_buyers(p: ClusterProfile) -> Measurement:
 
 
 def m_forward_ties(p: ClusterProfile) -> Measurement:
-    return _tie_quality(_ties(p, lambda t: t.direction == "forward"), "no forward ties recorded")
+    return _tie_quality(_ties(p, direction="forward"), "no forward ties recorded")
 
 
 def m_trade_fairs(p: ClusterProfile) -> Measurement:
@@ -449,9 +461,7 @@ def m_external_buyers(p: ClusterProfile) -> Measurement:
 
 
 def m_buyer_know_how(p: ClusterProfile) -> Measurement:
-    ties = _ties(
-        p, lambda t: t.nature in KNOW_HOW and t.from_role in {"export_agent", "buyer", "tnc"}
-    )
+    ties = _ties(p, KNOW_HOW, test=lambda t: t.from_role in {"export_agent", "buyer", "tnc"})
     return _tie_quality(ties, "no technical help or information from buyers recorded")
 
 
@@ -535,13 +545,13 @@ def _to_smaller_partner(t: Tie) -> bool:
 
 
 def m_supplier_upgrading(p: ClusterProfile) -> Measurement:
-    ties = _ties(p, lambda t: t.nature in UPGRADING and _to_smaller_partner(t))
+    ties = _ties(p, UPGRADING, test=_to_smaller_partner)
     return _tie_quality(ties, "no supplier upgrading by larger firms recorded")
 
 
 def m_putting_out(p: ClusterProfile) -> Measurement:
     """Work put out to smaller firms: the ties' strengths added up, three strong ties = 1."""
-    ties = _ties(p, lambda t: t.nature in CONTRACTING and _to_smaller_partner(t))
+    ties = _ties(p, CONTRACTING, test=_to_smaller_partner)
     if ties is None:
         return UNKNOWN
     if not ties:
@@ -553,7 +563,7 @@ def m_putting_out(p: ClusterProfile) -> Measurement:
 def m_supplier_associations(p: ClusterProfile) -> Measurement:
     """Present or not: a supplier association is its members' own, so reach does not apply."""
     bodies = _bodies(p, {"chaebol_association", "information_network"})
-    ties = _ties(p, lambda t: t.nature == "consortium")
+    ties = _ties(p, {"consortium"})
     if bodies is None and ties is None:
         return UNKNOWN
     empty = "no supplier association or consortium recorded"
@@ -599,7 +609,7 @@ def m_own_initiatives(p: ClusterProfile) -> Measurement:
             for b in p.institutions
             if b.kind == "joint_action" or (b.kind in ASSOCIATIONS and b.ownership == "private")
         ]
-    ties = _ties(p, lambda t: t.nature in JOINT and t.from_role not in LARGE_ROLES)
+    ties = _ties(p, JOINT, test=lambda t: t.from_role not in LARGE_ROLES)
     if bodies is None and ties is None:
         return UNKNOWN
     empty = "no producer-led joint initiative recorded"
