@@ -91,10 +91,10 @@ class Evidence:
     @classmethod
     def measured(cls, indicator, name, value, weight, effect, basis: Basis) -> Evidence:
         """An Evidence whose basis may be deferred (made 31 times a score, see `_filled`)."""
-        evidence = _filled(
-            cls, indicator=indicator, name=name, value=value, weight=weight, effect=effect
-        )
-        vars(evidence)["basis" if isinstance(basis, tuple) else "_write_basis"] = basis
+        evidence = object.__new__(cls)
+        state = vars(evidence)
+        state.update(indicator=indicator, name=name, value=value, weight=weight, effect=effect)
+        state["basis" if isinstance(basis, tuple) else "_write_basis"] = basis
         return evidence
 
     def __getstate__(self) -> dict:
@@ -166,6 +166,13 @@ RECOMMENDATIONS: Mapping[str, Recommendation] = {
 }
 POINT_RECOMMENDATIONS: Mapping[int, Recommendation] = {
     p.number: Recommendation(None, p.text, p.lines) for p in criteria.POINTS
+}
+# Each point's indicators as scoring reads them: code, name and recommendation.
+POINT_INDICATORS: Mapping[int, tuple[tuple[str, str, Recommendation], ...]] = {
+    p.number: tuple(
+        (i.code, i.name, RECOMMENDATIONS[i.code]) for i in criteria.indicators_for(p.number)
+    )
+    for p in criteria.POINTS
 }
 
 
@@ -661,8 +668,9 @@ def measure(code: str, p: ClusterProfile) -> Measurement:
     answer = None
     if record.direct is not None and p.direct is not None:
         answer = p.direct.get(code)
-    if not found.known or not found.empty:
-        if found.known and answer is not None and answer.value is False:
+    known = found.value is not None
+    if not known or not found.empty:
+        if known and answer is not None and answer.value is False:
             note = f"answered no, but the lists record these: {answer.source}"
             return Measurement(found.value, lambda: found.basis + (note,))
         return found
@@ -703,8 +711,7 @@ def level_for(score: float | None, completeness: float) -> str:
 def _score_point(profile: ClusterProfile, number: int, weights: Mapping[str, float]) -> PointScore:
     evidence, missing, recommendations = [], [], []
     total = known_weight = weighted = 0.0
-    for indicator in criteria.indicators_for(number):
-        code = indicator.code
+    for code, name, recommendation in POINT_INDICATORS[number]:
         weight = weights[code]
         measurement = measure(code, profile)
         value = measurement.value
@@ -714,12 +721,12 @@ def _score_point(profile: ClusterProfile, number: int, weights: Mapping[str, flo
             weighted += weight * value
             effect = "raises" if value >= criteria.EFFECT_THRESHOLD else "lowers"
         else:
-            missing.append(indicator.name)
+            missing.append(name)
             effect = "unknown"
         evidence.append(
             Evidence.measured(
                 code,
-                indicator.name,
+                name,
                 None if value is None else round(value, 3),
                 weight,
                 effect,
@@ -727,7 +734,7 @@ def _score_point(profile: ClusterProfile, number: int, weights: Mapping[str, flo
             )
         )
         if effect != "raises":
-            recommendations.append(RECOMMENDATIONS[code])
+            recommendations.append(recommendation)
     score = round(100 * weighted / known_weight, 1) if known_weight else None
     completeness = round(known_weight / total, 3) if total else 0.0
     level = level_for(score, completeness)
