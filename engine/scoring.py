@@ -167,14 +167,6 @@ RECOMMENDATIONS: Mapping[str, Recommendation] = {
 POINT_RECOMMENDATIONS: Mapping[int, Recommendation] = {
     p.number: Recommendation(None, p.text, p.lines) for p in criteria.POINTS
 }
-# Each point's indicators as scoring reads them: code, name and recommendation.
-POINT_INDICATORS: Mapping[int, tuple[tuple[str, str, Recommendation], ...]] = {
-    p.number: tuple(
-        (i.code, i.name, RECOMMENDATIONS[i.code]) for i in criteria.indicators_for(p.number)
-    )
-    for p in criteria.POINTS
-}
-
 
 # Measures --------------------------------------------------------------------------------------
 
@@ -663,8 +655,12 @@ def measure(code: str, p: ClusterProfile) -> Measurement:
     answer if the indicator has one, else 0 only if every kind it counts was answered "none"
     (`criteria.INVENTORIES`), else unknown. A profile without `declared` (lists vouched
     complete) keeps the lists' 0."""
-    record = criteria.indicator(code)
-    found = LIST_MEASURES[code](p)
+    return _completed(criteria.indicator(code), LIST_MEASURES[code](p), p)
+
+
+def _completed(record: criteria.Indicator, found: Measurement, p: ClusterProfile) -> Measurement:
+    """`measure` after the lists: what direct answers and the inventories make of them."""
+    code = record.code
     answer = None
     if record.direct is not None and p.direct is not None:
         answer = p.direct.get(code)
@@ -708,12 +704,23 @@ def level_for(score: float | None, completeness: float) -> str:
     return criteria.LEVELS[-1][1]
 
 
+# Each point's indicators as scoring reads them: code, name, record, list measure and
+# recommendation, looked up once here rather than for every indicator of every score.
+POINT_INDICATORS: Mapping[int, tuple[tuple, ...]] = {
+    p.number: tuple(
+        (i.code, i.name, i, LIST_MEASURES[i.code], RECOMMENDATIONS[i.code])
+        for i in criteria.indicators_for(p.number)
+    )
+    for p in criteria.POINTS
+}
+
+
 def _score_point(profile: ClusterProfile, number: int, weights: Mapping[str, float]) -> PointScore:
     evidence, missing, recommendations = [], [], []
     total = known_weight = weighted = 0.0
-    for code, name, recommendation in POINT_INDICATORS[number]:
+    for code, name, record, list_measure, recommendation in POINT_INDICATORS[number]:
         weight = weights[code]
-        measurement = measure(code, profile)
+        measurement = _completed(record, list_measure(profile), profile)
         value = measurement.value
         total += weight
         if value is not None:
