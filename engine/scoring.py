@@ -58,9 +58,10 @@ class Measurement:
 
     @property
     def basis(self) -> tuple[str, ...]:
-        if callable(self._basis):
-            self._basis = self._basis()
-        return self._basis
+        basis = self._basis  # read once: another thread may write it meanwhile
+        if callable(basis):
+            basis = self._basis = basis()
+        return basis
 
     @property
     def known(self) -> bool:
@@ -110,8 +111,12 @@ class _DeferredBasis:
         if evidence is None:
             return self
         state = vars(evidence)
-        state["basis"] = state.pop("_write_basis")()
-        return state["basis"]
+        write = state.get("_write_basis")
+        if write is None:  # another thread wrote it meanwhile
+            return state["basis"]
+        state["basis"] = basis = write()
+        state.pop("_write_basis", None)
+        return basis
 
 
 Evidence.basis = _DeferredBasis()  # set after @dataclass, so it is no field default
