@@ -1074,12 +1074,19 @@ def point(number: int) -> Point:
     return POINTS[number - 1]
 
 
+# Lookups the engine makes for every indicator of every score, built once from the records.
+_BY_CODE: dict[str, Indicator] = {i.code: i for i in INDICATORS}
+_BY_POINT: dict[int, tuple[Indicator, ...]] = {
+    p.number: tuple(i for i in INDICATORS if i.point == p.number) for p in POINTS
+}
+
+
 def indicators_for(number: int) -> tuple[Indicator, ...]:
-    return tuple(i for i in INDICATORS if i.point == number)
+    return _BY_POINT.get(number, ())
 
 
 def indicator(code: str) -> Indicator:
-    return next(i for i in INDICATORS if i.code == code)
+    return _BY_CODE[code]
 
 
 def value_rule(code: str) -> str:

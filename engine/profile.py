@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 STRENGTHS = ("unknown", "weak", "moderate", "strong")
 TRADE_REGIMES = ("protected", "liberalising", "open")
@@ -24,6 +25,11 @@ class Source:
     lines: tuple[int, int] | None = None
 
     def __str__(self) -> str:
+        return self.words
+
+    @cached_property
+    def words(self) -> str:
+        """How evidence names it; kept, as every indicator that counts its row names it."""
         if self.lines is None:
             return self.label
         first, last = self.lines

@@ -10,8 +10,8 @@ the overall score.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass, fields
 
 from . import criteria
 from .profile import Body, ClusterProfile, Fact, Group, Tie
@@ -26,6 +26,7 @@ SUPPLIER_ROLES = {  # role -> how evidence names it
     "service": "service providers",
 }
 SMALL_PARTNER_ROLES = {"stage_unit", "supplier", "oem", "homeworker", "overseas_branch"}
+LARGE_FIRMS_PARTNERS = SMALL_PARTNER_ROLES | {"producer"}  # whom large firms put work out to
 CONTRACTING = {
     "subcontracting",
     "job_working",
@@ -39,17 +40,44 @@ KNOW_HOW = {"technical_assistance", "information_exchange", "training"}
 JOINT = {"consortium", "joint_purchasing", "joint_marketing"}
 
 
-@dataclass(frozen=True)
+# The data a value rests on, each in words with its source; or a function that writes them.
+# Scoring needs only the values, and most readers of a scorecard (rankings, resemblance, charts)
+# never read the words, so a measure defers writing them until someone does.
+Basis = tuple[str, ...] | Callable[[], tuple[str, ...]]
+
+
 class Measurement:
-    value: float | None  # 0..1, or None when unknown
-    basis: tuple[str, ...]  # the data the value rests on, each with its source
-    # No listed row shows the indicator: its 0 stands only where the lists are complete for
-    # the kinds it counts (see `measure`).
-    empty: bool = False
+    __slots__ = ("value", "_basis", "empty")
+
+    def __init__(self, value: float | None, basis: Basis, empty: bool = False) -> None:
+        self.value = value  # 0..1, or None when unknown
+        self._basis = basis
+        # No listed row shows the indicator: its 0 stands only where the lists are complete
+        # for the kinds it counts (see `measure`).
+        self.empty = empty
+
+    @property
+    def basis(self) -> tuple[str, ...]:
+        basis = self._basis  # read once: another thread may write it meanwhile
+        if callable(basis):
+            basis = self._basis = basis()
+        return basis
 
     @property
     def known(self) -> bool:
         return self.value is not None
+
+    def __repr__(self) -> str:
+        return f"Measurement({self.value!r}, {self.basis!r}, empty={self.empty!r})"
+
+
+def _filled(cls, **values):
+    """A frozen dataclass made with its fields filled directly, as its __init__ would (one
+    object.__setattr__ per field, which costs more than the rest of scoring an indicator): for
+    the records a score makes by the dozen. No defaults or checks apply: give every field."""
+    made = object.__new__(cls)
+    vars(made).update(values)
+    return made
 
 
 @dataclass(frozen=True)
@@ -59,7 +87,39 @@ class Evidence:
     value: float | None  # 0..1; None = unknown
     weight: float
     effect: str  # "raises", "lowers", "unknown"
-    basis: tuple[str, ...]
+    basis: tuple[str, ...]  # written when first read (see `Basis`); then as any field
+
+    @classmethod
+    def measured(cls, indicator, name, value, weight, effect, basis: Basis) -> Evidence:
+        """An Evidence whose basis may be deferred (made 31 times a score, see `_filled`)."""
+        evidence = object.__new__(cls)
+        state = vars(evidence)
+        state.update(indicator=indicator, name=name, value=value, weight=weight, effect=effect)
+        state["basis" if isinstance(basis, tuple) else "_write_basis"] = basis
+        return evidence
+
+    def __getstate__(self) -> dict:
+        # pickled (the derived-data cache) and copied with its basis written
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+class _DeferredBasis:
+    """`Evidence.basis` until written: writes it once, then the instance's own field shadows
+    this (a non-data descriptor), so it reads, compares, hashes and pickles as a plain field."""
+
+    def __get__(self, evidence, owner=None):
+        if evidence is None:
+            return self
+        state = vars(evidence)
+        write = state.get("_write_basis")
+        if write is None:  # another thread wrote it meanwhile
+            return state["basis"]
+        state["basis"] = basis = write()
+        state.pop("_write_basis", None)
+        return basis
+
+
+Evidence.basis = _DeferredBasis()  # set after @dataclass, so it is no field default
 
 
 @dataclass(frozen=True)
@@ -104,6 +164,15 @@ class Scorecard:
         return sum(1 for p in self.points if p.level != criteria.UNKNOWN_LEVEL)
 
 
+# What does not depend on the profile, read once from the criteria records: each indicator's
+# recommendation, and each point's, as a weak or unknown one gets them.
+RECOMMENDATIONS: Mapping[str, Recommendation] = {
+    i.code: Recommendation(i.code, i.action, i.lines, i.examples) for i in criteria.INDICATORS
+}
+POINT_RECOMMENDATIONS: Mapping[int, Recommendation] = {
+    p.number: Recommendation(None, p.text, p.lines) for p in criteria.POINTS
+}
+
 # Measures --------------------------------------------------------------------------------------
 
 UNKNOWN = Measurement(None, ())
@@ -145,13 +214,16 @@ def _counted(
     """Bodies by their `worth` (reach to small firms, unless said otherwise), ties by their
     strength (or, `ties_present`, 1 each): their worths added up (`enough` of full worth = 1),
     or with `best` the best one alone. Nothing listed: empty."""
-    items = [(worth(b), _body_words(b, worth(b))) for b in bodies]
-    items += [(1.0 if ties_present else _strength(t), _tie_basis([t])[0]) for t in ties]
-    if not items:
+    values = [worth(b) for b in bodies]
+    values += [1.0 if ties_present else _strength(t) for t in ties]
+    if not values:
         return _none(empty)
-    values = [value for value, _ in items]
     total = max(values) if best else sum(values) / enough
-    return Measurement(min(1.0, total), tuple(words for _, words in items))
+
+    def basis():
+        return tuple(_body_words(b, worth(b)) for b in bodies) + _tie_basis(ties)
+
+    return Measurement(min(1.0, total), basis)
 
 
 def _bodies(profile: ClusterProfile, kinds: set[str], *, active_only=True) -> list[Body] | None:
@@ -181,21 +253,33 @@ def _active_or_proposed(profile: ClusterProfile, kinds: set[str], label: str) ->
         return _counted(active, (), 1, "", best=True)
     if bodies:
         return Measurement(
-            criteria.PROPOSED_VALUE, tuple(f"only proposed: {b.source}" for b in bodies)
+            criteria.PROPOSED_VALUE, lambda: tuple(f"only proposed: {b.source}" for b in bodies)
         )
     return _none(f"no {label} recorded")
 
 
-def _groups(profile: ClusterProfile, roles: set[str]) -> list[Group] | None:
+def _groups(profile: ClusterProfile, roles: Collection[str]) -> list[Group] | None:
     if profile.groups is None:
         return None
     return [g for g in profile.groups if g.role in roles]
 
 
-def _ties(profile: ClusterProfile, test: Callable[[Tie], bool]) -> list[Tie] | None:
+def _ties(
+    profile: ClusterProfile,
+    natures: Collection[str] | None = None,
+    direction: str | None = None,
+    test: Callable[[Tie], bool] | None = None,
+) -> list[Tie] | None:
+    """The ties of these natures or this direction that pass `test`, in the profile's order.
+    Nature and direction are tested inline, so `test` runs only on the few ties left."""
     if profile.ties is None:
         return None
-    return [t for t in profile.ties if test(t)]
+    ties = profile.ties
+    if natures is not None:
+        ties = [t for t in ties if t.nature in natures]
+    if direction is not None:
+        ties = [t for t in ties if t.direction == direction]
+    return list(ties) if test is None else [t for t in ties if test(t)]
 
 
 def _tie_quality(ties: list[Tie] | None, empty: str) -> Measurement:
@@ -205,10 +289,10 @@ def _tie_quality(ties: list[Tie] | None, empty: str) -> Measurement:
     if not ties:
         return _none(empty)
     values = [_strength(t) for t in ties]
-    return Measurement(sum(values) / len(values), _tie_basis(ties))
+    return Measurement(sum(values) / len(values), lambda: _tie_basis(ties))
 
 
-def _tie_basis(ties: list[Tie]) -> tuple[str, ...]:
+def _tie_basis(ties: Iterable[Tie]) -> tuple[str, ...]:
     def strength(t: Tie) -> str:
         return "strength not judged" if t.strength == "unknown" else t.strength
 
@@ -221,7 +305,7 @@ def _fact(fact: Fact | None, scale: Callable[[object], float | None]) -> Measure
     value = scale(fact.value)
     if value is None:
         return UNKNOWN
-    return Measurement(value, (f"{fact.shown or _describe(fact.value)}: {fact.source}",))
+    return Measurement(value, lambda: (f"{fact.shown or _describe(fact.value)}: {fact.source}",))
 
 
 def _describe(value: object) -> str:
@@ -241,30 +325,37 @@ def m_producers(p: ClusterProfile) -> Measurement:
 
 
 def m_backward_depth(p: ClusterProfile) -> Measurement:
-    groups = _groups(p, set(SUPPLIER_ROLES))
-    ties = _ties(p, lambda t: t.direction == "backward")
+    groups = _groups(p, SUPPLIER_ROLES.keys())
+    ties = _ties(p, direction="backward")
     if groups is None and ties is None:
         return UNKNOWN
-    parts, basis = [], []
+    parts = []
     if groups is not None:
-        roles = sorted({g.role for g in groups})
-        parts.append(len(roles) / len(SUPPLIER_ROLES))
-        present = ", ".join(SUPPLIER_ROLES[role] for role in roles) or "none"
-        basis.append(f"supplier groups present: {present}")
-        basis.extend(str(g.source) for g in groups)
+        parts.append(len({g.role for g in groups}) / len(SUPPLIER_ROLES))
     quality = _tie_quality(ties, "no backward ties recorded")
     if quality.known:
         parts.append(quality.value)
-        basis.extend(quality.basis)
-    return Measurement(sum(parts) / len(parts), tuple(basis))
+
+    def basis():
+        lines = []
+        if groups is not None:
+            roles = sorted({g.role for g in groups})
+            present = ", ".join(SUPPLIER_ROLES[role] for role in roles) or "none"
+            lines.append(f"supplier groups present: {present}")
+            lines.extend(str(g.source) for g in groups)
+        if quality.known:
+            lines.extend(quality.basis)
+        return tuple(lines)
+
+    return Measurement(sum(parts) / len(parts), basis)
 
 
 ASSOCIATIONS = {"trade_association", "business_association"}
+COLLECTIVE_VEHICLES = ASSOCIATIONS | {"joint_action", "credit_union", "chaebol_association"}
 
 
 def m_collective_vehicles(p: ClusterProfile) -> Measurement:
-    kinds = ASSOCIATIONS | {"joint_action", "credit_union", "chaebol_association"}
-    bodies = _bodies(p, kinds)
+    bodies = _bodies(p, COLLECTIVE_VEHICLES)
     if bodies is None:
         return UNKNOWN
     empty = "no association, producer group or credit union recorded"
@@ -284,20 +375,24 @@ def m_sector_bodies(p: ClusterProfile) -> Measurement:
         return UNKNOWN
     sectoral = [b for b in bodies if b.sector_specific is not False]
     found = _counted(sectoral, (), 2, "no sector-specific support body recorded")
-    unsaid = [
-        f"not said whether it serves this sector only: {b.source}"
-        for b in sectoral
-        if b.sector_specific is None and p.direct is not None
-    ]
-    general = [f"serves other sectors too, not counted: {b.source}"
-               for b in bodies if b.sector_specific is False]  # fmt: skip
+
+    def basis():
+        unsaid = [
+            f"not said whether it serves this sector only: {b.source}"
+            for b in sectoral
+            if b.sector_specific is None and p.direct is not None
+        ]
+        general = [f"serves other sectors too, not counted: {b.source}"
+                   for b in bodies if b.sector_specific is False]  # fmt: skip
+        return found.basis + tuple(unsaid) + tuple(general)
+
     # Bodies listed that serve other sectors too are known not to be sectoral: a known 0.
-    return Measurement(found.value, found.basis + tuple(unsaid) + tuple(general), empty=not bodies)
+    return Measurement(found.value, basis, empty=not bodies)
 
 
 def m_group_support(p: ClusterProfile) -> Measurement:
     bodies = _bodies(p, {"joint_action", "credit_union", "chaebol_association"})
-    ties = _ties(p, lambda t: t.nature in JOINT)
+    ties = _ties(p, JOINT)
     if bodies is None and ties is None:
         return UNKNOWN
     return _counted(bodies or (), ties or (), 2, "no group-level support recorded", _present)
@@ -338,9 +433,13 @@ def m_beyond_price(p: ClusterProfile) -> Measurement:
             weight = share / sum(1 for m in p.competition if m.kind == market.kind)
         total += weight
         weighted += weight * market_beyond_price(market.bases)
-    basis = tuple(f"{', '.join(sorted(m.bases))}: {m.source}" for m in p.competition)
-    if exported is not None and kinds == {"domestic", "export"}:
-        basis += (f"markets weighted by the share exported: {p.export_share.source}",)
+
+    def basis():
+        lines = tuple(f"{', '.join(sorted(m.bases))}: {m.source}" for m in p.competition)
+        if exported is not None and kinds == {"domestic", "export"}:
+            lines += (f"markets weighted by the share exported: {p.export_share.source}",)
+        return lines
+
     return Measurement(weighted / total if total else 0.0, basis)
 
 
@@ -349,7 +448,7 @@ def m_foreign_buyers(p: ClusterProfile) -> Measurement:
 
 
 def m_forward_ties(p: ClusterProfile) -> Measurement:
-    return _tie_quality(_ties(p, lambda t: t.direction == "forward"), "no forward ties recorded")
+    return _tie_quality(_ties(p, direction="forward"), "no forward ties recorded")
 
 
 def m_trade_fairs(p: ClusterProfile) -> Measurement:
@@ -362,13 +461,11 @@ def m_external_buyers(p: ClusterProfile) -> Measurement:
         return UNKNOWN
     if not groups:
         return Measurement(0.0, ("no export agents or buyers recorded",))
-    return Measurement(min(1.0, len(groups) / 2), tuple(str(g.source) for g in groups))
+    return Measurement(min(1.0, len(groups) / 2), lambda: tuple(str(g.source) for g in groups))
 
 
 def m_buyer_know_how(p: ClusterProfile) -> Measurement:
-    ties = _ties(
-        p, lambda t: t.from_role in {"export_agent", "buyer", "tnc"} and t.nature in KNOW_HOW
-    )
+    ties = _ties(p, KNOW_HOW, test=lambda t: t.from_role in {"export_agent", "buyer", "tnc"})
     return _tie_quality(ties, "no technical help or information from buyers recorded")
 
 
@@ -427,7 +524,10 @@ def m_reach(p: ClusterProfile) -> Measurement:
     if not judged:
         return UNKNOWN
     values = [REACH_VALUE[b.reach] for b in judged]
-    basis = tuple(f"reach to small firms {b.reach}: {b.source}" for b in judged)
+
+    def basis():
+        return tuple(f"reach to small firms {b.reach}: {b.source}" for b in judged)
+
     return Measurement(sum(values) / len(values), basis)
 
 
@@ -437,37 +537,37 @@ def m_large_firms(p: ClusterProfile) -> Measurement:
         return UNKNOWN
     if not groups:
         return Measurement(0.0, ("no large or lead firms recorded",))
-    return Measurement(1.0, tuple(str(g.source) for g in groups))
+    return Measurement(1.0, lambda: tuple(str(g.source) for g in groups))
 
 
 def _to_smaller_partner(t: Tie) -> bool:
     """A tie from a larger firm to a smaller one: large firms to producers or suppliers, and
     producers to their stage units, suppliers and homeworkers."""
     if t.from_role in LARGE_ROLES:
-        return t.to_role in SMALL_PARTNER_ROLES | {"producer"}
+        return t.to_role in LARGE_FIRMS_PARTNERS
     return t.from_role == "producer" and t.to_role in SMALL_PARTNER_ROLES
 
 
 def m_supplier_upgrading(p: ClusterProfile) -> Measurement:
-    ties = _ties(p, lambda t: _to_smaller_partner(t) and t.nature in UPGRADING)
+    ties = _ties(p, UPGRADING, test=_to_smaller_partner)
     return _tie_quality(ties, "no supplier upgrading by larger firms recorded")
 
 
 def m_putting_out(p: ClusterProfile) -> Measurement:
     """Work put out to smaller firms: the ties' strengths added up, three strong ties = 1."""
-    ties = _ties(p, lambda t: _to_smaller_partner(t) and t.nature in CONTRACTING)
+    ties = _ties(p, CONTRACTING, test=_to_smaller_partner)
     if ties is None:
         return UNKNOWN
     if not ties:
         return Measurement(0.0, ("no work put out to smaller firms recorded",))
     total = sum(_strength(t) for t in ties)
-    return Measurement(min(1.0, total / 3), _tie_basis(ties))
+    return Measurement(min(1.0, total / 3), lambda: _tie_basis(ties))
 
 
 def m_supplier_associations(p: ClusterProfile) -> Measurement:
     """Present or not: a supplier association is its members' own, so reach does not apply."""
     bodies = _bodies(p, {"chaebol_association", "information_network"})
-    ties = _ties(p, lambda t: t.nature == "consortium")
+    ties = _ties(p, {"consortium"})
     if bodies is None and ties is None:
         return UNKNOWN
     empty = "no supplier association or consortium recorded"
@@ -493,8 +593,9 @@ def m_private_initiative(p: ClusterProfile) -> Measurement:
     if not known:
         return UNKNOWN
     private = [b for b in known if b.ownership in {"private", "mixed"}]
-    basis = tuple(f"{b.ownership}: {b.source}" for b in known)
-    return Measurement(len(private) / len(known), basis)
+    return Measurement(
+        len(private) / len(known), lambda: tuple(f"{b.ownership}: {b.source}" for b in known)
+    )
 
 
 def m_facilitator(p: ClusterProfile) -> Measurement:
@@ -512,7 +613,7 @@ def m_own_initiatives(p: ClusterProfile) -> Measurement:
             for b in p.institutions
             if b.kind == "joint_action" or (b.kind in ASSOCIATIONS and b.ownership == "private")
         ]
-    ties = _ties(p, lambda t: t.nature in JOINT and t.from_role not in LARGE_ROLES)
+    ties = _ties(p, JOINT, test=lambda t: t.from_role not in LARGE_ROLES)
     if bodies is None and ties is None:
         return UNKNOWN
     empty = "no producer-led joint initiative recorded"
@@ -559,25 +660,32 @@ def measure(code: str, p: ClusterProfile) -> Measurement:
     answer if the indicator has one, else 0 only if every kind it counts was answered "none"
     (`criteria.INVENTORIES`), else unknown. A profile without `declared` (lists vouched
     complete) keeps the lists' 0."""
-    record = criteria.indicator(code)
-    found = LIST_MEASURES[code](p)
+    return _completed(criteria.indicator(code), LIST_MEASURES[code](p), p)
+
+
+def _completed(record: criteria.Indicator, found: Measurement, p: ClusterProfile) -> Measurement:
+    """`measure` after the lists: what direct answers and the inventories make of them."""
+    code = record.code
     answer = None
     if record.direct is not None and p.direct is not None:
         answer = p.direct.get(code)
-    if not found.known or not found.empty:
-        if found.known and answer is not None and answer.value is False:
+    known = found.value is not None
+    if not known or not found.empty:
+        if known and answer is not None and answer.value is False:
             note = f"answered no, but the lists record these: {answer.source}"
-            return Measurement(found.value, found.basis + (note,))
+            return Measurement(found.value, lambda: found.basis + (note,))
         return found
     if answer is not None:
         if answer.value:
             value = record.direct.yes_value
-            return Measurement(value, (f"yes, no row in the lists gives details: {answer.source}",))
-        return Measurement(0.0, (f"no: {answer.source}",))
+            return Measurement(
+                value, lambda: (f"yes, no row in the lists gives details: {answer.source}",)
+            )
+        return Measurement(0.0, lambda: (f"no: {answer.source}",))
     if record.inventories and p.declared is not None:
         said = [p.declared.get(kind) for kind in record.inventories]
         if all(fact is not None and fact.value == "none" for fact in said):
-            return Measurement(0.0, found.basis + tuple(f"none: {f.source}" for f in said))
+            return Measurement(0.0, lambda: found.basis + tuple(f"none: {f.source}" for f in said))
         return UNKNOWN
     if record.direct is not None and p.direct is not None:
         return UNKNOWN  # asked directly and left "don't know"
@@ -601,43 +709,51 @@ def level_for(score: float | None, completeness: float) -> str:
     return criteria.LEVELS[-1][1]
 
 
+# Each point's indicators as scoring reads them: code, name, record, list measure and
+# recommendation, looked up once here rather than for every indicator of every score.
+POINT_INDICATORS: Mapping[int, tuple[tuple, ...]] = {
+    p.number: tuple(
+        (i.code, i.name, i, LIST_MEASURES[i.code], RECOMMENDATIONS[i.code])
+        for i in criteria.indicators_for(p.number)
+    )
+    for p in criteria.POINTS
+}
+
+
 def _score_point(profile: ClusterProfile, number: int, weights: Mapping[str, float]) -> PointScore:
     evidence, missing, recommendations = [], [], []
     total = known_weight = weighted = 0.0
-    for indicator in criteria.indicators_for(number):
-        weight = weights[indicator.code]
-        measurement = measure(indicator.code, profile)
+    for code, name, record, list_measure, recommendation in POINT_INDICATORS[number]:
+        weight = weights[code]
+        measurement = _completed(record, list_measure(profile), profile)
+        value = measurement.value
         total += weight
-        if measurement.known:
+        if value is not None:
             known_weight += weight
-            weighted += weight * measurement.value
-            effect = "raises" if measurement.value >= criteria.EFFECT_THRESHOLD else "lowers"
+            weighted += weight * value
+            effect = "raises" if value >= criteria.EFFECT_THRESHOLD else "lowers"
         else:
-            missing.append(indicator.name)
+            missing.append(name)
             effect = "unknown"
         evidence.append(
-            Evidence(
-                indicator.code,
-                indicator.name,
-                None if measurement.value is None else round(measurement.value, 3),
+            Evidence.measured(
+                code,
+                name,
+                None if value is None else round(value, 3),
                 weight,
                 effect,
-                measurement.basis,
+                measurement._basis,
             )
         )
         if effect != "raises":
-            recommendations.append(
-                Recommendation(
-                    indicator.code, indicator.action, indicator.lines, indicator.examples
-                )
-            )
+            recommendations.append(recommendation)
     score = round(100 * weighted / known_weight, 1) if known_weight else None
     completeness = round(known_weight / total, 3) if total else 0.0
     level = level_for(score, completeness)
     if level != "strong":
-        point = criteria.point(number)
-        recommendations.insert(0, Recommendation(None, point.text, point.lines))
-    return PointScore(
+        recommendations.insert(0, POINT_RECOMMENDATIONS[number])
+    return _filled(
+        PointScore,
         number=number,
         title=criteria.point(number).title,
         score=score,
@@ -653,13 +769,21 @@ def score(
     profile: ClusterProfile, weights: Mapping[str, float] = criteria.DEFAULT_WEIGHTS
 ) -> Scorecard:
     """Score one cluster against the eight points. Deterministic; no I/O."""
-    missing = set(criteria.DEFAULT_WEIGHTS) - set(weights)
-    if missing:
-        raise ValueError(f"weights missing for indicators: {', '.join(sorted(missing))}")
+    if weights is not criteria.DEFAULT_WEIGHTS:
+        missing = set(criteria.DEFAULT_WEIGHTS) - set(weights)
+        if missing:
+            raise ValueError(f"weights missing for indicators: {', '.join(sorted(missing))}")
     points = tuple(_score_point(profile, p.number, weights) for p in criteria.POINTS)
     # The overall score averages the points whose evidence is at least half known, so a point
     # resting on one answer cannot lift or sink it.
     rated = [p.score for p in points if p.level != criteria.UNKNOWN_LEVEL]
     overall = round(sum(rated) / len(rated), 1) if rated else None
     completeness = round(sum(p.completeness for p in points) / len(points), 3)
-    return Scorecard(profile.subject, criteria.ENGINE_VERSION, overall, completeness, points)
+    return _filled(
+        Scorecard,
+        subject=profile.subject,
+        engine_version=criteria.ENGINE_VERSION,
+        overall=overall,
+        completeness=completeness,
+        points=points,
+    )
