@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .charts import distinct_labels
+
 TIE_COLUMNS = ["From", "To", "Direction", "Nature", "Strength", "Trend", "Source"]
 
 
@@ -16,7 +18,9 @@ def ties_table(nodes: pd.DataFrame, edges: pd.DataFrame) -> pd.DataFrame:
     where it comes from. nodes: key, label; edges: source, target, direction, nature,
     strength, trend, cited (cluster_map's columns). Ties whose ends the map cannot place are
     left out, as the map leaves them out."""
-    label = dict(zip(nodes["key"], nodes["label"], strict=True)) if len(nodes) else {}
+    # The names the map draws, twins told apart ("SENAI (tanning)"): the table stands for the
+    # map for a screen reader, so it must not merge what the map keeps apart.
+    label = dict(zip(nodes["key"], distinct_labels(nodes), strict=True)) if len(nodes) else {}
     rows = [
         [label[e.source], label[e.target], e.direction, e.nature, e.strength, e.trend, e.cited]
         for e in edges.itertuples(index=False)

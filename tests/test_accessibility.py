@@ -168,6 +168,28 @@ def test_ties_table_names_both_ends_of_each_tie_and_skips_ties_the_map_cannot_pl
     assert list(nodes.columns) == ["key", "label"]  # the input frames are left as they were
 
 
+def test_ties_table_tells_apart_twins_as_the_map_does():
+    nodes = pd.DataFrame(
+        [
+            {"key": "i1", "label": "SENAI", "context": "shoe design"},
+            {"key": "i2", "label": "SENAI", "context": "tanning"},
+            {"key": "g1", "label": "Producers", "context": ""},
+        ]
+    )
+    edges = pd.DataFrame(
+        [
+            {"source": "i1", "target": "g1", "direction": "institutional", "nature": "Training",
+             "strength": "moderate", "trend": "stable", "cited": "lines 1-2"},
+            {"source": "i2", "target": "g1", "direction": "institutional", "nature": "Training",
+             "strength": "weak", "trend": "stable", "cited": "lines 3-4"},
+        ]
+    )  # fmt: skip
+    assert ties_table(nodes, edges)["From"].tolist() == [
+        "SENAI (shoe design)",
+        "SENAI (tanning)",
+    ]
+
+
 def error_summary(html: str) -> tuple[str, str]:
     """The error summary's opening tag and its content."""
     found = re.search(r'(<div [^>]*id="error-summary"[^>]*>)(.*?)</div>', html, re.S)
