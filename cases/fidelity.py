@@ -42,6 +42,7 @@ UNIT_WORDS: dict[str, str] = {
     "offices": r"office",
     "components": r"component",
     "products": r"product",
+    "product_lines": r"product lines?\b",
     "clusters": r"cluster",
     "shares": r"share",
     "types": r"types?\b|kinds?\b",

@@ -900,6 +900,7 @@ class Figure(CaseItem):
         OFFICES = "offices", "offices"
         COMPONENTS = "components", "components"
         PRODUCTS = "products", "products"
+        PRODUCT_LINES = "product_lines", "product lines"
         CLUSTERS = "clusters", "clusters"
         SHARES = "shares", "shares"
         TYPES = "types", "types"

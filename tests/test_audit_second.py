@@ -47,6 +47,14 @@ def test_a_workforce_halved_carries_no_about():
     assert (row.qualifier, row.display_value) == ("exact", "halved")
 
 
+def test_product_lines_are_counted_as_product_lines_and_their_citation_is_explained():
+    # The researchers' walk: "21 units" for "21 of the 37 product lines", certain, with a
+    # citation the cited sentence does not print.
+    row = Figure.objects.get(case__slug="korea-chaebol-networks", key="gsa-product-lines-put-out")
+    assert row.display_value.endswith("product lines")
+    assert row.confidence == "likely" and "line 2103" in row.note
+
+
 @pytest.mark.parametrize(
     ("case", "key", "printed"),
     [
