@@ -125,11 +125,17 @@ def _case_headlines(case: CaseStudy, profile: ClusterProfile) -> dict[str, Cell]
     cells = {}
     if profile.producer_count:
         fact = profile.producer_count
+        counted = producer_count_figures(case)  # the figures the total sums (one per cluster)
+        first = counted[0] if counted else None
         cells["Producing firms"] = Cell(
             # the qualified total ("about 3,800"): the paper's counts are approximate
             fact.shown or f"{fact.value:,}",
             fact.source.lines,
             note=fact.source.label,
+            # named like every other fact: its source, and where in it without stored text
+            source=first.source.short_title if first else "",
+            source_url=first.reader_url if first else "",
+            locator="; ".join(f.locator for f in counted if f.locator),
         )
     employment = _employment(case, figures)
     if employment:

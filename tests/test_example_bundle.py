@@ -1,6 +1,7 @@
 """The example bundle in docs/examples: a sixth case from another source, imported by an admin,
 listed, compared, scored, downloaded, and undone."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,15 @@ def test_an_admin_adds_the_sixth_case_sees_compares_scores_and_undoes_it(client)
     compare = client.get("/compare/", {"case": ["sialkot-example", "tiruppur"]})
     assert compare.status_code == 200
     assert "Nadvi 1999 (example)" in compare.content.decode("utf-8-sig")
+    # Every cell of the sixth case names its source, the producing firms' total too.
+    producing = re.search(r"Producing firms</td>(.*?)</tr>", compare.content.decode(), re.S).group(
+        1
+    )
+    cells = re.findall(r'<td class="small" data-label="([^"]*)">(.*?)</td>', producing, re.S)
+    sialkot = next(html for name, html in cells if "Sialkot" in name)
+    assert '<span class="cite-source">Nadvi 1999 (example)</span>' in sialkot
+    tiruppur = next(html for name, html in cells if "Tiruppur" in name)
+    assert '<span class="cite-source">Review paper</span>' in tiruppur
     card = client.get("/api/cases/sialkot-example/scorecard/").json()
     assert len(card["points"]) == 8 and 0 < card["overall"] <= 100
     assert client.get("/cases/sialkot-example/scorecard/").status_code == 200
