@@ -184,7 +184,10 @@ def source_text(row) -> str:
     return text
 
 
-UNCERTAIN = "hatched or open: the reading is uncertain<br>or the paper doubts it (see hover)"
+UNCERTAIN = (
+    "hatched or open: the reading is uncertain<br>or the paper doubts it "
+    "(why: hover, or the data table)"
+)
 
 
 def _title(text: str) -> dict:
@@ -220,8 +223,15 @@ def size_group(row) -> str:
 
 
 def size_class_label(row) -> str:
-    """The inner axis label: class and bounds on two short lines (they fit a phone better)."""
-    return f"{wrap_label(row['size_class'], NAME_WIDTH)}<br>{wrap_label(row['bounds'], NAME_WIDTH)}"
+    """The inner axis label: class and bounds on two short lines (they fit a phone better).
+    A cumulative share ("Small ≤99: 88%", which includes the very small firms) says so on the
+    axis, so its bar is not read as a class of its own beside the smaller one."""
+    label = (
+        f"{wrap_label(row['size_class'], NAME_WIDTH)}<br>{wrap_label(row['bounds'], NAME_WIDTH)}"
+    )
+    if "cumulative" in str(row.get("basis") or "").casefold():
+        label += "<br>cumulative"
+    return label
 
 
 def _categories(rows: pd.DataFrame, outer, inner) -> list[list[str]]:
@@ -398,7 +408,7 @@ def firms_and_employment(firms: pd.DataFrame) -> go.Figure:
                 x=[0] * len(missing),
                 mode="markers",
                 marker=MISSING_MARKER,
-                name="Not given (hover for why)",
+                name="Not given (why: hover, or the data table)",
                 legendgroup="missing",
                 showlegend=row == 1 and len(missing) > 0,
                 hovertext=_hover(missing, lambda r: chart_text(f"{r['measure']}: {r['shown']}")),

@@ -184,3 +184,16 @@ def test_home_page_describes_the_assessment_as_it_is(client):
     page = client.get("/").content.decode()
     assert "Coming next" not in page
     assert reverse("checklist:new") in page and reverse("compare:page") in page
+
+
+def test_a_cumulative_size_class_says_so_on_the_axis():
+    from compare.charts import size_class_label
+
+    plain = {"size_class": "Very small", "bounds": "≤14", "basis": "Shoe producers in Leon"}
+    cumulative = {
+        "size_class": "Small",
+        "bounds": "≤99",
+        "basis": "Shoe producers in Leon (cumulative: includes the 45% very small)",
+    }
+    assert "cumulative" not in size_class_label(plain)
+    assert size_class_label(cumulative).endswith("<br>cumulative")
