@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Avg, Count, FloatField, Q, Sum
+from django.db.models import Avg, Count, F, FloatField, Q, Sum
 from django.db.models.functions import Cast
 
 from cases.models import Figure
@@ -154,11 +154,18 @@ def check_summary(table: FirmTable, summary: dict) -> list[Check]:
     )
     if table.cluster_id:
         figures = figures.filter(cluster=table.cluster_id)
-    for figure in figures.filter(metric=Figure.Metric.COUNT, unit=Figure.Unit.FIRMS):
+    # A firm table is today's survey or register: it is checked against the case's latest count
+    # (a headline first), not against every count in the cluster's history (1931's 5, 1953's
+    # "over 100" knitting firms are no summary of it).
+    counts = figures.filter(metric=Figure.Metric.COUNT, unit=Figure.Unit.FIRMS).order_by(
+        "-headline", F("year").desc(nulls_last=True)
+    )[:1]
+    for figure in counts:
         stated = float(figure.value)
         checks.append(
             Check(
-                f"{figure.label} ({figure.get_qualifier_display()} {figure.value:g})",
+                f"{figure.label} ({figure.display_value}"
+                f"{f', {figure.year}' if figure.year else ''})",
                 stated,
                 summary["firms"],
                 _count_agrees(stated, summary["firms"], figure.qualifier),
@@ -169,7 +176,7 @@ def check_summary(table: FirmTable, summary: dict) -> list[Check]:
         for figure in figures.filter(
             metric__in=[Figure.Metric.EXPORT_SHARE, Figure.Metric.OUTPUT_EXPORTED],
             unit=Figure.Unit.PERCENT,
-        ):
+        ).order_by("-headline", F("year").desc(nulls_last=True))[:1]:
             stated = float(figure.value)
             checks.append(
                 Check(

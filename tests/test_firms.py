@@ -411,6 +411,24 @@ def test_case_figure_that_disagrees_is_flagged(tmp_path):
     assert any(c.stated == 1800 and c.derived == 2 and not c.agrees for c in checks)
 
 
+def test_a_tiruppur_table_is_checked_against_the_latest_count_not_the_history(tmp_path):
+    case = CaseStudy.objects.get(slug="tiruppur")
+    table = FirmTable.objects.create(
+        case=case, title="Survey", citation="test", uploaded_by=make_user("admin", staff=True),
+        file_name="f.csv",
+    )  # fmt: skip
+    import_firm_table(table, write(tmp_path, "f.csv", "identifier\n" + "\n".join(
+        f"F{i}" for i in range(2500))))  # fmt: skip
+    counts = [c for c in derived.check_summary(table, derived.summarise(table)) if "firm" in c.what]
+    latest = (
+        case.figures.filter(metric="count", unit="firms", scope="cluster", actor_group=None,
+                            size_class=None, institution=None, market=None, firm=None)
+        .order_by("-headline", "-year").first()
+    )  # fmt: skip
+    assert [c.stated for c in counts] == [float(latest.value)]
+    assert latest.display_value in counts[0].what  # "about 2,500", not "2500.000"
+
+
 def test_counts_within_tolerance_agree():
     assert derived._count_agrees(1800, 1700)
     assert not derived._count_agrees(1800, 1500)
