@@ -1291,3 +1291,12 @@ class CaseImport(models.Model):
     @property
     def cases(self) -> list[str]:
         return [slug for slug in self.case_slugs.split(",") if slug]
+
+    @property
+    def changes_anything(self) -> bool:
+        """Whether the import creates, updates or deletes any row (an unchanged upload
+        does not, and is not offered for writing)."""
+        return any(
+            table.get("created") or table.get("updated") or table.get("deleted")
+            for table in (self.changes or {}).values()
+        )

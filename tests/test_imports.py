@@ -118,3 +118,22 @@ def test_history_of_a_case_and_of_one_row(admin_client):
     assert f"#{record.pk}</a>" in html and "→ “Elsewhere”" in html
     other = admin_client.get("/library/imports/?case=tiruppur").content.decode()
     assert "No imports yet." in other
+
+
+def test_an_unchanged_upload_says_nothing_would_change_and_offers_no_confirm(admin_client):
+    unchanged = export_bundle(case_objects(CaseStudy.objects.get(slug="sinos-valley")), "xlsx")
+    html = upload(admin_client, unchanged).content.decode()
+    assert 'id="nothing-changes"' in html and "Nothing would change" in html
+    assert "Confirm and write" not in html
+    changed = upload(admin_client, sinos_with_location("Elsewhere")).content.decode()
+    assert "Confirm and write" in changed and "Nothing would change" not in changed
+
+
+def test_undo_asks_first_and_says_what_it_does(admin_client):
+    page = upload(admin_client, sinos_with_location("Elsewhere"))
+    record = CaseImport.objects.latest("pk")
+    admin_client.post(f"/library/imports/{record.pk}/confirm/")
+    html = admin_client.get(f"/library/imports/{record.pk}/").content.decode()
+    assert '<details class="mb-2" id="undo">' in html
+    assert f"Yes, undo import #{record.pk}" in html and "sinos-valley" in html
+    assert page.status_code == 200
