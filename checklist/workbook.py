@@ -71,8 +71,10 @@ class ReadWorkbook:
         if place is None:
             sheet = LIST_TITLES.get(error.step) if error.row else ANSWERS_SHEET
             return f"Sheet '{sheet}' ({STEP_TITLES.get(error.step, error.step)}): {error.message}"
-        sheet, row, column = place
+        sheet, row, column, *question = place
         where = f"Sheet '{sheet}', row {row}" + (f", column '{column}'" if column else "")
+        if question:  # the Answers sheet: the question too, not just its row
+            where += f" ({question[0]})"
         return f"{where}: {error.message}"
 
 
@@ -283,7 +285,7 @@ def read_workbook(content: bytes) -> ReadWorkbook:
         step_answers = answers.setdefault(step, {})
         figure = _figure(name, _cell(value), step_answers)
         step_answers[name] = _coded(forms_by_step[step].fields[name], figure)
-        places[(step, None, name)] = (ANSWERS_SHEET, number, "answer")
+        places[(step, None, name)] = (ANSWERS_SHEET, number, "answer", question)
         if _cell(value) not in ("", None) and _cell(value) != blank[step][name]:
             answered.add(step)
 

@@ -107,7 +107,10 @@ def test_errors_name_sheet_row_and_column_and_nothing_is_written(client, assessm
     assert response.status_code == 200
     page = response.content.decode()
     row = answer_row(book["Answers"], "Share of output exported (%)")[2].row
-    assert f"Sheet &#x27;Answers&#x27;, row {row}, column &#x27;answer&#x27;" in page
+    assert (
+        f"Sheet &#x27;Answers&#x27;, row {row}, column &#x27;answer&#x27; "
+        "(Share of output exported (%)):" in page
+    )  # the question too, not only its row
     assert "Sheet &#x27;Groups of firms&#x27;, row 3, column &#x27;Role&#x27;" in page
     assessment.refresh_from_db()
     assert assessment.export_share == 80
