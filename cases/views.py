@@ -68,6 +68,9 @@ def _case_detail_context(slug: str) -> dict:
     conclusions = sorted(case.conclusions.all(), key=lambda c: c.row_order)
     context = {
         "case": case,
+        # How the page speaks of where its facts come from: a case from another source than
+        # the review paper (an imported case study) must not say "the paper" of it.
+        "said_by": "the paper" if case.source.slug == PAPER_SLUG else "the source",
         "clusters": list(case.clusters.all()),
         "headline_figures": [f for f in figures if f.headline],
         "figures": figures,

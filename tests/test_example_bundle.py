@@ -29,6 +29,10 @@ def test_an_admin_adds_the_sixth_case_sees_compares_scores_and_undoes_it(client)
     assert "Sialkot surgical instruments (example)" in client.get("/cases/").content.decode()
     page = client.get("/cases/sialkot-example/").content.decode()
     assert '<span class="cite-source">Nadvi 1999 (example)</span> Section 3' in page
+    # A case from another source does not speak of "the paper", nor show its conclusions table.
+    assert "What the source says" in page and "What the paper says" not in page
+    assert 'id="conclusions"' not in page
+    assert "What the paper says" in client.get("/cases/tiruppur/").content.decode()
     compare = client.get("/compare/", {"case": ["sialkot-example", "tiruppur"]})
     assert compare.status_code == 200
     assert "Nadvi 1999 (example)" in compare.content.decode("utf-8-sig")
