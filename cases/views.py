@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from clusterdx.html import chart
 
+from . import bundles
 from .chart_tables import ties_table
 from .charts import cluster_map
 from .derived import deflated_part, derived, mark_shared, render_library_page
@@ -36,7 +37,10 @@ def case_detail(request, slug):
     if request.user.is_staff:  # an admin's firm tables, read for each request (not library data)
         admin_part = {
             "request_part": "cases/includes/case_firm_tables.html",
-            "request_context": {"case": CaseStudy.objects.get(slug=slug)},
+            "request_context": {
+                "case": CaseStudy.objects.get(slug=slug),
+                "bundle_formats": list(bundles.FORMATS),
+            },
         }
     return render_library_page(
         request, "cases/case_detail.html", "case-detail", slug,

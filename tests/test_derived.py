@@ -263,6 +263,10 @@ def test_a_firm_table_imported_into_a_case_shows_to_admins_at_once(
     html = admin_client.get(page).content.decode()
     assert "Survey of 1994" in html and "2 firms" in html
     assert "Survey of 1994" not in client.get(page).content.decode()  # an admin's only
+    # The admin's part also leads to the case's bundle and its import history; others get none.
+    assert 'href="/library/bundles/sinos-valley.xlsx"' in html
+    assert 'href="/library/imports/?case=sinos-valley"' in html
+    assert 'id="case-bundle"' not in client.get(page).content.decode()
 
 
 def test_the_paper_is_cached_once_whatever_ranges_are_asked_for(client):
