@@ -144,7 +144,8 @@ def _render_parts(template: str, context: dict) -> tuple:
     parts = html.split(PART_SEPARATOR)
     if len(parts) != len(PAGE_BLOCKS):
         raise ValueError(f"{template} rendered {len(parts)} parts, expected {len(PAGE_BLOCKS)}.")
-    # safe: each part is a piece of autoescaped template output, cut at the separator
+    # safe: each part is a piece of autoescaped template output, cut at the separator; stored
+    # text cannot forge the separator, as autoescaping turns its "<" into "&lt;"
     return (*(SafeString(part) for part in parts), deflated_part(parts[-1]))  # safe: as above
 
 

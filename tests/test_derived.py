@@ -282,3 +282,14 @@ def test_the_paper_is_cached_once_whatever_ranges_are_asked_for(client):
         assert lit == (list(range(first, last + 1)) if first else []), (first, last)
         assert html.count('class="paper-line') == lines
     assert len([key for key in cache._cache if "source-blocks" in key]) == 1  # locmem's keys
+
+
+def test_stored_text_cannot_forge_the_separator_of_a_cached_page(client):
+    from cases.derived import PART_SEPARATOR
+
+    CaseStudy.objects.filter(slug=SLUG).update(summary=f"before{PART_SEPARATOR}<b>after</b>")
+    LibraryVersion.objects.record_change("a test")
+    response = client.get(reverse("cases:detail", args=[SLUG]))
+    assert response.status_code == 200  # the page still splits into its three parts
+    html = response.content.decode()
+    assert "&lt;b&gt;after&lt;/b&gt;" in html and "<b>after</b>" not in html
