@@ -329,3 +329,37 @@ def reading_errors(*, confidence: str, note: str) -> dict[str, str]:
         "confidence": f"The note says a value is a reading ('{found.group(0)}') but the row is "
         "certain. Mark it likely (or ambiguous), or say in the note why it is certain."
     }
+
+
+# Words with which a passage says it is not a quotation: the "(paraphrase)" suffix an example
+# bundle once used to be honest in spite of the model, which now says so by its source.
+_NOT_QUOTED = re.compile(
+    r"\(\s*(?:paraphrased?|summar(?:y|ised|ized)|not verbatim|own words)\s*\)|\bparaphras"
+)
+# One pair of double quotation marks around a whole passage (normalised: typographic ones are
+# plain): it offers itself as the source's own words. '"300" and "most"' quotes two phrases,
+# not the whole. Single marks are not read so: an apostrophe ends "the producers'" as often
+# as a quotation.
+_QUOTED_WHOLE = re.compile(r'^"[^"]*"$')
+
+
+def quotation_errors(*, passage: str, source: str, summary: bool) -> dict[str, str]:
+    """A passage of a source whose text is not stored must be what its source says its
+    passages are. Nothing can check the words against the text, so the claim must at least
+    not contradict itself: a passage that calls itself a paraphrase is not a quotation, and a
+    summary wrapped in quotation marks offers itself as one. `source` names it in words."""
+    text = normalise(passage).lower()
+    if not summary and _NOT_QUOTED.search(text):
+        return {
+            "passage": f"The passage says it is not a quotation, but {source} has quoted "
+            "passages. Quote the source verbatim, or set the source's passages to 'summary' "
+            "(the editor's summaries), and drop the marker from the passage."
+        }
+    if summary and _QUOTED_WHOLE.match(text):
+        return {
+            "passage": f"The passage is in quotation marks, so it reads as a quotation of "
+            f"{source}; its passages are the editor's summaries and its text is not stored to "
+            "check a quotation against. Drop the quotation marks, or set the source's "
+            "passages to 'quoted'."
+        }
+    return {}

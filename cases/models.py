@@ -30,6 +30,15 @@ class Confidence(models.TextChoices):
 PAPER_SLUG = "paper"
 
 
+class Passages(models.TextChoices):
+    """What a source's passages are. A passage is verbatim unless its source says otherwise;
+    only a source whose text is not stored may say otherwise (with the text stored, every
+    passage is checked against it, and a summary could not be)."""
+
+    QUOTED = "quoted", "Quoted verbatim"
+    SUMMARY = "summary", "The editor's summaries, not quotations"
+
+
 class SourceManager(models.Manager):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
@@ -75,6 +84,13 @@ class Source(models.Model):
         help_text="The full text, one line per line, where it may be stored; cited passages "
         "are then checked against it.",
     )
+    passages = models.CharField(
+        max_length=8,
+        choices=Passages.choices,
+        default=Passages.QUOTED,
+        help_text="Whether the facts' passages quote the source verbatim or are the editor's "
+        "summaries of it (only for a source whose text is not stored).",
+    )
     note = models.TextField(blank=True)
 
     objects = SourceManager()
@@ -85,6 +101,12 @@ class Source(models.Model):
             models.CheckConstraint(
                 condition=Q(year__isnull=True) | Q(year__gte=YEAR_MIN, year__lte=YEAR_MAX),
                 name="cases_source_year_plausible",
+            ),
+            # A source with stored text has its passages checked against it: it cannot also
+            # say they are summaries, which no check could hold to the text.
+            models.CheckConstraint(
+                condition=Q(passages=Passages.QUOTED) | Q(text=""),
+                name="cases_source_summaries_without_text",
             ),
         ]
 
@@ -109,7 +131,23 @@ class Source(models.Model):
 
     @property
     def has_text(self) -> bool:
-        return bool(self.text.strip())
+        return bool(self.text) and not self.text.isspace()  # no copy of a whole document
+
+    @property
+    def summarised(self) -> bool:
+        """Whether the facts' passages are the editor's summaries, not quotations."""
+        return self.passages == Passages.SUMMARY
+
+    def clean(self):
+        super().clean()
+        if self.summarised and self.has_text:
+            raise ValidationError(
+                {
+                    "passages": f"{self.in_words[:1].upper()}{self.in_words[1:]} has its text "
+                    "stored, so its passages are quoted and checked against it; a summary "
+                    "cannot be. Quote the text, or leave the text out."
+                }
+            )
 
     @property
     def document(self) -> Paper:
@@ -130,7 +168,10 @@ PAPER_SOURCE = {
 
 def paper_source_pk() -> int:
     """The default source of a fact: the review paper."""
-    return Source.objects.paper().pk
+    # Only the id is read: migrations that rebuild a table (SQLite) call this default with the
+    # schema of their time, which lacks Source columns added later.
+    pk = Source.objects.filter(slug=PAPER_SLUG).values_list("pk", flat=True).first()
+    return pk if pk is not None else Source.objects.paper().pk
 
 
 def line_span(rows) -> tuple[int, int] | None:
@@ -221,6 +262,16 @@ class Cited(models.Model):
         )
 
     @property
+    def passage_kind(self) -> str:
+        """What the passage is, as the API and the case page say: quoted and checked against
+        the source's stored text, quoted (the text is not stored to check it against), or the
+        editor's summary."""
+        source = self.source
+        if source.summarised:
+            return "summary"
+        return "checked" if source.has_text else "quoted"
+
+    @property
     def where_label(self) -> str:
         """The fact's source and place in it, as every page and download names it."""
         return f"{self.source.short_title}, {self.lines_label}"
@@ -241,6 +292,12 @@ class Cited(models.Model):
                 errors["locator"] = (
                     f"{source.in_words} has no stored text: say where the passage is "
                     "(page, section, table, sheet and row)."
+                )
+            if not errors:
+                errors.update(
+                    fidelity.quotation_errors(
+                        passage=self.passage, source=source.in_words, summary=source.summarised
+                    )
                 )
         if self.confidence != Confidence.CERTAIN and not self.note.strip():
             errors["note"] = "Say what is uncertain when the confidence is not 'certain'."

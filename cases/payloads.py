@@ -13,6 +13,9 @@ def provenance(obj: Cited) -> dict:
         "lines": [obj.line_from, obj.line_to] if obj.line_from is not None else None,
         "locator": obj.locator,
         "passage": obj.passage,
+        # "checked" (verbatim, found in the source's stored text), "quoted" (verbatim, the
+        # text not stored to check it) or "summary" (the editor's summary, not a quotation)
+        "passage_kind": obj.passage_kind,
         "citation": obj.citation,
         "confidence": obj.confidence,
         "note": obj.note,

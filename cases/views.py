@@ -70,6 +70,20 @@ def _case_detail_context(slug: str) -> dict:
             buyers_by_market[firm.market_id].append(firm)
     markets = [(m, figures_by_market[m.id], buyers_by_market[m.id]) for m in case.markets.all()]
     conclusions = sorted(case.conclusions.all(), key=lambda c: c.row_order)
+    rows = [
+        case,
+        *case.clusters.all(),
+        *case.size_classes.all(),
+        *case.actor_groups.all(),
+        *firms,
+        *case.institutions.all(),
+        *case.markets.all(),
+        *case.linkages.all(),
+        *case.history.all(),
+        *case.policy.all(),
+        *figures,
+        *conclusions,
+    ]
     context = {
         "case": case,
         # How the page speaks of where its facts come from: a case from another source than
@@ -87,23 +101,11 @@ def _case_detail_context(slug: str) -> dict:
         "history": list(case.history.all()),
         "policy": list(case.policy.all()),
         "conclusions": conclusions,
-        "uncertain_count": sum(
-            1
-            for obj in [
-                case,
-                *case.clusters.all(),
-                *case.size_classes.all(),
-                *case.actor_groups.all(),
-                *firms,
-                *case.institutions.all(),
-                *case.markets.all(),
-                *case.linkages.all(),
-                *case.history.all(),
-                *case.policy.all(),
-                *figures,
-                *conclusions,
-            ]
-            if obj.confidence != Confidence.CERTAIN
+        "uncertain_count": sum(1 for obj in rows if obj.confidence != Confidence.CERTAIN),
+        # Sources whose passages are the editor's summaries: the page says so once, above the
+        # facts, as well as on each fact's link.
+        "summarised_sources": list(
+            {obj.source.slug: obj.source for obj in rows if obj.source.summarised}.values()
         ),
     }
     # the map draws ties; a row recording that the paper reports no tie is not one

@@ -102,8 +102,20 @@ def test_an_unknown_reference_is_named_by_sheet_row_and_column():
         ("clusters", "name", "", "This field cannot be blank."),
         ("figures", "passage", "Words the paper never printed.", "Not found verbatim in"),
         ("figures", "passage", "x" * 10_001, "is 10,001 characters long; at most 10,000"),
+        # the paper's text is stored (kept, though the sheet leaves it out): it is quoted
+        ("sources", "passages", "summary", "The paper has its text stored, so its passages"),
+        ("sources", "passages", "gist", "Value 'gist' is not a valid choice."),
     ],
-    ids=["wrong type", "not a boolean", "not a number", "missing value", "passage", "huge cell"],
+    ids=[
+        "wrong type",
+        "not a boolean",
+        "not a number",
+        "missing value",
+        "passage",
+        "huge cell",
+        "summarised text",
+        "unknown passages",
+    ],  # fmt: skip
 )
 def test_a_bad_cell_is_named_by_sheet_row_and_column(sheet, name, value, message):
     errors = refused([("sinos.xlsx", edited(set_cell(sheet, name, value)))])

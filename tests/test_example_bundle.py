@@ -1,14 +1,19 @@
 """The example bundle in docs/examples: a sixth case from another source, imported by an admin,
-listed, compared, scored, downloaded, and undone."""
+listed, compared, scored, downloaded, and undone; its passages are the editor's summaries of a
+copyrighted article, and every page, the API and the bundle say so rather than quote them."""
 
+import io
+import json
 import re
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
+from openpyxl import load_workbook
 
 from cases import imports
+from cases.bundles import case_objects, export_bundle
 from cases.models import CaseStudy, Source
 
 from .test_bundles import library_dump
@@ -25,6 +30,7 @@ def test_an_admin_adds_the_sixth_case_sees_compares_scores_and_undoes_it(client)
     assert imports.confirm_import(record=record) is None
     case = CaseStudy.objects.get(slug="sialkot-example")
     assert case.source.slug == "nadvi-1999" and case.line_from is None
+    assert case.source.passages == "summary" and case.passage_kind == "summary"
 
     assert "Sialkot surgical instruments (example)" in client.get("/cases/").content.decode()
     page = client.get("/cases/sialkot-example/").content.decode()
@@ -33,6 +39,18 @@ def test_an_admin_adds_the_sixth_case_sees_compares_scores_and_undoes_it(client)
     assert "What the source says" in page and "What the paper says" not in page
     assert 'id="conclusions"' not in page
     assert "What the paper says" in client.get("/cases/tiruppur/").content.decode()
+    # The page says once, above the facts, that the passages are summaries, and each fact's
+    # link shows its passage as a summary, not in quotation marks.
+    assert "are <strong>the editor's summaries, not quotations</strong>" in page
+    assert (
+        "Nadvi 1999 (example): the editor's summary, not a quotation: about 300 "
+        "manufacturers of surgical instruments" in page
+    )
+    assert "“about 300 manufacturers" not in page and "(paraphrase)" not in page
+    tiruppur_page = client.get("/cases/tiruppur/").content.decode()
+    assert "Review paper: “" in tiruppur_page and "not quotations" not in tiruppur_page
+    source_page = client.get("/sources/nadvi-1999/").content.decode()
+    assert "<strong>These passages are summaries, not quotations</strong>" in source_page
     compare = client.get("/compare/", {"case": ["sialkot-example", "tiruppur"]})
     assert compare.status_code == 200
     assert "Nadvi 1999 (example)" in compare.content.decode("utf-8-sig")
@@ -45,6 +63,14 @@ def test_an_admin_adds_the_sixth_case_sees_compares_scores_and_undoes_it(client)
     assert '<span class="cite-source">Nadvi 1999 (example)</span>' in sialkot
     tiruppur = next(html for name, html in cells if "Tiruppur" in name)
     assert '<span class="cite-source">Review paper</span>' in tiruppur
+    # The API and the bundle say what each passage is.
+    detail = client.get("/api/cases/sialkot-example/").json()
+    assert detail["provenance"]["passage_kind"] == "summary"
+    assert {g["provenance"]["passage_kind"] for g in detail["firms"]["groups"]} == {"summary"}
+    assert client.get("/api/cases/tiruppur/").json()["provenance"]["passage_kind"] == "checked"
+    book = load_workbook(io.BytesIO(export_bundle(case_objects(case), "xlsx")))
+    sources = list(book["sources"].values)
+    assert dict(zip(sources[0], sources[1], strict=True))["passages"] == "summary"
     card = client.get("/api/cases/sialkot-example/scorecard/").json()
     assert len(card["points"]) == 8 and 0 < card["overall"] <= 100
     assert client.get("/cases/sialkot-example/scorecard/").status_code == 200
@@ -54,3 +80,33 @@ def test_an_admin_adds_the_sixth_case_sees_compares_scores_and_undoes_it(client)
     assert not CaseStudy.objects.filter(slug="sialkot-example").exists()
     assert not Source.objects.filter(slug="nadvi-1999").exists()
     assert library_dump() == before
+
+
+def test_the_example_claiming_its_summaries_as_quotations_is_refused_whole():
+    """The example as it was: the source claiming quoted passages, each passage marked
+    "(paraphrase)". The loader refuses it, and stores nothing."""
+    objects = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    for obj in objects:
+        fields = obj["fields"]
+        if obj["model"] == "cases.source":
+            fields["passages"] = "quoted"
+        else:
+            fields["passage"] += " (paraphrase)"
+    admin = User.objects.create_user("admin", password="pw-admin", is_staff=True)
+    before = library_dump()
+    content = json.dumps(objects).encode()
+    record = imports.preview_upload(user=admin, filename=EXAMPLE.name, content=content)
+    assert record.status != "previewed"
+    messages = [e["message"] if isinstance(e, dict) else str(e) for e in record.errors]
+    # The case's own row is refused for its passage; its rows wait on it (the loader names a
+    # row whose parent failed), so the file is refused whole.
+    assert messages[0].startswith("passage: The passage says it is not a quotation, but 'Nadvi")
+    assert all("not a quotation" in m or "has errors of its own" in m for m in messages)
+    assert library_dump() == before and not Source.objects.filter(slug="nadvi-1999").exists()
+
+
+def test_no_passage_of_the_example_is_in_quotation_marks_or_marked_a_paraphrase():
+    rows = [o["fields"] for o in json.loads(EXAMPLE.read_text(encoding="utf-8"))]
+    passages = [r["passage"] for r in rows if "passage" in r]
+    assert len(passages) == len(rows) - 1
+    assert not [p for p in passages if "paraphrase" in p or p.startswith(('"', "“"))]

@@ -400,3 +400,54 @@ def test_the_loader_refuses_a_certain_row_whose_note_calls_it_a_reading(tmp_path
     row = _event(note="The years are inferred from the decade.")
     report = load_fixtures([_bundle(tmp_path, row)], dry_run=True)
     assert len(report.errors) == 1 and "confidence" in report.errors[0].message
+
+
+# --- what a passage is: a quotation or the editor's summary -----------------------------------
+
+
+@pytest.mark.parametrize(
+    "passage",
+    [
+        "about 300 manufacturers (paraphrase)",
+        "about 300 manufacturers ( Paraphrased )",
+        "about 300 manufacturers (summary)",
+        "about 300 manufacturers (summarized)",
+        "paraphrasing the study: about 300 manufacturers",
+    ],
+)
+def test_a_passage_calling_itself_a_paraphrase_is_no_quotation(passage):
+    errors = fidelity.quotation_errors(passage=passage, source="'Study'", summary=False)
+    assert errors["passage"].startswith("The passage says it is not a quotation, but 'Study'")
+    # the same words are what a summary source's passages are: no contradiction there
+    assert fidelity.quotation_errors(passage=passage, source="'Study'", summary=True) == {}
+
+
+@pytest.mark.parametrize(
+    "passage",
+    [
+        "about 300 manufacturers of surgical instruments",
+        "the summary of the survey showed 300 manufacturers",  # "summary" as a word, unbracketed
+        '"about 300 manufacturers"',  # a quotation, of a source whose passages are quotations
+    ],
+)
+def test_a_quotation_is_accepted_from_a_source_of_quotations(passage):
+    assert fidelity.quotation_errors(passage=passage, source="'Study'", summary=False) == {}
+
+
+@pytest.mark.parametrize("passage", ['"about 300 manufacturers"', " “about 300 manufacturers” "])
+def test_a_summary_in_quotation_marks_claims_words_nothing_can_check(passage):
+    errors = fidelity.quotation_errors(passage=passage, source="'Study'", summary=True)
+    assert "reads as a quotation of 'Study'" in errors["passage"]
+
+
+@pytest.mark.parametrize(
+    "passage",
+    [
+        'the association called it "a joint response"',  # a quoted phrase inside a summary
+        "'about 300' firms, as the producers'",  # single quotes and apostrophes
+        '"about 300" manufacturers',  # quotation marks that do not wrap the whole passage
+        '"about 300" makers, "most" exported',  # two quoted phrases, not one quotation
+    ],
+)
+def test_a_summary_quoting_a_phrase_inside_it_is_still_a_summary(passage):
+    assert fidelity.quotation_errors(passage=passage, source="'Study'", summary=True) == {}

@@ -4,6 +4,7 @@ locator, a source with text is checked verbatim, and every page names each fact'
 import json
 
 import pytest
+from django.db import IntegrityError, transaction
 
 from cases.loading import load_fixtures
 from cases.models import PAPER_SLUG, CaseStudy, Source
@@ -135,3 +136,65 @@ def test_case_page_and_api_name_the_source_of_each_fact(client, tmp_path):
     provenance = detail["provenance"] if "provenance" in detail else detail["case"]["provenance"]
     assert provenance["source"] == {"slug": "a-field-study", "title": "A field study of a cluster"}
     assert provenance["lines"] is None and provenance["locator"] == "p. 1610, table 2"
+
+
+SUMMARISED = {"model": "cases.source", "fields": {**STUDY["fields"], "passages": "summary"}}
+
+
+def test_a_source_without_text_may_say_its_passages_are_the_editors_summaries(client, tmp_path):
+    report = load(tmp_path, [SUMMARISED, case(locator="Section 3")])
+    assert report.ok, report.errors
+    stored = CaseStudy.objects.get(slug="sixth")
+    assert stored.source.summarised and stored.passage_kind == "summary"
+    detail = client.get("/api/cases/sixth/").json()
+    assert detail["provenance"]["passage_kind"] == "summary"
+    page = client.get("/cases/sixth/").content.decode()
+    assert "Field study: the editor's summary, not a quotation: The cluster has 300" in page
+    assert "“The cluster has 300 producers.”" not in page
+
+
+def test_what_each_passage_is_reads_from_its_source(client, tmp_path):
+    """Checked against stored text, quoted without text to check, or a summary: the API says
+    which, one vocabulary for every row."""
+    assert load(tmp_path, [STUDY, case(locator="p. 1610")]).ok
+    assert client.get("/api/cases/sixth/").json()["provenance"]["passage_kind"] == "quoted"
+    page = client.get("/cases/sixth/").content.decode()
+    assert "Field study: “The cluster has 300 producers.”" in page
+    assert "not quotations" not in page
+    assert load(tmp_path, [WITH_TEXT, case("notes", line_from=2, line_to=2)]).ok
+    assert client.get("/api/cases/sixth/").json()["provenance"]["passage_kind"] == "checked"
+
+
+def test_a_source_with_stored_text_cannot_call_its_passages_summaries(tmp_path):
+    with_text = {"model": "cases.source", "fields": {**WITH_TEXT["fields"], "passages": "summary"}}
+    report = load(tmp_path, [with_text, case("notes", line_from=2, line_to=2)])
+    assert report.errors[0].message == (
+        "passages: 'Notes' has its text stored, so its passages are quoted and checked against "
+        "it; a summary cannot be. Quote the text, or leave the text out."
+    )
+    assert not Source.objects.filter(slug="notes").exists()  # nothing half-written
+
+
+def test_the_database_refuses_a_summarised_source_with_text():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Source.objects.create(slug="s", title="S", short_title="S", kind="survey",
+                              text="A line.", passages="summary")  # fmt: skip
+    Source.objects.create(slug="s", title="S", short_title="S", kind="survey", passages="summary")
+
+
+def test_a_row_claiming_a_quotation_its_passage_denies_is_refused(tmp_path):
+    report = load(tmp_path, [STUDY, case(locator="p. 1", passage="300 producers (paraphrase)")])
+    assert report.errors[0].message.startswith(
+        "passage: The passage says it is not a quotation, but 'Field study' has quoted passages."
+    )
+    report = load(tmp_path, [SUMMARISED, case(locator="p. 1", passage="“300 producers”")])
+    assert "reads as a quotation of 'Field study'" in report.errors[0].message
+    assert not CaseStudy.objects.filter(slug="sixth").exists()
+
+
+def test_the_page_of_a_summarised_source_says_its_passages_are_not_quotations(client, tmp_path):
+    assert load(tmp_path, [SUMMARISED, STUDY | {"fields": {**STUDY["fields"], "slug": "b"}}]).ok
+    page = client.get("/sources/a-field-study/").content.decode()
+    assert "<strong>These passages are summaries, not quotations</strong>" in page
+    quoted = client.get("/sources/b/").content.decode()
+    assert "the passage it quotes (not checked here" in quoted and "summaries" not in quoted
