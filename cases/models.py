@@ -39,6 +39,11 @@ class Passages(models.TextChoices):
     SUMMARY = "summary", "The editor's summaries, not quotations"
 
 
+# What a passage is, as the API says it (Cited.passage_kind): what its source says it is,
+# except that a quotation found in the source's stored text is "checked".
+PASSAGE_CHECKED = "checked"
+
+
 class SourceManager(models.Manager):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
@@ -268,8 +273,8 @@ class Cited(models.Model):
         editor's summary."""
         source = self.source
         if source.summarised:
-            return "summary"
-        return "checked" if source.has_text else "quoted"
+            return Passages.SUMMARY.value
+        return PASSAGE_CHECKED if source.has_text else Passages.QUOTED.value
 
     @property
     def where_label(self) -> str:
