@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, fields
+from functools import partial
 
 from . import criteria
 from .profile import Body, ClusterProfile, Fact, Group, Tie
@@ -80,6 +81,39 @@ def _filled(cls, **values):
     return made
 
 
+class _Deferred:
+    """A field of a frozen dataclass written when first read. Until then the instance holds,
+    under `write`, a function returning this field's value and those written with it (a dict);
+    once written, the instance's own fields shadow this (a non-data descriptor), so they read,
+    compare, hash, copy and pickle (with `_written_state`) as plain fields."""
+
+    def __init__(self, name: str, write: str) -> None:
+        self.name, self.write = name, write
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        state = vars(instance)
+        write = state.get(self.write)
+        if write is None:  # written already, maybe by another thread meanwhile
+            return state[self.name]
+        written = write()
+        state.update(written)
+        state.pop(self.write, None)
+        return written[self.name]
+
+
+def _defer(cls, write: str, *names: str) -> None:
+    # set after @dataclass, so they are no field defaults
+    for name in names:
+        setattr(cls, name, _Deferred(name, write))
+
+
+def _written_state(self) -> dict:
+    # pickled (the derived-data cache) and copied with every deferred field written
+    return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
 @dataclass(frozen=True)
 class Evidence:
     indicator: str  # code, e.g. "4a"
@@ -95,31 +129,16 @@ class Evidence:
         evidence = object.__new__(cls)
         state = vars(evidence)
         state.update(indicator=indicator, name=name, value=value, weight=weight, effect=effect)
-        state["basis" if isinstance(basis, tuple) else "_write_basis"] = basis
+        if isinstance(basis, tuple):
+            state["basis"] = basis
+        else:
+            state["_write_basis"] = lambda: {"basis": basis()}
         return evidence
 
-    def __getstate__(self) -> dict:
-        # pickled (the derived-data cache) and copied with its basis written
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+    __getstate__ = _written_state
 
 
-class _DeferredBasis:
-    """`Evidence.basis` until written: writes it once, then the instance's own field shadows
-    this (a non-data descriptor), so it reads, compares, hashes and pickles as a plain field."""
-
-    def __get__(self, evidence, owner=None):
-        if evidence is None:
-            return self
-        state = vars(evidence)
-        write = state.get("_write_basis")
-        if write is None:  # another thread wrote it meanwhile
-            return state["basis"]
-        state["basis"] = basis = write()
-        state.pop("_write_basis", None)
-        return basis
-
-
-Evidence.basis = _DeferredBasis()  # set after @dataclass, so it is no field default
+_defer(Evidence, "_write_basis", "basis")
 
 
 @dataclass(frozen=True)
@@ -140,11 +159,19 @@ class PointScore:
     evidence: tuple[Evidence, ...]
     missing: tuple[str, ...]  # names of the unknown indicators
     recommendations: tuple[Recommendation, ...]
+    # Scoring writes the score, level and completeness; the evidence, missing and
+    # recommendations are written from its measurements when first read (`_point_details`), as
+    # rankings, resemblance and charts never read them.
 
     @property
     def rated_score(self) -> float | None:
         """The score when the point's level is known; charts draw only these."""
         return None if self.level == criteria.UNKNOWN_LEVEL else self.score
+
+    __getstate__ = _written_state
+
+
+_defer(PointScore, "_write_details", "evidence", "missing", "recommendations")
 
 
 @dataclass(frozen=True)
@@ -721,9 +748,10 @@ POINT_INDICATORS: Mapping[int, tuple[tuple, ...]] = {
 
 
 def _score_point(profile: ClusterProfile, number: int, weights: Mapping[str, float]) -> PointScore:
-    evidence, missing, recommendations = [], [], []
+    indicators = POINT_INDICATORS[number]
+    weighed, measurements = [], []
     total = known_weight = weighted = 0.0
-    for code, name, record, list_measure, recommendation in POINT_INDICATORS[number]:
+    for code, _, record, list_measure, _ in indicators:
         weight = weights[code]
         measurement = _completed(record, list_measure(profile), profile)
         value = measurement.value
@@ -731,6 +759,39 @@ def _score_point(profile: ClusterProfile, number: int, weights: Mapping[str, flo
         if value is not None:
             known_weight += weight
             weighted += weight * value
+        weighed.append(weight)
+        measurements.append(measurement)
+    score = round(100 * weighted / known_weight, 1) if known_weight else None
+    completeness = round(known_weight / total, 3) if total else 0.0
+    level = level_for(score, completeness)
+    return _filled(
+        PointScore,
+        number=number,
+        title=criteria.point(number).title,
+        score=score,
+        level=level,
+        completeness=completeness,
+        _write_details=partial(_point_details, number, level, indicators, weighed, measurements),
+    )
+
+
+def _point_details(
+    number: int,
+    level: str,
+    indicators: tuple[tuple, ...],
+    weights: list[float],
+    measurements: list[Measurement],
+) -> dict:
+    """A point's evidence, missing indicators and recommendations, from what `_score_point`
+    measured."""
+    evidence, missing, recommendations = [], [], []
+    if level != "strong":
+        recommendations.append(POINT_RECOMMENDATIONS[number])
+    for (code, name, _, _, recommendation), weight, measurement in zip(
+        indicators, weights, measurements, strict=True
+    ):
+        value = measurement.value
+        if value is not None:
             effect = "raises" if value >= criteria.EFFECT_THRESHOLD else "lowers"
         else:
             missing.append(name)
@@ -747,22 +808,11 @@ def _score_point(profile: ClusterProfile, number: int, weights: Mapping[str, flo
         )
         if effect != "raises":
             recommendations.append(recommendation)
-    score = round(100 * weighted / known_weight, 1) if known_weight else None
-    completeness = round(known_weight / total, 3) if total else 0.0
-    level = level_for(score, completeness)
-    if level != "strong":
-        recommendations.insert(0, POINT_RECOMMENDATIONS[number])
-    return _filled(
-        PointScore,
-        number=number,
-        title=criteria.point(number).title,
-        score=score,
-        level=level,
-        completeness=completeness,
-        evidence=tuple(evidence),
-        missing=tuple(missing),
-        recommendations=tuple(recommendations),
-    )
+    return {
+        "evidence": tuple(evidence),
+        "missing": tuple(missing),
+        "recommendations": tuple(recommendations),
+    }
 
 
 def score(
