@@ -10,7 +10,7 @@ the overall score.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from functools import partial
 
@@ -209,13 +209,28 @@ def _none(empty: str) -> Measurement:
     return Measurement(0.0, (empty,), empty=True)
 
 
+class _Scale(dict):
+    """A vocabulary's values as criteria gives them, and the value of any code they do not
+    judge ("unknown", or odd stored data): read by indexing, so a row costs no call (the
+    common "unknown" is a key, not a miss)."""
+
+    __slots__ = ("otherwise",)
+
+    def __init__(self, values: Mapping[str, float], otherwise: float) -> None:
+        super().__init__({"unknown": otherwise, **values})
+        self.otherwise = otherwise
+
+    def __missing__(self, code: str) -> float:
+        return self.otherwise
+
+
+REACH = _Scale(criteria.REACH_FACTOR, criteria.UNJUDGED_REACH)
+STRENGTH = _Scale(STRENGTH_VALUE, criteria.UNJUDGED_STRENGTH)
+
+
 def _reach(body: Body) -> float:
     """What a body is worth to small firms: its reach (criteria.REACH_FACTOR)."""
-    return criteria.REACH_FACTOR.get(body.reach, criteria.UNJUDGED_REACH)
-
-
-def _strength(tie: Tie) -> float:
-    return STRENGTH_VALUE.get(tie.strength, criteria.UNJUDGED_STRENGTH)
+    return REACH[body.reach]
 
 
 def _present(body: Body) -> float:
@@ -230,8 +245,8 @@ def _body_words(body: Body, worth: float) -> str:
 
 
 def _counted(
-    bodies: Iterable[Body],
-    ties: Iterable[Tie],
+    bodies: Sequence[Body],
+    ties: Sequence[Tie],
     enough: float,
     empty: str,
     worth: Callable[[Body], float] = _reach,
@@ -242,7 +257,8 @@ def _counted(
     strength (or, `ties_present`, 1 each): their worths added up (`enough` of full worth = 1),
     or with `best` the best one alone. Nothing listed: empty."""
     values = [worth(b) for b in bodies]
-    values += [1.0 if ties_present else _strength(t) for t in ties]
+    if ties:
+        values += [1.0] * len(ties) if ties_present else [STRENGTH[t.strength] for t in ties]
     if not values:
         return _none(empty)
     total = max(values) if best else sum(values) / enough
@@ -306,7 +322,9 @@ def _ties(
         ties = [t for t in ties if t.nature in natures]
     if direction is not None:
         ties = [t for t in ties if t.direction == direction]
-    return list(ties) if test is None else [t for t in ties if test(t)]
+    if test is not None:
+        ties = [t for t in ties if test(t)]
+    return list(ties) if ties is profile.ties else ties
 
 
 def _tie_quality(ties: list[Tie] | None, empty: str) -> Measurement:
@@ -315,7 +333,7 @@ def _tie_quality(ties: list[Tie] | None, empty: str) -> Measurement:
         return UNKNOWN
     if not ties:
         return _none(empty)
-    values = [_strength(t) for t in ties]
+    values = [STRENGTH[t.strength] for t in ties]
     return Measurement(sum(values) / len(values), lambda: _tie_basis(ties))
 
 
@@ -587,7 +605,7 @@ def m_putting_out(p: ClusterProfile) -> Measurement:
         return UNKNOWN
     if not ties:
         return Measurement(0.0, ("no work put out to smaller firms recorded",))
-    total = sum(_strength(t) for t in ties)
+    total = sum(STRENGTH[t.strength] for t in ties)
     return Measurement(min(1.0, total / 3), lambda: _tie_basis(ties))
 
 
@@ -737,10 +755,18 @@ def level_for(score: float | None, completeness: float) -> str:
 
 
 # Each point's indicators as scoring reads them: code, name, record, list measure and
-# recommendation, looked up once here rather than for every indicator of every score.
+# recommendation, looked up once here rather than for every indicator of every score. The
+# record is None where `_completed` cannot change what the lists show: it does only through
+# an indicator's direct question or its inventories, and 14 of the 31 have neither.
 POINT_INDICATORS: Mapping[int, tuple[tuple, ...]] = {
     p.number: tuple(
-        (i.code, i.name, i, LIST_MEASURES[i.code], RECOMMENDATIONS[i.code])
+        (
+            i.code,
+            i.name,
+            i if i.direct is not None or i.inventories else None,
+            LIST_MEASURES[i.code],
+            RECOMMENDATIONS[i.code],
+        )
         for i in criteria.indicators_for(p.number)
     )
     for p in criteria.POINTS
@@ -753,7 +779,9 @@ def _score_point(profile: ClusterProfile, number: int, weights: Mapping[str, flo
     total = known_weight = weighted = 0.0
     for code, _, record, list_measure, _ in indicators:
         weight = weights[code]
-        measurement = _completed(record, list_measure(profile), profile)
+        measurement = list_measure(profile)
+        if record is not None:
+            measurement = _completed(record, measurement, profile)
         value = measurement.value
         total += weight
         if value is not None:
