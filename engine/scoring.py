@@ -256,11 +256,11 @@ def _counted(
     """Bodies by their `worth` (reach to small firms, unless said otherwise), ties by their
     strength (or, `ties_present`, 1 each): their worths added up (`enough` of full worth = 1),
     or with `best` the best one alone. Nothing listed: empty."""
+    if not bodies and not ties:
+        return _none(empty)
     values = [worth(b) for b in bodies]
     if ties:
         values += [1.0] * len(ties) if ties_present else [STRENGTH[t.strength] for t in ties]
-    if not values:
-        return _none(empty)
     total = max(values) if best else sum(values) / enough
 
     def basis():
@@ -790,7 +790,12 @@ def _score_point(profile: ClusterProfile, number: int, weights: Mapping[str, flo
         weighed.append(weight)
         measurements.append(measurement)
     score = round(100 * weighted / known_weight, 1) if known_weight else None
-    completeness = round(known_weight / total, 3) if total else 0.0
+    if not total:
+        completeness = 0.0
+    elif known_weight == total:  # most points: exactly 1, without round() (as slow as 10 ties)
+        completeness = 1.0
+    else:
+        completeness = round(known_weight / total, 3)
     level = level_for(score, completeness)
     return _filled(
         PointScore,
