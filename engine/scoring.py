@@ -773,7 +773,10 @@ POINT_INDICATORS: Mapping[int, tuple[tuple, ...]] = {
 }
 
 
-def _score_point(profile: ClusterProfile, number: int, weights: Mapping[str, float]) -> PointScore:
+def _score_point(
+    profile: ClusterProfile, point: criteria.Point, weights: Mapping[str, float]
+) -> PointScore:
+    number = point.number
     indicators = POINT_INDICATORS[number]
     weighed, measurements = [], []
     total = known_weight = weighted = 0.0
@@ -800,7 +803,7 @@ def _score_point(profile: ClusterProfile, number: int, weights: Mapping[str, flo
     return _filled(
         PointScore,
         number=number,
-        title=criteria.point(number).title,
+        title=point.title,
         score=score,
         level=level,
         completeness=completeness,
@@ -856,7 +859,7 @@ def score(
         missing = set(criteria.DEFAULT_WEIGHTS) - set(weights)
         if missing:
             raise ValueError(f"weights missing for indicators: {', '.join(sorted(missing))}")
-    points = tuple(_score_point(profile, p.number, weights) for p in criteria.POINTS)
+    points = tuple([_score_point(profile, p, weights) for p in criteria.POINTS])
     # The overall score averages the points whose evidence is at least half known, so a point
     # resting on one answer cannot lift or sink it.
     rated = [p.score for p in points if p.level != criteria.UNKNOWN_LEVEL]
