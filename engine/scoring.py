@@ -10,8 +10,9 @@ the overall score.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
+from functools import partial
 
 from . import criteria
 from .profile import Body, ClusterProfile, Fact, Group, Tie
@@ -80,6 +81,39 @@ def _filled(cls, **values):
     return made
 
 
+class _Deferred:
+    """A field of a frozen dataclass written when first read. Until then the instance holds,
+    under `write`, a function returning this field's value and those written with it (a dict);
+    once written, the instance's own fields shadow this (a non-data descriptor), so they read,
+    compare, hash, copy and pickle (with `_written_state`) as plain fields."""
+
+    def __init__(self, name: str, write: str) -> None:
+        self.name, self.write = name, write
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        state = vars(instance)
+        write = state.get(self.write)
+        if write is None:  # written already, maybe by another thread meanwhile
+            return state[self.name]
+        written = write()
+        state.update(written)
+        state.pop(self.write, None)
+        return written[self.name]
+
+
+def _defer(cls, write: str, *names: str) -> None:
+    # set after @dataclass, so they are no field defaults
+    for name in names:
+        setattr(cls, name, _Deferred(name, write))
+
+
+def _written_state(self) -> dict:
+    # pickled (the derived-data cache) and copied with every deferred field written
+    return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
 @dataclass(frozen=True)
 class Evidence:
     indicator: str  # code, e.g. "4a"
@@ -95,31 +129,16 @@ class Evidence:
         evidence = object.__new__(cls)
         state = vars(evidence)
         state.update(indicator=indicator, name=name, value=value, weight=weight, effect=effect)
-        state["basis" if isinstance(basis, tuple) else "_write_basis"] = basis
+        if isinstance(basis, tuple):
+            state["basis"] = basis
+        else:
+            state["_write_basis"] = lambda: {"basis": basis()}
         return evidence
 
-    def __getstate__(self) -> dict:
-        # pickled (the derived-data cache) and copied with its basis written
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+    __getstate__ = _written_state
 
 
-class _DeferredBasis:
-    """`Evidence.basis` until written: writes it once, then the instance's own field shadows
-    this (a non-data descriptor), so it reads, compares, hashes and pickles as a plain field."""
-
-    def __get__(self, evidence, owner=None):
-        if evidence is None:
-            return self
-        state = vars(evidence)
-        write = state.get("_write_basis")
-        if write is None:  # another thread wrote it meanwhile
-            return state["basis"]
-        state["basis"] = basis = write()
-        state.pop("_write_basis", None)
-        return basis
-
-
-Evidence.basis = _DeferredBasis()  # set after @dataclass, so it is no field default
+_defer(Evidence, "_write_basis", "basis")
 
 
 @dataclass(frozen=True)
@@ -140,11 +159,19 @@ class PointScore:
     evidence: tuple[Evidence, ...]
     missing: tuple[str, ...]  # names of the unknown indicators
     recommendations: tuple[Recommendation, ...]
+    # Scoring writes the score, level and completeness; the evidence, missing and
+    # recommendations are written from its measurements when first read (`_point_details`), as
+    # rankings, resemblance and charts never read them.
 
     @property
     def rated_score(self) -> float | None:
         """The score when the point's level is known; charts draw only these."""
         return None if self.level == criteria.UNKNOWN_LEVEL else self.score
+
+    __getstate__ = _written_state
+
+
+_defer(PointScore, "_write_details", "evidence", "missing", "recommendations")
 
 
 @dataclass(frozen=True)
@@ -182,13 +209,28 @@ def _none(empty: str) -> Measurement:
     return Measurement(0.0, (empty,), empty=True)
 
 
+class _Scale(dict):
+    """A vocabulary's values as criteria gives them, and the value of any code they do not
+    judge ("unknown", or odd stored data): read by indexing, so a row costs no call (the
+    common "unknown" is a key, not a miss)."""
+
+    __slots__ = ("otherwise",)
+
+    def __init__(self, values: Mapping[str, float], otherwise: float) -> None:
+        super().__init__({"unknown": otherwise, **values})
+        self.otherwise = otherwise
+
+    def __missing__(self, code: str) -> float:
+        return self.otherwise
+
+
+REACH = _Scale(criteria.REACH_FACTOR, criteria.UNJUDGED_REACH)
+STRENGTH = _Scale(STRENGTH_VALUE, criteria.UNJUDGED_STRENGTH)
+
+
 def _reach(body: Body) -> float:
     """What a body is worth to small firms: its reach (criteria.REACH_FACTOR)."""
-    return criteria.REACH_FACTOR.get(body.reach, criteria.UNJUDGED_REACH)
-
-
-def _strength(tie: Tie) -> float:
-    return STRENGTH_VALUE.get(tie.strength, criteria.UNJUDGED_STRENGTH)
+    return REACH[body.reach]
 
 
 def _present(body: Body) -> float:
@@ -203,8 +245,8 @@ def _body_words(body: Body, worth: float) -> str:
 
 
 def _counted(
-    bodies: Iterable[Body],
-    ties: Iterable[Tie],
+    bodies: Sequence[Body],
+    ties: Sequence[Tie],
     enough: float,
     empty: str,
     worth: Callable[[Body], float] = _reach,
@@ -214,10 +256,11 @@ def _counted(
     """Bodies by their `worth` (reach to small firms, unless said otherwise), ties by their
     strength (or, `ties_present`, 1 each): their worths added up (`enough` of full worth = 1),
     or with `best` the best one alone. Nothing listed: empty."""
-    values = [worth(b) for b in bodies]
-    values += [1.0 if ties_present else _strength(t) for t in ties]
-    if not values:
+    if not bodies and not ties:
         return _none(empty)
+    values = [worth(b) for b in bodies]
+    if ties:
+        values += [1.0] * len(ties) if ties_present else [STRENGTH[t.strength] for t in ties]
     total = max(values) if best else sum(values) / enough
 
     def basis():
@@ -279,7 +322,9 @@ def _ties(
         ties = [t for t in ties if t.nature in natures]
     if direction is not None:
         ties = [t for t in ties if t.direction == direction]
-    return list(ties) if test is None else [t for t in ties if test(t)]
+    if test is not None:
+        ties = [t for t in ties if test(t)]
+    return list(ties) if ties is profile.ties else ties
 
 
 def _tie_quality(ties: list[Tie] | None, empty: str) -> Measurement:
@@ -288,7 +333,7 @@ def _tie_quality(ties: list[Tie] | None, empty: str) -> Measurement:
         return UNKNOWN
     if not ties:
         return _none(empty)
-    values = [_strength(t) for t in ties]
+    values = [STRENGTH[t.strength] for t in ties]
     return Measurement(sum(values) / len(values), lambda: _tie_basis(ties))
 
 
@@ -560,7 +605,7 @@ def m_putting_out(p: ClusterProfile) -> Measurement:
         return UNKNOWN
     if not ties:
         return Measurement(0.0, ("no work put out to smaller firms recorded",))
-    total = sum(_strength(t) for t in ties)
+    total = sum(STRENGTH[t.strength] for t in ties)
     return Measurement(min(1.0, total / 3), lambda: _tie_basis(ties))
 
 
@@ -710,27 +755,79 @@ def level_for(score: float | None, completeness: float) -> str:
 
 
 # Each point's indicators as scoring reads them: code, name, record, list measure and
-# recommendation, looked up once here rather than for every indicator of every score.
+# recommendation, looked up once here rather than for every indicator of every score. The
+# record is None where `_completed` cannot change what the lists show: it does only through
+# an indicator's direct question or its inventories, and 14 of the 31 have neither.
 POINT_INDICATORS: Mapping[int, tuple[tuple, ...]] = {
     p.number: tuple(
-        (i.code, i.name, i, LIST_MEASURES[i.code], RECOMMENDATIONS[i.code])
+        (
+            i.code,
+            i.name,
+            i if i.direct is not None or i.inventories else None,
+            LIST_MEASURES[i.code],
+            RECOMMENDATIONS[i.code],
+        )
         for i in criteria.indicators_for(p.number)
     )
     for p in criteria.POINTS
 }
 
 
-def _score_point(profile: ClusterProfile, number: int, weights: Mapping[str, float]) -> PointScore:
-    evidence, missing, recommendations = [], [], []
+def _score_point(
+    profile: ClusterProfile, point: criteria.Point, weights: Mapping[str, float]
+) -> PointScore:
+    number = point.number
+    indicators = POINT_INDICATORS[number]
+    weighed, measurements = [], []
     total = known_weight = weighted = 0.0
-    for code, name, record, list_measure, recommendation in POINT_INDICATORS[number]:
+    for code, _, record, list_measure, _ in indicators:
         weight = weights[code]
-        measurement = _completed(record, list_measure(profile), profile)
+        measurement = list_measure(profile)
+        if record is not None:
+            measurement = _completed(record, measurement, profile)
         value = measurement.value
         total += weight
         if value is not None:
             known_weight += weight
             weighted += weight * value
+        weighed.append(weight)
+        measurements.append(measurement)
+    score = round(100 * weighted / known_weight, 1) if known_weight else None
+    if not total:
+        completeness = 0.0
+    elif known_weight == total:  # most points: exactly 1, without round() (as slow as 10 ties)
+        completeness = 1.0
+    else:
+        completeness = round(known_weight / total, 3)
+    level = level_for(score, completeness)
+    return _filled(
+        PointScore,
+        number=number,
+        title=point.title,
+        score=score,
+        level=level,
+        completeness=completeness,
+        _write_details=partial(_point_details, number, level, indicators, weighed, measurements),
+    )
+
+
+def _point_details(
+    number: int,
+    level: str,
+    indicators: tuple[tuple, ...],
+    weights: list[float],
+    measurements: list[Measurement],
+) -> dict:
+    """A point's evidence, missing indicators and recommendations, from what `_score_point`
+    measured."""
+    evidence, missing, recommendations = [], [], []
+    if level != "strong":
+        recommendations.append(POINT_RECOMMENDATIONS[number])
+    for (code, name, _, _, recommendation), weight, measurement in zip(
+        indicators, weights, measurements, strict=True
+    ):
+        value = measurement.value
+        if value is not None:
             effect = "raises" if value >= criteria.EFFECT_THRESHOLD else "lowers"
         else:
             missing.append(name)
@@ -747,22 +844,11 @@ def _score_point(profile: ClusterProfile, number: int, weights: Mapping[str, flo
         )
         if effect != "raises":
             recommendations.append(recommendation)
-    score = round(100 * weighted / known_weight, 1) if known_weight else None
-    completeness = round(known_weight / total, 3) if total else 0.0
-    level = level_for(score, completeness)
-    if level != "strong":
-        recommendations.insert(0, POINT_RECOMMENDATIONS[number])
-    return _filled(
-        PointScore,
-        number=number,
-        title=criteria.point(number).title,
-        score=score,
-        level=level,
-        completeness=completeness,
-        evidence=tuple(evidence),
-        missing=tuple(missing),
-        recommendations=tuple(recommendations),
-    )
+    return {
+        "evidence": tuple(evidence),
+        "missing": tuple(missing),
+        "recommendations": tuple(recommendations),
+    }
 
 
 def score(
@@ -773,7 +859,7 @@ def score(
         missing = set(criteria.DEFAULT_WEIGHTS) - set(weights)
         if missing:
             raise ValueError(f"weights missing for indicators: {', '.join(sorted(missing))}")
-    points = tuple(_score_point(profile, p.number, weights) for p in criteria.POINTS)
+    points = tuple([_score_point(profile, p, weights) for p in criteria.POINTS])
     # The overall score averages the points whose evidence is at least half known, so a point
     # resting on one answer cannot lift or sink it.
     rated = [p.score for p in points if p.level != criteria.UNKNOWN_LEVEL]

@@ -6,6 +6,7 @@ import copy
 import pickle
 from dataclasses import asdict, replace
 
+from engine import criteria
 from engine.profile import Body, ClusterProfile, Fact, Source, Tie
 from engine.scoring import Evidence, measure, score
 
@@ -50,3 +51,30 @@ def test_measure_basis_reads_like_a_tuple():
     assert result.known and result.value == 1.0
     assert result.basis == ("70: Figure: exports [L30–31]",)
     assert "70: Figure: exports" in repr(result)
+
+
+def test_point_details_are_written_on_first_read():
+    point = score(PROFILE).point(4)
+    assert not {"evidence", "missing", "recommendations"} & set(vars(point))  # not by scoring
+    assert [e.indicator for e in point.evidence] == ["4a", "4b", "4c", "4d"]
+    assert point.missing == tuple(e.name for e in point.evidence if e.effect == "unknown")
+    assert {"evidence", "missing", "recommendations"} <= set(vars(point))
+    assert "_write_details" not in vars(point)  # written once, then plain fields
+
+
+def test_pickled_points_carry_their_details_and_none_of_the_machinery():
+    card = score(PROFILE)
+    again = pickle.loads(pickle.dumps(card))
+    for point in again.points:
+        assert "_write_details" not in vars(point)
+        assert "evidence" in vars(point)
+    assert again.points == score(PROFILE).points
+    assert asdict(again) == asdict(score(PROFILE))
+
+
+def test_details_keep_the_weights_scored_with_when_the_caller_changes_them_later():
+    weights = dict(criteria.DEFAULT_WEIGHTS)
+    weights["4a"] = 3.0
+    card = score(PROFILE, weights)
+    weights["4a"] = 0.0  # after scoring: the card's deferred evidence must not see this
+    assert fair_evidence(card).weight == 3.0

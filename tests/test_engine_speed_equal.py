@@ -12,6 +12,8 @@ builds `engine.profile` dataclasses directly and needs no Django.
 import pytest
 
 from engine import criteria
+from engine.profile import Body, ClusterProfile, Source, Tie
+from engine.scoring import measure
 from tests.engine_golden import (
     RANDOM_PROFILES,
     library_profiles,
@@ -60,3 +62,18 @@ def test_library_scores_unchanged():
     assert set(found) == set(GOLDEN["library"])
     for slug, scorecard in found.items():
         assert scorecard == GOLDEN["library"][slug], slug
+
+
+def test_odd_strength_and_reach_codes_count_as_unjudged():
+    # The snapshot's random rows use the models' codes only; stored data may hold others,
+    # which the faster lookup (a table with a default) must still read as "not judged".
+    source = Source("odd", (1, 1))
+    odd = ClusterProfile(
+        "Odd codes",
+        ties=(Tie("forward", "sales", source, strength="odd"),),
+        institutions=(Body("trade_fair", "Fair", source, reach="odd"),),
+    )
+    assert measure("3d", odd).value == criteria.UNJUDGED_STRENGTH
+    assert measure("4a", odd).value == criteria.UNJUDGED_REACH
+    counts = f"{criteria.UNJUDGED_REACH:g}"
+    assert measure("4a", odd).basis == (f"odd [L1] (reach not judged, counts {counts})",)
