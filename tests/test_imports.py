@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from cases import imports
 from cases.bundles import case_objects, export_bundle
-from cases.models import CaseImport, CaseStudy, Cluster, LibraryVersion
+from cases.models import CaseImport, CaseStudy, Cluster, LibraryVersion, Source
 
 from .test_bundles import library_dump
 
@@ -137,3 +137,47 @@ def test_undo_asks_first_and_says_what_it_does(admin_client):
     assert '<details class="mb-2" id="undo">' in html
     assert f"Yes, undo import #{record.pk}" in html and "sinos-valley" in html
     assert page.status_code == 200
+
+
+def _sheet_with(raw: bytes, sheet_name: str, row_key: str, column: str, value) -> bytes:
+    """The workbook with one cell changed: `column` of the row whose first column is row_key."""
+    book = load_workbook(io.BytesIO(raw))
+    sheet = book[sheet_name]
+    header = [c.value for c in sheet[1]]
+    slug_col = header.index("slug") + 1
+    for row in range(2, sheet.max_row + 1):
+        if sheet.cell(row, slug_col).value == row_key:
+            sheet.cell(row, header.index(column) + 1).value = value
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_a_source_text_is_kept_by_a_blank_cell_and_removed_by_the_clear_marker(
+    admin_client, tmp_path
+):
+    from .test_sources import WITH_TEXT, case, load
+
+    assert load(tmp_path, [WITH_TEXT, case("notes", line_from=2, line_to=2)]).ok
+    text = Source.objects.get(slug="notes").text
+    raw = export_bundle(case_objects(CaseStudy.objects.get(slug="sixth")), "xlsx")
+
+    blank = upload(admin_client, _sheet_with(raw, "sources", "notes", "text", None))
+    assert "Nothing would change" in blank.content.decode()
+    assert Source.objects.get(slug="notes").text == text
+
+    cleared = _sheet_with(raw, "sources", "notes", "text", "(clear)")
+    refused = upload(admin_client, cleared).content.decode()  # the case still cites its lines
+    assert "has no stored text to number lines in" in refused
+    # Without its text the source is cited by locator: the case row says where, in words.
+    for column, value in (("line_from", None), ("line_to", None), ("locator", "notes, p. 2")):
+        cleared = _sheet_with(cleared, "case", "sixth", column, value)
+    html = upload(admin_client, cleared).content.decode()
+    assert "text: “First line of the notes." in html and "Last line.” → “”" in html
+    record = CaseImport.objects.filter(status="previewed").latest("pk")
+    admin_client.post(f"/library/imports/{record.pk}/confirm/")
+    assert Source.objects.get(slug="notes").text == ""
+
+    admin_client.post(f"/library/imports/{record.pk}/undo/")
+    assert Source.objects.get(slug="notes").text == text
+    assert CaseStudy.objects.get(slug="sixth").line_from == 2
