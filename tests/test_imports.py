@@ -112,12 +112,60 @@ def test_history_of_a_case_and_of_one_row(admin_client):
     upload(admin_client, sinos_with_location("Elsewhere"))
     record = CaseImport.objects.get()
     admin_client.post(f"/library/imports/{record.pk}/confirm/")
-    key = Cluster.objects.filter(case__slug="sinos-valley").order_by("id").first().key
-    html = admin_client.get(f"/library/imports/?case=sinos-valley&table=clusters&key={key}")
-    html = html.content.decode()
-    assert f"#{record.pk}</a>" in html and "→ “Elsewhere”" in html
+    html = admin_client.get("/library/imports/?case=sinos-valley").content.decode()
+    assert f">{record.pk}</a>" in html and 'action="/library/imports/row/"' in html
     other = admin_client.get("/library/imports/?case=tiruppur").content.decode()
     assert "No imports yet." in other
+
+
+ROW = "/library/imports/row/?case=sinos-valley&table=clusters&key="
+
+
+def test_a_rows_history_lists_each_written_import_field_by_field_with_who_and_when(
+    admin_client, django_assert_max_num_queries
+):
+    key = Cluster.objects.filter(case__slug="sinos-valley").order_by("id").first().key
+    for location in ("Elsewhere", "Back again"):
+        upload(admin_client, sinos_with_location(location))
+        admin_client.post(f"/library/imports/{CaseImport.objects.latest('pk').pk}/confirm/")
+    first, second = CaseImport.objects.order_by("pk")
+    admin_client.post(f"/library/imports/{second.pk}/undo/")
+    upload(admin_client, sinos_with_location("Only previewed"))  # wrote nothing: not listed
+    undo = CaseImport.objects.get(undo_of=second)
+
+    with django_assert_max_num_queries(6):  # session, user, the imports (one query), ...
+        html = admin_client.get(ROW + key).content.decode()
+    rows = html.split('id="row-history"')[1].split("<tr>")[2:]
+    assert len(rows) == 3 and "Only previewed" not in html
+    assert all(f"#{r.pk}</a>" in row for r, row in zip((undo, second, first), rows, strict=True))
+    assert "location: “Back again” → “Elsewhere”" in rows[0] and "(undo of #" in rows[0]
+    assert "location: “Elsewhere” → “Back again”" in rows[1] and "<td>admin</td>" in rows[1]
+    assert "→ “Elsewhere”" in rows[2] and str(first.applied_at.year) in rows[2]
+
+    other_row = admin_client.get(ROW + "no-such-key").content.decode()
+    assert "No written import created, changed or deleted this row" in other_row
+    bad = admin_client.get("/library/imports/row/?table=nonsense&key=x").content.decode()
+    assert "Select a valid choice" in bad
+
+
+def test_the_preview_and_the_case_page_link_a_rows_history(admin_client):
+    key = Cluster.objects.filter(case__slug="sinos-valley").order_by("id").first().key
+    page = upload(admin_client, sinos_with_location("Elsewhere")).content.decode()
+    assert (
+        f'href="/library/imports/row/?case=sinos-valley&amp;table=clusters&amp;key={key}"' in page
+    )
+    case_page = admin_client.get("/cases/sinos-valley/").content.decode()
+    assert 'action="/library/imports/row/"' in case_page and 'name="case" value="sinos-valley"' in (
+        case_page
+    )
+
+
+def test_only_admins_read_a_rows_history(client):
+    url = ROW + "sinos-valley"
+    assert client.get(url).status_code == 302
+    client.force_login(User.objects.create_user("officer", password="pw-officer"))
+    assert client.get(url).status_code == 302
+    assert "/library/imports/row/" not in client.get("/cases/sinos-valley/").content.decode()
 
 
 def test_an_unchanged_upload_says_nothing_would_change_and_offers_no_confirm(admin_client):
