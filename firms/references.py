@@ -59,7 +59,7 @@ def naming(rows) -> list[Naming]:
             records = records.exclude(table__cluster_id__in=[row.pk for row in doomed.values()])
         summary = (
             records.values("table__case_id", column, "table__title")
-            .annotate(firms=Count("id"), first_row=Min("source_row"))
+            .annotate(firms=Count("source_row"), first_row=Min("source_row"))
             .order_by("table__case_id", column, "table__title")
         )
         for entry in summary:
@@ -81,7 +81,9 @@ def orphans() -> list[str]:
     for model, column in KEY_COLUMNS.items():
         named = model.objects.filter(case_id=OuterRef("table__case_id"), key=OuterRef(column))
         missing = case_rows.exclude(**{column: ""}).exclude(Exists(named))
-        for entry in missing.values("table__title", column).annotate(firms=Count("id"))[:20]:
+        for entry in missing.values("table__title", column).annotate(firms=Count("source_row"))[
+            :20
+        ]:
             problems.append(
                 f"{entry['firms']:,} firm row(s) of '{entry['table__title']}' name the "
                 f"{model._meta.verbose_name} '{entry[column]}', which its case no longer has."
@@ -94,7 +96,7 @@ def orphans() -> list[str]:
         .exclude(group="")
         .exclude(Exists(groups))
     )
-    for entry in missing.values("table__title", "group").annotate(firms=Count("id"))[:20]:
+    for entry in missing.values("table__title", "group").annotate(firms=Count("source_row"))[:20]:
         problems.append(
             f"{entry['firms']:,} firm row(s) of '{entry['table__title']}' name the group "
             f"'{entry['group']}', which its assessment no longer has."
