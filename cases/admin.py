@@ -82,6 +82,23 @@ class VersionedAdmin(admin.ModelAdmin):
             self._changed(request, f"{count} {queryset.model._meta.verbose_name_plural} deleted")
 
 
+class NamedByFirmRowsAdmin:
+    """Clusters, actor groups and size classes: firm rows name them by key (text, no foreign
+    key), so the delete page lists a row still named as protected and refuses, as a bundle
+    leaving it out is refused. A cluster's groups and size classes go with it: checked too."""
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        from firms.references import naming  # firms builds on cases: imported when used
+
+        doomed = list(objs)
+        clusters = [obj.pk for obj in doomed if isinstance(obj, Cluster)]
+        if clusters:
+            doomed += ActorGroup.objects.filter(cluster__in=clusters)
+            doomed += SizeClass.objects.filter(cluster__in=clusters)
+        return deleted, counts, perms_needed, [*protected, *map(str, naming(doomed))]
+
+
 class CitedAdmin(VersionedAdmin):
     """Shared layout: the row's own fields first, then its provenance."""
 
@@ -139,20 +156,20 @@ class CaseStudyAdmin(CitedAdmin):
 
 
 @admin.register(Cluster)
-class ClusterAdmin(CitedAdmin):
+class ClusterAdmin(NamedByFirmRowsAdmin, CitedAdmin):
     list_display = ["name", "case", "kind", "location", "lines"]
     search_fields = [*CitedAdmin.search_fields, "name", "location", "description"]
 
 
 @admin.register(SizeClass)
-class SizeClassAdmin(CitedAdmin):
+class SizeClassAdmin(NamedByFirmRowsAdmin, CitedAdmin):
     list_display = ["name", "case", "cluster", "min_employees", "max_employees", "confidence"]
     list_select_related = ["case", "cluster"]
     search_fields = [*CitedAdmin.search_fields, "name", "definition"]
 
 
 @admin.register(ActorGroup)
-class ActorGroupAdmin(CitedAdmin):
+class ActorGroupAdmin(NamedByFirmRowsAdmin, CitedAdmin):
     list_display = ["name", "role", "cluster", "case", "lines"]
     list_filter = ["case", "role", "confidence"]
     list_select_related = ["case", "cluster"]

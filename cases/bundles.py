@@ -37,6 +37,8 @@ FORMATS = {"xlsx": XLSX_TYPE, "zip": "application/zip", "json": "application/jso
 # Excel keeps at most this many characters in a cell; a longer source text is left out of a
 # bundle (and an upload that leaves it out keeps the stored text).
 CELL_LIMIT = 32_767
+# Written in a source's text cell, removes the stored text (a blank cell keeps it).
+CLEAR_TEXT = "(clear)"
 MAX_ROWS_PER_TABLE = 20_000
 SHEET_NAMES = {"casestudy": "case", "historyevent": "history", "policysetting": "policy"}
 
@@ -295,8 +297,14 @@ def _cell(model_field, value, case_slug: str | None):
         if case_slug is None:
             raise _CellProblem("the row gives no case, so the reference cannot be read")
         return [case_slug, text]
-    if blank and model_field.name == loading.FULL_TEXT_FIELD:
-        return _OMIT  # a source's text left out of the bundle: the stored text is kept
+    if model_field.name == loading.FULL_TEXT_FIELD:
+        # A blank text cell keeps the stored text: a downloaded bundle leaves a text longer
+        # than a cell holds blank, so blank cannot also mean "remove it". Removing takes the
+        # explicit marker, which no source's full text is.
+        if blank:
+            return _OMIT
+        if isinstance(value, str) and value.strip().lower() == CLEAR_TEXT:
+            return ""
     if blank:
         if isinstance(model_field, models.CharField | models.TextField):
             return ""
@@ -490,6 +498,7 @@ def import_bundle(
             for error in load_report.errors:
                 fields = {f.name for m in loader.models for f in m._meta.concrete_fields}
                 report.errors.extend(_where(error, located, fields))
+            report.errors.extend(_still_named_by_firm_rows(loader.deleted))
             if report.errors:
                 raise loading.LoadAborted
             _preview(report, loader, entries)
@@ -514,6 +523,17 @@ def import_bundle(
         report.written = False
     report.version = LibraryVersion.objects.current().version
     return report
+
+
+def _still_named_by_firm_rows(deleted) -> list[BundleError]:
+    """A row the bundle leaves out (so deletes) while a firm table's rows still name it by
+    key: refused, as the admin's delete page refuses it (firms.references says why)."""
+    from firms.references import naming  # firms builds on cases: imported when used
+
+    return [
+        BundleError(f"{sheet_name(type(found.row))} {found.row.key}", str(found))
+        for found in naming(deleted)
+    ]
 
 
 def _preview(report: ImportReport, loader, entries) -> None:

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django import forms
 
-from .bundles import FORMATS
+from .bundles import FORMATS, sheet_name
 from .loading import MAX_FILE_BYTES
 
 
@@ -26,3 +26,19 @@ class BundleUploadForm(forms.Form):
                 f"{MAX_FILE_BYTES:,}."
             )
         return upload
+
+
+def _table_choices() -> list[tuple[str, str]]:
+    from .loading import library_models
+
+    return [(sheet_name(model), sheet_name(model)) for model in library_models()]
+
+
+class RowHistoryForm(forms.Form):
+    """Which row: a bundle table and the row's key (a case's or source's slug for those two
+    tables), optionally within one case. A form, so a stray byte in the address is a 'not
+    valid' message, never a database error."""
+
+    case = forms.SlugField(required=False, max_length=100)
+    table = forms.ChoiceField(choices=_table_choices)
+    key = forms.CharField(max_length=200, help_text="The row's key, as its bundle cell holds it.")

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from . import bundles, imports
-from .forms import BundleUploadForm
+from .forms import BundleUploadForm, RowHistoryForm
 from .models import CaseImport, CaseStudy
 
 HISTORY_LIMIT = 200  # imports listed on one page
@@ -49,9 +49,7 @@ def import_list(request):
     case = request.GET.get("case", "")
     if case:
         records = records.touching(case)
-    table, key = request.GET.get("table", ""), request.GET.get("key", "")
     records = list(records[:HISTORY_LIMIT])
-    row = imports.row_history(records, table=table, key=key) if case and table and key else None
     return render(
         request,
         "cases/import_list.html",
@@ -59,9 +57,7 @@ def import_list(request):
             "form": form,
             "records": records,
             "case": case,
-            "table": table,
-            "key": key,
-            "row_history": row,
+            "row_form": RowHistoryForm(initial={"case": case}),
             "cases": CaseStudy.objects.only("slug", "short_title"),
             "formats": list(bundles.FORMATS),
         },
@@ -106,3 +102,29 @@ def import_file(request, pk):
     response = HttpResponse(bytes(record.content), content_type="application/octet-stream")
     response["Content-Disposition"] = f'attachment; filename="{record.filename}"'
     return response
+
+
+@staff_member_required
+@require_GET
+def import_row(request):
+    """One row's history: every written import that created, updated or deleted it, field by
+    field, who and when. Admins only, as every import page."""
+    form = RowHistoryForm(request.GET or None)
+    history, scanned_all = None, True
+    if form.is_valid():
+        wanted = form.cleaned_data
+        records = list(imports.written_imports(case=wanted["case"])[: imports.ROW_HISTORY_SCAN + 1])
+        scanned_all = len(records) <= imports.ROW_HISTORY_SCAN
+        history = imports.row_history(
+            records[: imports.ROW_HISTORY_SCAN], table=wanted["table"], key=wanted["key"]
+        )
+    return render(
+        request,
+        "cases/import_row.html",
+        {
+            "form": form,
+            "history": history,
+            "scanned_all": scanned_all,
+            "scan_limit": imports.ROW_HISTORY_SCAN,
+        },
+    )

@@ -146,6 +146,18 @@ def _delete_uncited_sources(slugs: list[str]) -> None:
             source.delete()
 
 
+ROW_HISTORY_SCAN = 1000  # written imports read for one row's history (bounded per request)
+
+
+def written_imports(*, case: str = ""):
+    """Imports that wrote something (undos included), newest first: the ones a row's history
+    is made of. Previews and refused uploads changed nothing."""
+    records = CaseImport.objects.filter(applied_at__isnull=False).select_related("user")
+    if case:
+        records = records.touching(case)
+    return records.defer("content", "before").order_by("-applied_at", "-pk")
+
+
 def row_history(records, *, table: str, key: str) -> list[tuple[CaseImport, str, list]]:
     """What each import did to one row: (import, "created"/"updated"/"deleted", fields)."""
     found = []

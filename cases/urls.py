@@ -10,6 +10,7 @@ urlpatterns = [
     path("sources/", views.source_list, name="sources"),
     path("sources/<slug:slug>/", views.source_reader, name="source"),
     path("library/imports/", import_views.import_list, name="imports"),
+    path("library/imports/row/", import_views.import_row, name="import-row"),
     path("library/imports/<int:pk>/", import_views.import_detail, name="import"),
     path("library/imports/<int:pk>/confirm/", import_views.import_confirm, name="import-confirm"),
     path("library/imports/<int:pk>/undo/", import_views.import_undo, name="import-undo"),

@@ -14,6 +14,7 @@ from . import bundles
 from .chart_tables import ties_table
 from .charts import cluster_map
 from .derived import deflated_part, derived, mark_shared, render_library_page
+from .forms import RowHistoryForm
 from .models import PAPER_SLUG, CaseStudy, Confidence, Source
 
 
@@ -40,6 +41,7 @@ def case_detail(request, slug):
             "request_context": {
                 "case": CaseStudy.objects.get(slug=slug),
                 "bundle_formats": list(bundles.FORMATS),
+                "row_form": RowHistoryForm(),
             },
         }
     return render_library_page(

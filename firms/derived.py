@@ -39,28 +39,28 @@ def summarise(table: FirmTable) -> dict:
     weighted = Cast("export_share", FloatField()) * Cast("output", FloatField())
     both = Q(export_share__isnull=False, output__isnull=False)
     totals = records.aggregate(
-        firms=Count("id"),
-        with_employees=Count("id", filter=Q(employees__isnull=False)),
+        firms=Count("source_row"),
+        with_employees=Count("source_row", filter=Q(employees__isnull=False)),
         employee_total=Sum("employees"),
-        with_share=Count("id", filter=Q(export_share__isnull=False)),
+        with_share=Count("source_row", filter=Q(export_share__isnull=False)),
         mean_share=Avg("export_share"),
         weighted_sum=Sum(weighted, filter=both),
         weight=Sum(Cast("output", FloatField()), filter=both),
         firm_tie_total=Sum("firm_tie_count"),
         institution_tie_total=Sum("institution_tie_count"),
-        with_firm_ties=Count("id", filter=Q(firm_tie_count__gt=0)),
-        with_institution_ties=Count("id", filter=Q(institution_tie_count__gt=0)),
-        isolated=Count("id", filter=Q(firm_tie_count=0, institution_tie_count=0)),
-        large=Count("id", filter=Q(employees__gte=LARGE_FIRM_EMPLOYEES)),
+        with_firm_ties=Count("source_row", filter=Q(firm_tie_count__gt=0)),
+        with_institution_ties=Count("source_row", filter=Q(institution_tie_count__gt=0)),
+        isolated=Count("source_row", filter=Q(firm_tie_count=0, institution_tie_count=0)),
+        large=Count("source_row", filter=Q(employees__gte=LARGE_FIRM_EMPLOYEES)),
         **{
-            f"band_{n}": Count("id", filter=_band_filter(low, high))
+            f"band_{n}": Count("source_row", filter=_band_filter(low, high))
             for n, (_, low, high) in enumerate(EMPLOYEE_BANDS)
         },
     )
     size_classes = list(
         records.exclude(size_class="")
         .values("size_class")
-        .annotate(firms=Count("id"))
+        .annotate(firms=Count("source_row"))
         .order_by("-firms", "size_class")
     )
     firms = totals["firms"] or 0

@@ -546,22 +546,31 @@ class ChunkValidator:
 
     def _flag_duplicates(self, identifiers: pd.Series, errors: list, bad_rows: pd.Series) -> None:
         present = identifiers[identifiers != ""]
-        within = present.duplicated(keep="first")
-        first_row = present[~within].reset_index().set_index("identifier")["index"]
         position = COLUMN_NAMES.index("identifier")
-        for row, value in present[within].head(MAX_ERRORS).items():
-            message = f"{_shown(value)} is already on row {int(first_row[value])}"
-            errors.append((row, position, RowError(int(row), "identifier", message)))
         hashes = pd.util.hash_pandas_object(present, index=False).to_numpy(dtype=np.uint64)
+        order = np.argsort(hashes, kind="stable")
+        ordered = hashes[order]
+        within = np.zeros(len(present), dtype=bool)
+        # Two equal hashes in the chunk are the only way it can hold a duplicate: the exact
+        # (and slower) comparison of the identifiers runs only then, and names first rows.
+        if len(ordered) > 1 and (ordered[1:] == ordered[:-1]).any():
+            repeated = present.duplicated(keep="first")
+            within = repeated.to_numpy()
+            first_row = present[~repeated].reset_index().set_index("identifier")["index"]
+            for row, value in present[repeated].head(MAX_ERRORS).items():
+                message = f"{_shown(value)} is already on row {int(first_row[value])}"
+                errors.append((row, position, RowError(int(row), "identifier", message)))
         if self.seen.size:
-            spot = np.searchsorted(self.seen, hashes).clip(max=self.seen.size - 1)
-            earlier = self.seen[spot] == hashes
-            for row, value in present[earlier & ~within.to_numpy()].head(MAX_ERRORS).items():
+            spot = np.searchsorted(self.seen, ordered).clip(max=self.seen.size - 1)
+            earlier = np.empty(len(present), dtype=bool)
+            earlier[order] = self.seen[spot] == ordered
+            for row, value in present[earlier & ~within].head(MAX_ERRORS).items():
                 message = f"{_shown(value)} is already on an earlier row"
                 errors.append((row, position, RowError(int(row), "identifier", message)))
-        # Kept sorted for searchsorted; a plain sort of the concatenation is much faster than
-        # np.union1d (a hash-based unique) and duplicates within the chunk are errors anyway.
-        self.seen = np.sort(np.concatenate([self.seen, hashes]))
+        # Kept sorted for searchsorted. Both halves are sorted, so a stable sort (timsort for
+        # 64-bit keys) of the concatenation is one linear merge of two runs, where a quicksort
+        # would start over on every chunk (a million-row file: 20 sorts of up to a million).
+        self.seen = np.sort(np.concatenate([self.seen, ordered]), kind="stable")
 
 
 def _list_lengths(values: pd.Series) -> pd.Series:
@@ -602,12 +611,17 @@ def _quoted(names) -> str:
 
 def _csv_for_copy(frame: pd.DataFrame, table_id: int | None = None) -> io.BytesIO:
     """The rows as CSV for COPY. Arrow's CSV writer is several times faster than
-    DataFrame.to_csv; it quotes text (so '' stays ''), and writes missing numbers as NULL."""
+    DataFrame.to_csv. Text is quoted only where it must be (a comma, quote or line break):
+    a third fewer bytes for the server to parse than quoting every cell, and an unquoted
+    empty cell still loads as '' because COPY is told FORCE_NOT_NULL for every text column.
+    Missing numbers are written as an empty cell, which COPY loads as NULL."""
     arrow = pa.Table.from_pandas(frame[list(STAGED_COLUMNS)], preserve_index=False)
     if table_id is not None:
         arrow = arrow.add_column(0, "table_id", pa.repeat(pa.scalar(table_id), len(frame)))
     buffer = io.BytesIO()
-    pa_csv.write_csv(arrow, buffer, pa_csv.WriteOptions(include_header=False))
+    pa_csv.write_csv(
+        arrow, buffer, pa_csv.WriteOptions(include_header=False, quoting_style="needed")
+    )
     buffer.seek(0)
     return buffer
 

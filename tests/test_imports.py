@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from cases import imports
 from cases.bundles import case_objects, export_bundle
-from cases.models import CaseImport, CaseStudy, Cluster, LibraryVersion
+from cases.models import CaseImport, CaseStudy, Cluster, LibraryVersion, Source
 
 from .test_bundles import library_dump
 
@@ -112,12 +112,60 @@ def test_history_of_a_case_and_of_one_row(admin_client):
     upload(admin_client, sinos_with_location("Elsewhere"))
     record = CaseImport.objects.get()
     admin_client.post(f"/library/imports/{record.pk}/confirm/")
-    key = Cluster.objects.filter(case__slug="sinos-valley").order_by("id").first().key
-    html = admin_client.get(f"/library/imports/?case=sinos-valley&table=clusters&key={key}")
-    html = html.content.decode()
-    assert f"#{record.pk}</a>" in html and "→ “Elsewhere”" in html
+    html = admin_client.get("/library/imports/?case=sinos-valley").content.decode()
+    assert f">{record.pk}</a>" in html and 'action="/library/imports/row/"' in html
     other = admin_client.get("/library/imports/?case=tiruppur").content.decode()
     assert "No imports yet." in other
+
+
+ROW = "/library/imports/row/?case=sinos-valley&table=clusters&key="
+
+
+def test_a_rows_history_lists_each_written_import_field_by_field_with_who_and_when(
+    admin_client, django_assert_max_num_queries
+):
+    key = Cluster.objects.filter(case__slug="sinos-valley").order_by("id").first().key
+    for location in ("Elsewhere", "Back again"):
+        upload(admin_client, sinos_with_location(location))
+        admin_client.post(f"/library/imports/{CaseImport.objects.latest('pk').pk}/confirm/")
+    first, second = CaseImport.objects.order_by("pk")
+    admin_client.post(f"/library/imports/{second.pk}/undo/")
+    upload(admin_client, sinos_with_location("Only previewed"))  # wrote nothing: not listed
+    undo = CaseImport.objects.get(undo_of=second)
+
+    with django_assert_max_num_queries(6):  # session, user, the imports (one query), ...
+        html = admin_client.get(ROW + key).content.decode()
+    rows = html.split('id="row-history"')[1].split("<tr>")[2:]
+    assert len(rows) == 3 and "Only previewed" not in html
+    assert all(f"#{r.pk}</a>" in row for r, row in zip((undo, second, first), rows, strict=True))
+    assert "location: “Back again” → “Elsewhere”" in rows[0] and "(undo of #" in rows[0]
+    assert "location: “Elsewhere” → “Back again”" in rows[1] and "<td>admin</td>" in rows[1]
+    assert "→ “Elsewhere”" in rows[2] and str(first.applied_at.year) in rows[2]
+
+    other_row = admin_client.get(ROW + "no-such-key").content.decode()
+    assert "No written import created, changed or deleted this row" in other_row
+    bad = admin_client.get("/library/imports/row/?table=nonsense&key=x").content.decode()
+    assert "Select a valid choice" in bad
+
+
+def test_the_preview_and_the_case_page_link_a_rows_history(admin_client):
+    key = Cluster.objects.filter(case__slug="sinos-valley").order_by("id").first().key
+    page = upload(admin_client, sinos_with_location("Elsewhere")).content.decode()
+    assert (
+        f'href="/library/imports/row/?case=sinos-valley&amp;table=clusters&amp;key={key}"' in page
+    )
+    case_page = admin_client.get("/cases/sinos-valley/").content.decode()
+    assert 'action="/library/imports/row/"' in case_page and 'name="case" value="sinos-valley"' in (
+        case_page
+    )
+
+
+def test_only_admins_read_a_rows_history(client):
+    url = ROW + "sinos-valley"
+    assert client.get(url).status_code == 302
+    client.force_login(User.objects.create_user("officer", password="pw-officer"))
+    assert client.get(url).status_code == 302
+    assert "/library/imports/row/" not in client.get("/cases/sinos-valley/").content.decode()
 
 
 def test_an_unchanged_upload_says_nothing_would_change_and_offers_no_confirm(admin_client):
@@ -137,3 +185,47 @@ def test_undo_asks_first_and_says_what_it_does(admin_client):
     assert '<details class="mb-2" id="undo">' in html
     assert f"Yes, undo import #{record.pk}" in html and "sinos-valley" in html
     assert page.status_code == 200
+
+
+def _sheet_with(raw: bytes, sheet_name: str, row_key: str, column: str, value) -> bytes:
+    """The workbook with one cell changed: `column` of the row whose first column is row_key."""
+    book = load_workbook(io.BytesIO(raw))
+    sheet = book[sheet_name]
+    header = [c.value for c in sheet[1]]
+    slug_col = header.index("slug") + 1
+    for row in range(2, sheet.max_row + 1):
+        if sheet.cell(row, slug_col).value == row_key:
+            sheet.cell(row, header.index(column) + 1).value = value
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_a_source_text_is_kept_by_a_blank_cell_and_removed_by_the_clear_marker(
+    admin_client, tmp_path
+):
+    from .test_sources import WITH_TEXT, case, load
+
+    assert load(tmp_path, [WITH_TEXT, case("notes", line_from=2, line_to=2)]).ok
+    text = Source.objects.get(slug="notes").text
+    raw = export_bundle(case_objects(CaseStudy.objects.get(slug="sixth")), "xlsx")
+
+    blank = upload(admin_client, _sheet_with(raw, "sources", "notes", "text", None))
+    assert "Nothing would change" in blank.content.decode()
+    assert Source.objects.get(slug="notes").text == text
+
+    cleared = _sheet_with(raw, "sources", "notes", "text", "(clear)")
+    refused = upload(admin_client, cleared).content.decode()  # the case still cites its lines
+    assert "has no stored text to number lines in" in refused
+    # Without its text the source is cited by locator: the case row says where, in words.
+    for column, value in (("line_from", None), ("line_to", None), ("locator", "notes, p. 2")):
+        cleared = _sheet_with(cleared, "case", "sixth", column, value)
+    html = upload(admin_client, cleared).content.decode()
+    assert "text: “First line of the notes." in html and "Last line.” → “”" in html
+    record = CaseImport.objects.filter(status="previewed").latest("pk")
+    admin_client.post(f"/library/imports/{record.pk}/confirm/")
+    assert Source.objects.get(slug="notes").text == ""
+
+    admin_client.post(f"/library/imports/{record.pk}/undo/")
+    assert Source.objects.get(slug="notes").text == text
+    assert CaseStudy.objects.get(slug="sixth").line_from == 2
