@@ -142,7 +142,7 @@ def main() -> None:
     ]  # fmt: skip
     server = subprocess.Popen(
         [str(ROOT / ".venv" / "bin" / "gunicorn"), "clusterdx.wsgi", "-w", "2",
-         "-b", f"127.0.0.1:{args.port}", "--log-level", "warning"],
+         "-b", f"127.0.0.1:{args.port}", "--log-level", "warning", "--timeout", "300"],
         env=env, cwd=ROOT,
     )  # fmt: skip
     try:
