@@ -1188,6 +1188,9 @@ class LibraryVersionManager(models.Manager):
             row.fixture_fingerprint = ""
             row.change = what[:200]
             row.save()
+        from .warming import schedule_warming  # warming renders views, which import models
+
+        schedule_warming()  # the first viewer after the change should not draw the pages
 
     def locked(self) -> "LibraryVersion":
         """The version row, locked for this transaction (an unsaved one if none exists)."""
