@@ -98,18 +98,21 @@ def derived(
     build: Callable[[], Any],
     version: str | None = None,
     immutable: bool = False,
+    timeout: int | None = FOREVER,
 ):
     """The value `build()` returns, computed at most once per data version for `name` and
     `parts` (e.g. a slug) and then read from the shared cache. `build` must depend on nothing
     but the library and `parts`, and its result must pickle. An `immutable` value (one no
-    caller changes) is also kept in this process (`process_memo`)."""
+    caller changes) is also kept in this process (`process_memo`). A value whose key names
+    something that changes often (an assessment's answers) gets a `timeout`, so that the
+    cache drops it before the library's own values when it is full."""
     key = _cache_key(version or library_key(), name, parts)
     value = process_memo.get(key) if immutable else None
     if value is None:
         value = cache.get(key)
     if value is None:
         value = build()
-        cache.set(key, value, FOREVER)
+        cache.set(key, value, timeout)
     if immutable:
         process_memo.put(key, value)
     return value
@@ -122,6 +125,7 @@ def derived_many(
     build_missing: Callable[[list[Hashable]], dict[Hashable, Any]],
     version: str | None = None,
     immutable: bool = False,
+    timeout: int | None = FOREVER,
 ) -> dict[Hashable, Any]:
     """`derived` for several keys (e.g. the slugs of a comparison) in one cache read: the
     missing ones are built together by `build_missing(missing_keys) -> {key: value}`, so that a
@@ -142,7 +146,7 @@ def derived_many(
     missing = [key for key in keys if key not in values]
     if missing:
         built = build_missing(missing)
-        cache.set_many({cache_keys[key]: value for key, value in built.items()}, FOREVER)
+        cache.set_many({cache_keys[key]: value for key, value in built.items()}, timeout)
         values.update(built)
     if immutable:
         for key, value in values.items():

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.views.decorators.http import require_GET
 
-from cases.derived import derived, derived_many, library_key
+from cases.derived import FOREVER, derived, derived_many, library_key
 from cases.models import CaseStudy
 from checklist.adapters import assessment_scorecard, build_profile
 from checklist.charts import checklist_radar, subject_colours
@@ -140,6 +140,11 @@ def _case_subjects(slugs: list[str]) -> dict[str, Subject]:
     return subjects
 
 
+# How long what is drawn from assessments stays cached: every save of one makes new keys, so
+# old entries are garbage; expired entries are the first the database cache culls.
+ASSESSMENT_TIMEOUT = 24 * 3600
+
+
 def _assessment_stamp(assessment: Assessment) -> tuple[int, int, str]:
     """What names an assessment's answers as they stand: every save of an answer moves its
     revision (services.save_step, answers.replace_answers) and every save at all moves
@@ -181,7 +186,8 @@ def _subjects(data, version: str | None = None) -> list[Subject]:
                          version=version, immutable=True)  # fmt: skip
     stamps = [_assessment_stamp(a) for a in data["assessment"]]
     assessments = derived_many("compare-assessment", stamps, build_missing=_assessment_subjects,
-                               version=version, immutable=True)  # fmt: skip
+                               version=version, immutable=True,
+                               timeout=ASSESSMENT_TIMEOUT)  # fmt: skip
     return [cases[slug] for slug in data["case"]] + [
         assessments[stamp] for stamp in stamps if stamp in assessments
     ]
@@ -222,6 +228,7 @@ def compare_page(request):
             "compare-page", tuple(data["case"]),
             tuple(_assessment_stamp(a) for a in data["assessment"]),
             build=lambda: _drawn(_subjects(data, version)), version=version, immutable=True,
+            timeout=ASSESSMENT_TIMEOUT if data["assessment"] else FOREVER,
         )  # fmt: skip
         context.update(
             {
