@@ -3,9 +3,10 @@
 Sets up its own SQLite database in a temporary folder (or uses DATABASE_URL if given), loads
 the five cases, creates 1,000 assessments, then times requests through Django's test client
 (no network, so the figures are the server's work). Prints medians, warm (derived library data
-cached, as after the first request of a data version) and cold (the cache emptied before each
-request), and ratios to the login page, which renders the same base template; for the full
-server under load see bench/serve.py.
+cached, as after the first request of a data version), cold (the cache emptied before each
+request) and, for the comparison with assessments, edited (one of its assessments saved before
+each request: drawn anew from the other subjects, cached), and ratios to the login page,
+which renders the same base template; for the full server under load see bench/serve.py.
 
     DEBUG=1 .venv/bin/python bench/compare_page.py [--repeat 15]
 """
@@ -38,6 +39,7 @@ def main() -> None:
     from django.contrib.auth.models import User
     from django.core.cache import cache
     from django.core.management import call_command
+    from django.db.models import F
     from django.test import Client
     from django.test.utils import setup_test_environment
 
@@ -78,21 +80,24 @@ def main() -> None:
         + "&".join(f"assessment={pk}" for pk in ids[:20]),
     }
     timings = {}
+    mixed = "compare: 5 cases + 20 assessments"
     for label, url in pages.items():
         assert client.get(url).status_code in (200, 204), url  # warm up
-        for view in ("warm", "cold"):
+        for view in ("warm", "cold", "edited") if label == mixed else ("warm", "cold"):
             samples = []
             for _ in range(args.repeat):
                 if view == "cold":  # nothing derived: neither shared nor in this process
                     cache.clear()
                     process_memo.clear()
+                if view == "edited":  # as a save of its answers does (services.save_step)
+                    Assessment.objects.filter(pk=ids[0]).update(revision=F("revision") + 1)
                 start = time.perf_counter()
                 client.get(url)
                 samples.append(time.perf_counter() - start)
             timings[label, view] = statistics.median(samples)
     print(f"{'page':58} {'view':>5} {'median ms':>10} {'x login':>8} {'share':>7}")
     for (label, view), seconds in timings.items():
-        login = timings["login page (reference)", view]
+        login = timings["login page (reference)", "warm" if view == "edited" else view]
         print(f"{label:58} {view:>5} {seconds * 1000:10.1f} {seconds / login:8.1f} "
               f"{login / seconds:7.1%}")  # fmt: skip
 

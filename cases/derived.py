@@ -87,8 +87,9 @@ class _ProcessMemo:
             self.values.clear()
 
 
-# About 30 pages' parts (the paper's are the biggest, 0.6 MB): a few MB per process at most.
-process_memo = _ProcessMemo(size=32)
+# About 30 pages' parts (the paper's are the biggest, 0.6 MB), the five cases' comparison
+# subjects (about 1 MB each) and recent comparisons: some tens of MB per process at most.
+process_memo = _ProcessMemo(size=64)
 
 
 def derived(
@@ -97,18 +98,21 @@ def derived(
     build: Callable[[], Any],
     version: str | None = None,
     immutable: bool = False,
+    timeout: int | None = FOREVER,
 ):
     """The value `build()` returns, computed at most once per data version for `name` and
     `parts` (e.g. a slug) and then read from the shared cache. `build` must depend on nothing
     but the library and `parts`, and its result must pickle. An `immutable` value (one no
-    caller changes) is also kept in this process (`process_memo`)."""
+    caller changes) is also kept in this process (`process_memo`). A value whose key names
+    something that changes often (an assessment's answers) gets a `timeout`, so that the
+    cache drops it before the library's own values when it is full."""
     key = _cache_key(version or library_key(), name, parts)
     value = process_memo.get(key) if immutable else None
     if value is None:
         value = cache.get(key)
     if value is None:
         value = build()
-        cache.set(key, value, FOREVER)
+        cache.set(key, value, timeout)
     if immutable:
         process_memo.put(key, value)
     return value
@@ -116,23 +120,37 @@ def derived(
 
 def derived_many(
     name: str,
-    keys: list[str],
+    keys: list[Hashable],
     *,
-    build_missing: Callable[[list[str]], dict[str, Any]],
+    build_missing: Callable[[list[Hashable]], dict[Hashable, Any]],
     version: str | None = None,
-) -> dict[str, Any]:
+    immutable: bool = False,
+    timeout: int | None = FOREVER,
+) -> dict[Hashable, Any]:
     """`derived` for several keys (e.g. the slugs of a comparison) in one cache read: the
     missing ones are built together by `build_missing(missing_keys) -> {key: value}`, so that a
-    cold cache costs one query set for all of them, not one per key."""
+    cold cache costs one query set for all of them, not one per key. `immutable` values are
+    also kept in this process, as for `derived` (a case's comparison subject holds some 800
+    model rows, which cost far more to unpickle on each request than to keep)."""
     version = version or library_key()
     cache_keys = {key: _cache_key(version, name, (key,)) for key in keys}
-    found = cache.get_many(list(cache_keys.values()))
-    values = {key: found[ck] for key, ck in cache_keys.items() if ck in found}
+    values = {}
+    if immutable:
+        for key, ck in cache_keys.items():
+            value = process_memo.get(ck)
+            if value is not None:
+                values[key] = value
+    wanted = [ck for key, ck in cache_keys.items() if key not in values]
+    found = cache.get_many(wanted) if wanted else {}
+    values.update({key: found[ck] for key, ck in cache_keys.items() if ck in found})
     missing = [key for key in keys if key not in values]
     if missing:
         built = build_missing(missing)
-        cache.set_many({cache_keys[key]: value for key, value in built.items()}, FOREVER)
+        cache.set_many({cache_keys[key]: value for key, value in built.items()}, timeout)
         values.update(built)
+    if immutable:
+        for key, value in values.items():
+            process_memo.put(cache_keys[key], value)
     return values
 
 

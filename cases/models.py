@@ -343,40 +343,52 @@ class Cited(models.Model):
 
 
 def _cited(model: type[models.Model], *related: str) -> models.QuerySet:
-    """A cited model's rows with their source joined: every fact shows its source's name."""
-    return model.objects.select_related("source", *related)
+    """A cited model's rows with their source joined: every fact shows its source's name.
+    Not its text: the join makes a Source per row, and with the paper's 0.6 MB text each a
+    case's rows came to 50 MB (in every query's result, in memory, and pickled in the cache)."""
+    return model.objects.select_related("source", *related).defer("source__text")
 
 
 class CaseStudyQuerySet(models.QuerySet):
     def with_library(self):
         """Everything a case page or the case API shows, in a fixed number of queries."""
-        return self.select_related("source").prefetch_related(
-            models.Prefetch("clusters", _cited(Cluster)),
-            models.Prefetch("size_classes", _cited(SizeClass, "cluster")),
-            models.Prefetch("actor_groups", _cited(ActorGroup, "cluster", "size_class")),
-            models.Prefetch("firms", _cited(Firm, "cluster", "group", "market")),
-            models.Prefetch("institutions", _cited(Institution, "cluster")),
-            models.Prefetch("markets", _cited(Market, "cluster")),
-            models.Prefetch(
-                "linkages",
-                _cited(
-                    Linkage,
-                    "cluster",
-                    "from_group",
-                    "from_institution",
-                    "to_group",
-                    "to_institution",
+        return (
+            self.select_related("source")
+            .defer("source__text")
+            .prefetch_related(
+                models.Prefetch("clusters", _cited(Cluster)),
+                models.Prefetch("size_classes", _cited(SizeClass, "cluster")),
+                models.Prefetch("actor_groups", _cited(ActorGroup, "cluster", "size_class")),
+                models.Prefetch("firms", _cited(Firm, "cluster", "group", "market")),
+                models.Prefetch("institutions", _cited(Institution, "cluster")),
+                models.Prefetch("markets", _cited(Market, "cluster")),
+                models.Prefetch(
+                    "linkages",
+                    _cited(
+                        Linkage,
+                        "cluster",
+                        "from_group",
+                        "from_institution",
+                        "to_group",
+                        "to_institution",
+                    ),
                 ),
-            ),
-            models.Prefetch("history", _cited(HistoryEvent, "cluster")),
-            models.Prefetch(
-                "figures",
-                _cited(
-                    Figure, "cluster", "actor_group", "size_class", "institution", "market", "firm"
+                models.Prefetch("history", _cited(HistoryEvent, "cluster")),
+                models.Prefetch(
+                    "figures",
+                    _cited(
+                        Figure,
+                        "cluster",
+                        "actor_group",
+                        "size_class",
+                        "institution",
+                        "market",
+                        "firm",
+                    ),
                 ),
-            ),
-            models.Prefetch("conclusions", _cited(Conclusion)),
-            models.Prefetch("policy", _cited(PolicySetting)),
+                models.Prefetch("conclusions", _cited(Conclusion)),
+                models.Prefetch("policy", _cited(PolicySetting)),
+            )
         )
 
     def for_comparison(self):
@@ -385,22 +397,26 @@ class CaseStudyQuerySet(models.QuerySet):
         A lighter `with_library()`: no firms, and figures without the related rows the
         comparison only checks by id. Size classes and history feed the size-structure chart
         (history holds the Sinos 1971 gap). Every row with its source, which cells name."""
-        return self.select_related("source").prefetch_related(
-            models.Prefetch("clusters", _cited(Cluster)),
-            models.Prefetch("size_classes", _cited(SizeClass)),
-            models.Prefetch("history", _cited(HistoryEvent, "cluster")),
-            models.Prefetch("actor_groups", _cited(ActorGroup)),
-            models.Prefetch("institutions", _cited(Institution)),
-            models.Prefetch("markets", _cited(Market)),
-            models.Prefetch(
-                "linkages",
-                _cited(Linkage, "from_group", "from_institution", "to_group", "to_institution"),
-            ),
-            models.Prefetch(
-                "figures", _cited(Figure, "cluster", "actor_group", "size_class__cluster")
-            ),
-            models.Prefetch("conclusions", _cited(Conclusion)),
-            models.Prefetch("policy", _cited(PolicySetting)),
+        return (
+            self.select_related("source")
+            .defer("source__text")
+            .prefetch_related(
+                models.Prefetch("clusters", _cited(Cluster)),
+                models.Prefetch("size_classes", _cited(SizeClass)),
+                models.Prefetch("history", _cited(HistoryEvent, "cluster")),
+                models.Prefetch("actor_groups", _cited(ActorGroup)),
+                models.Prefetch("institutions", _cited(Institution)),
+                models.Prefetch("markets", _cited(Market)),
+                models.Prefetch(
+                    "linkages",
+                    _cited(Linkage, "from_group", "from_institution", "to_group", "to_institution"),
+                ),
+                models.Prefetch(
+                    "figures", _cited(Figure, "cluster", "actor_group", "size_class__cluster")
+                ),
+                models.Prefetch("conclusions", _cited(Conclusion)),
+                models.Prefetch("policy", _cited(PolicySetting)),
+            )
         )
 
     def for_cards(self):
@@ -1250,6 +1266,9 @@ class LibraryVersionManager(models.Manager):
             row.fixture_fingerprint = ""
             row.change = what[:200]
             row.save()
+        from .warming import schedule_warming  # warming renders views, which import models
+
+        schedule_warming()  # the first viewer after the change should not draw the pages
 
     def locked(self) -> "LibraryVersion":
         """The version row, locked for this transaction (an unsaved one if none exists)."""

@@ -172,14 +172,16 @@ def _cluster_map_chart(case, linkages) -> dict | None:
 @require_GET
 def paper(request):
     """The review paper: the reader of the library's first source, at its old address."""
-    return _reader(request, Source.objects.paper())
+    # Its text (0.6 MB) is read only when a page is drawn, not on every request.
+    source = Source.objects.defer("text").filter(slug=PAPER_SLUG).first()
+    return _reader(request, source or Source.objects.paper())
 
 
 @require_GET
 def source_reader(request, slug):
     """A source's stored text, line-numbered, with the cited range highlighted; for a source
     without text, what is known of it."""
-    source = get_object_or_404(Source, slug=slug)
+    source = get_object_or_404(Source.objects.defer("text"), slug=slug)
     if source.slug == PAPER_SLUG:
         return redirect(f"{source.get_absolute_url()}?{request.GET.urlencode()}")
     return _reader(request, source)
@@ -192,21 +194,27 @@ def source_list(request):
 
 
 def _reader(request, source: Source):
-    text = source.document
     try:
         first = int(request.GET.get("from", 0))
         last = int(request.GET.get("to", first))
     except ValueError:
         raise Http404("Line numbers must be whole numbers.") from None
+    if not first:
+        # Nothing highlighted: the whole page but the nav is the same for everyone, so it is
+        # rendered (and deflated) once per data version, like a case page; a request then
+        # neither reads the text from the database nor joins and encodes 0.6 MB of it.
+        return render_library_page(
+            request, "cases/paper.html", "reader", source.slug,
+            build_context=lambda: _whole_text(Source.objects.get(pk=source.pk)),
+        )  # fmt: skip
+    text = source.document  # the deferred text, read now
     if first and not (1 <= first <= last <= text.line_count):
         raise Http404(f"{source.in_words} has lines 1 to {text.line_count}.")
 
     # The text in blocks of lines, each rendered and deflated once per data version: a page is
     # the blocks joined, only those holding the highlighted range rendered for the request. So
     # a range costs two blocks' work, and the cache holds one text, whatever ranges are asked.
-    blocks = derived(
-        "source-blocks", source.slug, build=lambda: _text_blocks(text.lines), immutable=True
-    )
+    blocks = _source_blocks(source)
     shown, shared = [], []
     for start, html, deflated in blocks:
         end = start + TEXT_BLOCK_LINES - 1
@@ -233,6 +241,21 @@ def _reader(request, source: Source):
 
 
 TEXT_BLOCK_LINES = 100
+
+
+def _source_blocks(source: Source) -> list[tuple[int, SafeString, tuple[bytes, bytes]]]:
+    return derived(
+        "source-blocks", source.slug, build=lambda: _text_blocks(source.document.lines),
+        immutable=True,
+    )  # fmt: skip
+
+
+def _whole_text(source: Source) -> dict:
+    """The reader's context with no line highlighted."""
+    text_lines = SafeString("".join(html for _, html, _ in _source_blocks(source)))  # safe:
+    # blocks of autoescaped template output
+    return {"source": source, "text_lines": text_lines, "first": 0, "last": 0,
+            "line_count": source.document.line_count}  # fmt: skip
 
 
 def _text_lines(lines: list[tuple[int, str, bool]]) -> SafeString:

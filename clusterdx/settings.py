@@ -213,6 +213,10 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # inside the request instead (the tests do). Uploaded files are kept under MEDIA_ROOT.
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# After a change of library data (admin, import, undo) a background job draws the library's
+# pages into the cache, so the first viewer does not wait (cases/warming.py). Off in the tests,
+# where the cache is emptied before each test anyway.
+WARM_LIBRARY_CACHE = os.environ.get("WARM_LIBRARY_CACHE", "1").lower() in {"1", "true", "yes"}
 
 # The review paper every case datum cites, one line per line of the original extraction.
 PAPER_PATH = BASE_DIR / "fixtures" / "paper.txt"

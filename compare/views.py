@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.views.decorators.http import require_GET
 
-from cases.derived import derived, derived_many, library_key
+from cases.derived import FOREVER, derived, derived_many, library_key
 from cases.models import CaseStudy
 from checklist.adapters import assessment_scorecard, build_profile
 from checklist.charts import checklist_radar, subject_colours
@@ -140,29 +140,57 @@ def _case_subjects(slugs: list[str]) -> dict[str, Subject]:
     return subjects
 
 
-def _subjects(data, user, version: str | None = None) -> list[Subject]:
-    # A library case's subject (its prefetched data, profile and scorecard) is built once per
-    # data version, all missing ones in one query set; the form has checked the slugs.
-    cases = derived_many("compare-case", data["case"], build_missing=_case_subjects,
-                         version=version)  # fmt: skip
-    subjects = [cases[slug] for slug in data["case"]]  # in the order chosen
-    ids = [a.pk for a in data["assessment"]]
-    assessments = (
-        Assessment.objects.for_user(user)
-        .filter(pk__in=ids)
-        .prefetch_related("groups", "ties", "institutions")
-    )
-    for assessment in sorted(assessments, key=lambda a: ids.index(a.pk)):  # in the order chosen
-        subjects.append(
-            Subject(
-                f"assessment:{assessment.pk}",
-                f"{assessment.name} ({assessment.evidence_year})",
-                reverse("checklist:scorecard", args=[assessment.pk]),
-                assessment_scorecard(assessment),
-                assessment=assessment,
-            )
+# How long what is drawn from assessments stays cached: every save of one makes new keys, so
+# old entries are garbage; expired entries are the first the database cache culls.
+ASSESSMENT_TIMEOUT = 24 * 3600
+
+
+def _assessment_stamp(assessment: Assessment) -> tuple[int, int, str]:
+    """What names an assessment's answers as they stand: every save of an answer moves its
+    revision (services.save_step, answers.replace_answers) and every save at all moves
+    `updated` (a submit, an admin's change), so a changed assessment never meets its old
+    subject or page in the cache."""
+    return (assessment.pk, assessment.revision, assessment.updated.isoformat())
+
+
+def _assessment_subjects(stamps: list[tuple[int, int, str]]) -> dict[tuple, Subject]:
+    # No access check here: the stamps come from the form's queryset of what the user may see,
+    # checked on this request; what is cached is the assessment's data, not who may read it.
+    ids = [pk for pk, _, _ in stamps]
+    found = Assessment.objects.filter(pk__in=ids).prefetch_related("groups", "ties", "institutions")
+    by_pk = {assessment.pk: assessment for assessment in found}
+    subjects = {}
+    for stamp in stamps:
+        assessment = by_pk.get(stamp[0])
+        if assessment is None:  # deleted since the form read it: nothing to cache
+            continue
+        subjects[stamp] = Subject(
+            f"assessment:{assessment.pk}",
+            f"{assessment.name} ({assessment.evidence_year})",
+            reverse("checklist:scorecard", args=[assessment.pk]),
+            assessment_scorecard(assessment),
+            assessment=assessment,
         )
     return subjects
+
+
+def _subjects(data, version: str | None = None) -> list[Subject]:
+    """The subjects chosen, in the order chosen: the cases, then the assessments. The form has
+    checked the slugs and that the user may see each assessment (CompareForm: `for_user`).
+
+    A library case's subject (its prefetched data, profile and scorecard) is built once per
+    data version, an assessment's once per stamp of its answers (`_assessment_stamp`), all
+    missing ones of a kind in one query set, and both are kept in the process as well."""
+    version = version or library_key()
+    cases = derived_many("compare-case", data["case"], build_missing=_case_subjects,
+                         version=version, immutable=True)  # fmt: skip
+    stamps = [_assessment_stamp(a) for a in data["assessment"]]
+    assessments = derived_many("compare-assessment", stamps, build_missing=_assessment_subjects,
+                               version=version, immutable=True,
+                               timeout=ASSESSMENT_TIMEOUT)  # fmt: skip
+    return [cases[slug] for slug in data["case"]] + [
+        assessments[stamp] for stamp in stamps if stamp in assessments
+    ]
 
 
 def _colours(subjects: list[Subject]) -> dict[str, str]:
@@ -189,18 +217,19 @@ def compare_page(request):
     context = {"form": form, "subjects": [], "query": request.GET.urlencode()}
     if form.is_valid():
         data = form.cleaned_data
-        if data["assessment"]:  # an assessment changes with every save: drawn for each request
-            drawn = _drawn(_subjects(data, request.user))
-        else:
-            # Library cases only: the rendered table and charts depend on nothing but the data
-            # and the cases chosen (in order, at most MAX_SUBJECTS of five: few keys), so they
-            # are drawn once per data version and a cached page builds no subject at all.
-            version = library_key()
-            drawn = derived(
-                "compare-page", *data["case"],
-                build=lambda: _drawn(_subjects(data, request.user, version)), version=version,
-                immutable=True,
-            )  # fmt: skip
+        # The rendered table and charts depend on nothing but the library's data, the cases
+        # chosen and the chosen assessments' answers (in order, at most MAX_SUBJECTS: few
+        # keys), so they are drawn once per data version and stamps of the assessments
+        # (`_assessment_stamp`), and a repeated comparison builds no subject at all. Who may
+        # see an assessment is not in here: the form checked it for this request.
+        version = library_key()
+        data = {"case": data["case"], "assessment": list(data["assessment"])}
+        drawn = derived(
+            "compare-page", tuple(data["case"]),
+            tuple(_assessment_stamp(a) for a in data["assessment"]),
+            build=lambda: _drawn(_subjects(data, version)), version=version, immutable=True,
+            timeout=ASSESSMENT_TIMEOUT if data["assessment"] else FOREVER,
+        )  # fmt: skip
         context.update(
             {
                 "subjects": drawn["ranked"],
@@ -309,7 +338,7 @@ def compare_download(request, fmt):
     form = CompareForm(request.GET, user=request.user)
     if not form.is_valid():
         return HttpResponse("Choose at least one case or assessment.", status=400)
-    subjects = _subjects(form.cleaned_data, request.user)
+    subjects = _subjects(form.cleaned_data)
     chart = request.GET.get("chart")
     if chart in CHART_DATA:
         data = CHART_DATA[chart](subjects)

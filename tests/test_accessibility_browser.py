@@ -392,3 +392,33 @@ def test_every_tab_stop_shows_a_visible_focus_outline(officer, live_server, page
     assert len(seen) > 50  # the walk reached the sliders and charts, not just the navbar
     assert any("weight" in s for s in seen) and any("nav-link" in s for s in seen)
     assert invisible == [], invisible
+
+
+def test_skip_links_at_the_top_of_the_results_pass_the_citations(officer, live_server, page):
+    """After a comparison is submitted, the table's citations (over a hundred Tab stops) come
+    before the weight sliders and the charts: two skip links, shown when focused, pass them."""
+    page.goto(f"{live_server.url}{FIVE_CASES}")
+    wait_for_charts(page)
+    to_sliders = page.get_by_role("link", name="Skip to weight sliders")
+    to_charts = page.get_by_role("link", name="Skip to charts")
+    assert to_sliders.bounding_box()["width"] <= 1  # hidden until focused
+    tab_to(page, "#compare-form button[type=submit]")
+    page.keyboard.press("Tab")  # the first Tab stop of the results
+    expect(to_sliders).to_be_focused()
+    assert to_sliders.bounding_box()["width"] > 20  # shown while focused
+    page.keyboard.press("Tab")
+    expect(to_charts).to_be_focused()
+    assert to_charts.bounding_box()["width"] > 20
+    page.keyboard.press("Enter")
+    expect(page.locator("#charts")).to_be_focused()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.querySelector('#charts').contains(document.activeElement)")
+    assert page.evaluate("document.activeElement !== document.querySelector('#charts')")
+
+    page.goto(f"{live_server.url}{FIVE_CASES}")
+    tab_to(page, "#compare-form button[type=submit]")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(page.locator("#weights")).to_be_focused()
+    tab_to(page, "#weight-1", limit=3)  # in one or two presses, not a hundred
+    assert violations_on(page, Axe()) == []
