@@ -312,7 +312,7 @@ class ScoreRecord(models.Model):
 class ApiTokenQuerySet(models.QuerySet):
     def issue(self, user) -> str:
         """A new key for `user`, returned once: only its SHA-256 is stored."""
-        key = secrets.token_urlsafe(32)
+        key = ApiToken.new_key()
         self.create(user=user, digest=ApiToken.digest_of(key))
         return key
 
@@ -327,7 +327,8 @@ class ApiTokenQuerySet(models.QuerySet):
 
 
 class ApiToken(models.Model):
-    """A key for the JSON API (`Authorization: Bearer <key>`), issued by `manage.py api_token`.
+    """A key for the JSON API (`Authorization: Bearer <key>`), issued by `manage.py api_token`
+    or the admin (Checklist > API tokens), either showing the key once.
     A leaked database gives no usable keys: only their digests are kept."""
 
     user = models.ForeignKey(
@@ -345,5 +346,14 @@ class ApiToken(models.Model):
         return f"API token of {self.user} ({self.created:%Y-%m-%d})"
 
     @staticmethod
+    def new_key() -> str:
+        return secrets.token_urlsafe(32)
+
+    @staticmethod
     def digest_of(key: str) -> str:
         return hashlib.sha256(key.encode()).hexdigest()
+
+    @property
+    def fingerprint(self) -> str:
+        """The digest's first characters: enough to tell a user's keys apart, no key."""
+        return self.digest[:10]
