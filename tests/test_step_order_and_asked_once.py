@@ -238,3 +238,15 @@ def test_the_migration_merges_stored_self_help_answers_into_5es_question(django_
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_the_method_page_and_the_docs_say_self_help_is_asked_as_5es_question(client):
+    from pathlib import Path
+
+    from django.conf import settings
+
+    html = client.get(reverse("checklist:method")).content.decode()
+    row = html[html.index('id="kind-self_help"') :].split("</tr>", 1)[0]
+    assert 'as <a href="#indicator-5e">5e</a>&#x27;s question' in row or "5e</a>'s question" in row
+    doc = (Path(settings.BASE_DIR) / "docs" / "scoring.md").read_text()
+    assert "| institutions, as 5e's question |" in doc
