@@ -44,13 +44,13 @@ def main() -> None:
     from django.test.utils import setup_test_environment
 
     from cases.derived import process_memo
-    from checklist.models import Assessment, AssessmentInstitution
+    from checklist.models import STEPS, Assessment, AssessmentInstitution
 
     setup_test_environment()
     call_command("migrate", verbosity=0)
     call_command("load_cases", verbosity=0)
     admin = User.objects.create_user("bench", password="x", is_staff=True)
-    steps = ["profile", "firms", "linkages", "institutions", "markets", "policy"]
+    steps = list(STEPS)  # every step answered (the form's order: models.STEPS)
     Assessment.objects.bulk_create(
         Assessment(
             owner=admin, name=f"Cluster {n}", country="X", sector="Shoes", evidence_year=1995,

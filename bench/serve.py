@@ -35,10 +35,10 @@ django.setup()
 from django.contrib.auth.models import User
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.auth import SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY
-from checklist.models import Assessment, AssessmentInstitution
+from checklist.models import STEPS, Assessment, AssessmentInstitution
 n = int(os.environ["BENCH_ASSESSMENTS"])
 user, _ = User.objects.get_or_create(username="bench", defaults={"is_staff": True})
-steps = ["profile", "firms", "linkages", "institutions", "markets", "policy"]
+steps = list(STEPS)  # every step answered (the form's order: models.STEPS)
 Assessment.objects.bulk_create(
     Assessment(owner=user, name=f"Cluster {i}", country="X", sector="Shoes", evidence_year=1995,
                export_share=i % 100, competes_on=["price", "quality"], trade_regime="open",

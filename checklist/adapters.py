@@ -14,7 +14,7 @@ from engine.profile import Body, ClusterProfile, Fact, Group, MarketBasis, Sourc
 from engine.scoring import Scorecard, score
 from engine.similarity import ScoredProfile
 
-from .models import DIRECT_QUESTIONS, Assessment
+from .models import DIRECT_AS_INVENTORY, DIRECT_QUESTIONS, Assessment
 
 # Library cases ---------------------------------------------------------------------------------
 
@@ -308,9 +308,14 @@ def build_assessment_profile(assessment: Assessment) -> ClusterProfile:
             direct[code] = answer
     declared = {}
     for kind in criteria.INVENTORIES:
-        value = getattr(assessment, kind.field)
-        if kind.step in done and value:
-            declared[kind.field] = Fact(value, _answer(kind.step, kind.question))
+        if kind.asked_by:  # asked once, as that indicator's direct question: its answer
+            step, field = DIRECT_QUESTIONS[kind.asked_by]
+            value = DIRECT_AS_INVENTORY.get(getattr(assessment, field), "")
+            question = criteria.indicator(kind.asked_by).question
+        else:
+            step, value, question = kind.step, getattr(assessment, kind.field), kind.question
+        if step in done and value:
+            declared[kind.field] = Fact(value, _answer(step, question))
     return ClusterProfile(
         subject=assessment.name,
         kind=assessment.kind,

@@ -8,11 +8,14 @@ the scorecard and its history would silently disagree with the answers. To chang
 open the assessment on the site ("View on site"): an admin may edit every assessment there.
 """
 
+from django import forms
 from django.contrib import admin
+from django.template.response import TemplateResponse
 
 from .forms import ROW_BOOKKEEPING, STEP_FORMS, STEP_TITLES
 from .models import (
     STEPS,
+    ApiToken,
     Assessment,
     AssessmentGroup,
     AssessmentInstitution,
@@ -114,7 +117,7 @@ class AssessmentAdmin(admin.ModelAdmin):
         ("Record", {"fields": list(RECORD_FIELDS)}),
         *ANSWER_FIELDSETS,
     ]
-    inlines = [GroupInline, TieInline, InstitutionInline, ScoreRecordInline]
+    inlines = [GroupInline, InstitutionInline, TieInline, ScoreRecordInline]  # the steps' order
 
     def save_model(self, request, obj, form, change):
         # Only the owner and the researchers' share are edited here (shared_with is saved
@@ -129,3 +132,69 @@ class AssessmentAdmin(admin.ModelAdmin):
         # Assessments start on the site (create_assessment), which sets up the first step;
         # an admin-made one would skip that.
         return False
+
+
+class ApiTokenForm(forms.ModelForm):
+    class Meta:
+        model = ApiToken
+        fields = ["user"]
+        help_texts = {
+            "user": "The key acts with this user's permissions, exactly as their pages do. It "
+            "is shown once, on the next page; only its digest is kept."
+        }
+
+    def clean_user(self):
+        user = self.cleaned_data["user"]
+        if not user.is_active:  # as `manage.py api_token` refuses it
+            raise forms.ValidationError(f"'{user}' is not active: a key would not work.")
+        return user
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Admins see who holds API keys and revoke them (delete) without a shell, and issue one.
+    A key is shown once, on the page that answers its creation (not stored, not put in a
+    message or the session); afterwards only its digest's first characters tell keys apart."""
+
+    form = ApiTokenForm
+    list_display = ["user", "fingerprint", "created", "user_active"]
+    list_select_related = ["user"]
+    list_filter = ["user__is_active"]
+    search_fields = ["user__username"]
+    autocomplete_fields = ["user"]
+    readonly_fields = ["user", "fingerprint", "created"]
+    fields = ["user", "fingerprint", "created"]
+
+    @admin.display(description="key fingerprint")
+    def fingerprint(self, token):
+        return token.fingerprint
+
+    @admin.display(boolean=True, description="user active")
+    def user_active(self, token):
+        return token.user.is_active
+
+    def get_fields(self, request, obj=None):
+        return ["user"] if obj is None else self.fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if obj is None else self.readonly_fields
+
+    def has_change_permission(self, request, obj=None):
+        return False  # a key is issued or revoked, never edited
+
+    def save_model(self, request, obj, form, change):
+        key = ApiToken.new_key()
+        obj.digest = ApiToken.digest_of(key)
+        super().save_model(request, obj, form, change)
+        request.api_key_issued = key  # for response_add only; this request ends with it
+
+    def response_add(self, request, obj, post_url_continue=None):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "token": obj,
+            "key": request.api_key_issued,
+            "title": f"API key for {obj.user}",
+        }
+        # Admin views are never cached (no-store), so the key stays in this page alone.
+        return TemplateResponse(request, "admin/checklist/apitoken/issued.html", context)

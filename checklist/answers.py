@@ -23,8 +23,10 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from engine import criteria
+
 from .forms import LIST_MAX_ROWS, ROW_BOOKKEEPING, STEP_FORMS
-from .models import STEPS, Assessment
+from .models import DIRECT_QUESTIONS, STEPS, Assessment
 from .services import StaleRevision, create_assessment, record_score, save_step
 
 FORM_PREFIX = "main"  # the prefix the step pages give the step's form
@@ -83,6 +85,31 @@ def _unknown_names(step: str, given: Mapping, known: set[str], row: int | None):
     ]
 
 
+# Answers written before a kind was asked by a direct question (criteria.Inventory.asked_by)
+# carry the kind's own answer, e.g. institutions.self_help: still read, as migration 0008
+# reads the stored ones: "none" is "no" to the direct question unless that was answered.
+LEGACY_KINDS = tuple(kind for kind in criteria.INVENTORIES if kind.asked_by)
+
+
+def _current(data):
+    """`data` with any legacy kind's answer folded into its direct question (a copy)."""
+    if not isinstance(data, Mapping) or not isinstance(data.get("answers"), Mapping):
+        return data
+    answers = dict(data["answers"])
+    for kind in LEGACY_KINDS:
+        old_step = answers.get(kind.step)
+        if not isinstance(old_step, Mapping) or kind.field not in old_step:
+            continue
+        old_step = answers[kind.step] = dict(old_step)
+        said = old_step.pop(kind.field)
+        step, field = DIRECT_QUESTIONS[kind.asked_by]
+        direct = answers.get(step)
+        if said == "none" and isinstance(direct or {}, Mapping):
+            if (direct or {}).get(field) in (None, ""):
+                answers[step] = {**(direct or {}), field: "no"}
+    return {**data, "answers": answers}
+
+
 def _shape_errors(data: Mapping) -> list[AnswerError]:
     errors = []
     if not isinstance(data, Mapping):
@@ -130,9 +157,10 @@ def _form_errors(step: str, form, formset, answers: Mapping, rows: list) -> list
     return errors
 
 
-# The steps in the order they are saved from data: a tie names one of the same answers'
-# institutions, so the institutions are saved (and get their ids) before the ties.
-SAVE_ORDER = [step for step in STEPS[1:] if step != "linkages"] + ["linkages"]
+# The steps in the order they are saved from data: the form's order (STEPS), in which the
+# institutions come before the linkages, so a tie can name one of the same answers'
+# institutions (they have their ids by then).
+SAVE_ORDER = STEPS[1:]
 
 
 def _institutions_by_name(assessment: Assessment, rows: list, errors: list) -> list:
@@ -141,8 +169,10 @@ def _institutions_by_name(assessment: Assessment, rows: list, errors: list) -> l
     into the id of that institution of this assessment, for the form. A name matching no
     institution, or more than one, is an error naming the row."""
     ids: dict[str, list[int]] = {}
+    typed: dict[str, str] = {}  # each name as the officer typed it (the first of a spelling)
     for pk, name in assessment.institutions.values_list("pk", "name"):
         ids.setdefault(name.strip().casefold(), []).append(pk)
+        typed.setdefault(name.strip().casefold(), name.strip())
     resolved = []
     for number, row in enumerate(rows, start=1):
         named = row.get("institution") if isinstance(row, Mapping) else None
@@ -159,7 +189,8 @@ def _institutions_by_name(assessment: Assessment, rows: list, errors: list) -> l
                     )
                 )  # fmt: skip
             elif not named.strip().isdigit():  # a bare number is taken as an id, as before
-                listed = ", ".join(sorted({n for n in ids})) or "none listed"
+                # Matched regardless of case, but shown as typed: "CLRI", not "clri".
+                listed = ", ".join(sorted(typed.values(), key=str.casefold)) or "none listed"
                 errors.append(
                     AnswerError(
                         "linkages", number, "institution",
@@ -227,6 +258,7 @@ def create_assessment_from_answers(*, owner, data: Mapping) -> Assessment:
     """Create an assessment from answers in the documented shape, each step validated by its
     own form and formset and saved by the same service as the pages. All or nothing: any
     error anywhere and nothing is written (raises `AnswersInvalid` with every error)."""
+    data = _current(data)
     errors = _shape_errors(data)
     if errors:
         raise AnswersInvalid(errors)
@@ -261,6 +293,7 @@ def replace_answers(*, assessment: Assessment, data: Mapping, revision: int) -> 
     given is validated and saved as a page saves it, a list given replaces the stored rows,
     a step left out becomes unanswered. `revision` is the one the caller read: if the answers
     were saved since, StaleRevision and nothing changes. All or nothing, as for creating."""
+    data = _current(data)
     errors = _shape_errors(data)
     if errors:
         raise AnswersInvalid(errors)

@@ -11,6 +11,7 @@ with the site's session (unsafe methods then need the CSRF token) or an API key
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict
 from typing import Any
 
@@ -109,6 +110,15 @@ class AssessmentOut(Schema):
     rows: dict[str, list[dict[str, Any]]]
 
 
+class ScorecardNotFoundOut(ErrorsOut):
+    error: str = Field(description="The message again, as this endpoint answered it before.")
+
+
+# What every endpoint signed in by key or session may also answer, in the errors format.
+NOT_SIGNED_IN = {401: ErrorsOut}
+NOT_FOUND = {404: ErrorsOut}
+
+
 class ConflictOut(ErrorsOut):
     revision: dict[str, int]
     stored: AssessmentOut
@@ -134,7 +144,17 @@ def errors_response(errors: list[AnswerError], status: int, **extra) -> JsonResp
 
 
 def _no_assessment(pk: int) -> JsonResponse:
-    return JsonResponse({"error": f"No assessment {pk} that you may see."}, status=404)
+    """404 in the errors format every other answer of these endpoints uses."""
+    error = AnswerError("(request)", None, None, f"No assessment {pk} that you may see.")
+    return errors_response([error], 404)
+
+
+def _no_assessment_scorecard(pk: int) -> JsonResponse:
+    """The scorecard's 404: the errors format, and the `error` it answered before the write
+    API came (its URL and shape are kept for the clients that read it)."""
+    response = _no_assessment(pk)
+    body = json.loads(response.content)
+    return JsonResponse({"error": body["errors"][0]["message"], **body}, status=404)
 
 
 @router.get(
@@ -160,12 +180,13 @@ def case_scorecard_endpoint(request: HttpRequest, slug: str):
     "/assessments/{int:pk}/scorecard/",
     url_name="assessment-scorecard",
     auth=READERS,
+    response={200: dict[str, Any], 404: ScorecardNotFoundOut},
     summary="An assessment's scorecard (404 unless you may see it)",
 )
 def assessment_scorecard_endpoint(request: HttpRequest, pk: int):
     assessment = Assessment.objects.for_user(request.auth).filter(pk=pk).first()
     if assessment is None:
-        return _no_assessment(pk)
+        return _no_assessment_scorecard(pk)
     return JsonResponse(scorecard_payload(assessment_scorecard_of(assessment)))
 
 
@@ -173,7 +194,7 @@ def assessment_scorecard_endpoint(request: HttpRequest, pk: int):
     "/assessments/",
     url_name="assessments",
     auth=SIGNED_IN,
-    response={201: AssessmentOut, 400: ErrorsOut, 403: ErrorsOut, 422: ErrorsOut},
+    response={201: AssessmentOut, 400: ErrorsOut, 403: ErrorsOut, 422: ErrorsOut, **NOT_SIGNED_IN},
     summary="Create an assessment from answers (officers and admins)",
 )
 def create_assessment_endpoint(request: HttpRequest, payload: AnswersIn):
@@ -193,8 +214,8 @@ def create_assessment_endpoint(request: HttpRequest, payload: AnswersIn):
     "/assessments/{int:pk}/",
     url_name="assessment",
     auth=SIGNED_IN,
-    response={200: AssessmentOut},
-    summary="An assessment's answers, in the shape POST and PUT take",
+    response={200: AssessmentOut, **NOT_SIGNED_IN, **NOT_FOUND},
+    summary="An assessment's answers, in the shape POST and PUT take (404 unless you may see it)",
 )
 def read_assessment_endpoint(request: HttpRequest, pk: int):
     assessment = Assessment.objects.for_user(_user(request)).filter(pk=pk).first()
@@ -207,9 +228,17 @@ def read_assessment_endpoint(request: HttpRequest, pk: int):
     "/assessments/{int:pk}/",
     url_name="assessment-replace",
     auth=SIGNED_IN,
-    response={200: AssessmentOut, 400: ErrorsOut, 409: ConflictOut, 422: ErrorsOut},
+    response={
+        200: AssessmentOut,
+        400: ErrorsOut,
+        409: ConflictOut,
+        422: ErrorsOut,
+        **NOT_SIGNED_IN,
+        **NOT_FOUND,
+    },
     summary="Replace all of an assessment's answers (its owner or an admin; all or nothing)",
-    description="Send the `revision` you read. If the answers were saved since, nothing "
+    description="Anyone else gets a 404, as for an assessment that does not exist. Send "
+    "the `revision` you read. If the answers were saved since, nothing "
     "changes and the answer is 409 with both revisions and the stored answers. A step left "
     "out becomes unanswered; a list given replaces the stored rows.",
 )

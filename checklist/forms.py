@@ -13,7 +13,9 @@ from engine import criteria
 from .help import link_help_texts, linked_help_text
 from .models import (
     APPROX_FIELDS,
+    ASKED_INVENTORIES,
     DIRECT_QUESTIONS,
+    STEPS,
     Assessment,
     AssessmentGroup,
     AssessmentInstitution,
@@ -261,7 +263,17 @@ def _asked_on(step: str) -> dict[str, str]:
 
 def _inventories_on(step: str) -> list[criteria.Inventory]:
     """The kinds of body or tie whose "listed / none / don't know" a step asks."""
-    return [kind for kind in criteria.INVENTORIES if kind.step == step]
+    return [kind for kind in ASKED_INVENTORIES if kind.step == step]
+
+
+def _also_the_kind(code: str) -> str:
+    """What a direct question's answer also says, where it stands for a kind's answer."""
+    kinds = [kind for kind in criteria.INVENTORIES if kind.asked_by == code]
+    return "".join(
+        f" It is asked once: “No” also counts {kind.label.split(' (')[0].lower()} as absent "
+        f"for {', '.join(criteria.counted_by(kind.field))}."
+        for kind in kinds
+    )
 
 
 class DirectQuestionsForm(forms.ModelForm):
@@ -291,7 +303,7 @@ class DirectQuestionsForm(forms.ModelForm):
             field.label = f"{indicator.question} ({code})"
             field.help_text = linked_help_text(
                 "Answer even if your rows above show it: when no row does, this answer "
-                f"decides. {indicator.rationale}"
+                f"decides.{_also_the_kind(code)} {indicator.rationale}"
             )
             field.widget = forms.RadioSelect(choices=field.choices)
 
@@ -389,14 +401,21 @@ class PolicyForm(forms.ModelForm):
         }
 
 
+def in_step_order(by_step: dict) -> dict:
+    """A table keyed by step, in the form's order (models.STEPS, the one place it is set):
+    pages, sheets and the API schema walk the steps in this order."""
+    return {step: by_step[step] for step in STEPS if step in by_step}
+
+
 STEP_FORMS = {
     "profile": (ProfileForm, None),
     "firms": (FirmsForm, GroupFormSet),
-    "linkages": (LinkageQuestionsForm, TieFormSet),
     "institutions": (InstitutionQuestionsForm, InstitutionFormSet),
+    "linkages": (LinkageQuestionsForm, TieFormSet),
     "markets": (MarketsForm, None),
     "policy": (PolicyForm, None),
 }
+STEP_FORMS = in_step_order(STEP_FORMS)
 # Every indicator code in the step forms' help links to /method/ (checklist/help.py).
 link_help_texts(STEP_FORMS)
 # What each step is for and which checklist indicators its answers feed (see /method/).
@@ -406,6 +425,12 @@ STEP_INTROS = {
     "stage units, machinery makers, services), 4b (export agents, buyers) and 6a (large "
     "firms). Shares of firms are of all the cluster's firms and cannot add up to more than "
     "100%.",
+    "institutions": "Every support institution: associations, fairs, training, technology "
+    "and testing centres, credit unions, export promotion, government bodies. Feeds points 1, "
+    "2, 4, 5 and 8; whether it reaches small firms feeds 5f, and whether it serves this sector "
+    "specifically feeds 2a and 5c. Under the rows, say for each kind of body whether there are "
+    "any (listed below / none / don't know: only “none” counts as absent); the yes / no "
+    "questions settle 5e and 6d when no row does.",
     "linkages": "Ties between groups. Direction: backward = with suppliers and subcontractors, "
     "forward = with buyers and agents, horizontal = among producers, institutional = with "
     "institutions. From → to: for subcontracting and job-work, from the firm that puts the "
@@ -414,12 +439,6 @@ STEP_INTROS = {
     "strong. Feeds 1b, 2b, 3d, 4c, 6b, 6c, 6d and 8c. Under the rows, say for each kind of "
     "tie whether there are any (listed below / none / don't know: only “none” counts as "
     "absent); the yes / no questions settle 2b, 4c and 6b when no row does.",
-    "institutions": "Every support institution: associations, fairs, training, technology "
-    "and testing centres, credit unions, export promotion, government bodies. Feeds points 1, "
-    "2, 4, 5 and 8; whether it reaches small firms feeds 5f, and whether it serves this sector "
-    "specifically feeds 2a and 5c. Under the rows, say for each kind of body whether there are "
-    "any (listed below / none / don't know: only “none” counts as absent); the yes / no "
-    "questions settle 5e and 6d when no row does.",
     "markets": "Feeds point 3: how much is exported, what firms compete on, whether they sell "
     "to demanding foreign buyers.",
     "policy": "Feeds 1d and points 7 and 8. Leave a question empty if you do not know: it "
@@ -428,11 +447,12 @@ STEP_INTROS = {
 STEP_TITLES = {
     "profile": "Profile",
     "firms": "Firms",
-    "linkages": "Linkages",
     "institutions": "Institutions",
+    "linkages": "Linkages",
     "markets": "Markets",
     "policy": "Policy environment",
 }
+STEP_TITLES = in_step_order(STEP_TITLES)
 
 
 def _shown(field, value) -> str | int | float:
@@ -503,7 +523,9 @@ def answer_sheets(assessment) -> dict:
     return {"answers": answers, "lists": lists, "columns": columns}
 
 
-LIST_TITLES = {"firms": "Groups of firms", "linkages": "Linkages", "institutions": "Institutions"}
+LIST_TITLES = in_step_order(
+    {"firms": "Groups of firms", "institutions": "Institutions", "linkages": "Linkages"}
+)
 
 
 # Optimistic concurrency: what a refused (stale) save shows ---------------------------------------

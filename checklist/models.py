@@ -1,6 +1,6 @@
 """Assessments: a policy officer's description of a cluster, step by step, and its scores.
 
-The answers mirror the case library (firms, linkages, institutions, markets, policy), so the
+The answers mirror the case library (firms, institutions, linkages, markets, policy), so the
 same engine scores both. A step that has not been saved yet is *unknown*, not empty.
 """
 
@@ -15,7 +15,11 @@ from django.urls import reverse
 from cases.models import ActorGroup, CaseStudy, Institution, Linkage
 from engine import criteria
 
-STEPS = ("profile", "firms", "linkages", "institutions", "markets", "policy")
+# Institutions come before linkages: a tie can name the institution it connects, so the
+# institutions must be listed first (the officer's walk went forward, then back). Everything
+# that walks the steps (progress bar, next unanswered step, workbook sheets, saving answers
+# from data) takes its order from here.
+STEPS = ("profile", "firms", "institutions", "linkages", "markets", "policy")
 # The checklist indicators asked directly (yes / no / don't know), each with the step that
 # asks it and the assessment field that holds the answer: read from the indicators' records.
 DIRECT_QUESTIONS = {
@@ -196,7 +200,13 @@ class Assessment(models.Model):
 
 # Per kind of body or tie an indicator counts: "listed below", "none" or "don't know" (blank),
 # one field each, named by its record (criteria.INVENTORIES). Only "none" makes it absent.
-for _kind in criteria.INVENTORIES:
+# A kind `asked_by` a direct question has no field of its own: that question's answer is the
+# kind's (checklist/adapters.py), so the form asks the fact once (migration 0008 merged the
+# answers stored before).
+ASKED_INVENTORIES = tuple(kind for kind in criteria.INVENTORIES if not kind.asked_by)
+# The direct answer read as the kind's answer: "no" is "none"; "yes" is "there are some".
+DIRECT_AS_INVENTORY = {"no": "none", "yes": "listed"}
+for _kind in ASKED_INVENTORIES:
     Assessment.add_to_class(
         _kind.field,
         models.CharField(
@@ -269,7 +279,7 @@ class AssessmentTie(models.Model):
         blank=True,
         related_name="ties",
         help_text="When one end is an institution: which of those listed on the Institutions "
-        "step (list them there first).",
+        "step (the step before this one).",
     )
     strength = models.CharField(max_length=10, choices=Linkage.Strength.choices, default="unknown")
     trend = models.CharField(max_length=14, choices=Linkage.Trend.choices, default="unknown")
@@ -302,7 +312,7 @@ class ScoreRecord(models.Model):
 class ApiTokenQuerySet(models.QuerySet):
     def issue(self, user) -> str:
         """A new key for `user`, returned once: only its SHA-256 is stored."""
-        key = secrets.token_urlsafe(32)
+        key = ApiToken.new_key()
         self.create(user=user, digest=ApiToken.digest_of(key))
         return key
 
@@ -317,7 +327,8 @@ class ApiTokenQuerySet(models.QuerySet):
 
 
 class ApiToken(models.Model):
-    """A key for the JSON API (`Authorization: Bearer <key>`), issued by `manage.py api_token`.
+    """A key for the JSON API (`Authorization: Bearer <key>`), issued by `manage.py api_token`
+    or the admin (Checklist > API tokens), either showing the key once.
     A leaked database gives no usable keys: only their digests are kept."""
 
     user = models.ForeignKey(
@@ -335,5 +346,14 @@ class ApiToken(models.Model):
         return f"API token of {self.user} ({self.created:%Y-%m-%d})"
 
     @staticmethod
+    def new_key() -> str:
+        return secrets.token_urlsafe(32)
+
+    @staticmethod
     def digest_of(key: str) -> str:
         return hashlib.sha256(key.encode()).hexdigest()
+
+    @property
+    def fingerprint(self) -> str:
+        """The digest's first characters: enough to tell a user's keys apart, no key."""
+        return self.digest[:10]

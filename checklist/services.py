@@ -7,10 +7,9 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import F
 
-from engine import criteria
-
 from .adapters import assessment_scorecard
 from .models import (
+    ASKED_INVENTORIES,
     DIRECT_QUESTIONS,
     STEPS,
     Assessment,
@@ -32,7 +31,7 @@ def answers_snapshot(assessment: Assessment) -> dict:
         "employment", "large_firms", "export_share", "destinations", "competes_on",
         "foreign_buyers", "key_buyers", *(field for _, field in DIRECT_QUESTIONS.values()),
         "producer_count_approx", "employment_approx", "export_share_approx",
-        *(kind.field for kind in criteria.INVENTORIES),
+        *(kind.field for kind in ASKED_INVENTORIES),
         "state_created", "trade_regime", "sme_incentives",
         "contract_rules", "intervention_style",
     ]  # fmt: skip

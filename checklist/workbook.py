@@ -25,8 +25,15 @@ from dataclasses import dataclass, field
 from django import forms
 
 from clusterdx.downloads import NotAWorkbook, open_xlsx, restored
+from engine import criteria
 
-from .answers import AnswerError, AnswersInvalid, answers_of, create_assessment_from_answers
+from .answers import (
+    LEGACY_KINDS,
+    AnswerError,
+    AnswersInvalid,
+    answers_of,
+    create_assessment_from_answers,
+)
 from .answers import replace_answers as replace_stored_answers
 from .exports import ANSWERS_SHEET, ASSESSMENT_SHEET, SCORE_SHEETS, STEPS_SHEET
 from .forms import LIST_MAX_ROWS, LIST_TITLES, ROW_BOOKKEEPING, STEP_FORMS, STEP_TITLES, _shown
@@ -264,6 +271,13 @@ def read_workbook(content: bytes) -> ReadWorkbook:
         step: {str(form[name].label).strip().casefold(): name for name in form.fields}
         for step, form in forms_by_step.items()
     }
+    # A workbook downloaded before a kind was asked by a direct question still has the kind's
+    # row: read as answers.py reads such answers (folded into the direct question).
+    legacy = {}
+    for kind in LEGACY_KINDS:
+        legacy[(kind.step, kind.question.casefold())] = kind.field
+        labels[kind.step].setdefault(kind.question.casefold(), kind.field)
+    legacy_field = forms.ChoiceField(choices=criteria.INVENTORY_ANSWERS, required=False)
     blank = _blank_shown()
     for number, row in body:
         title, question = _text(row[column["step"]]), _text(row[column["question"]])
@@ -284,6 +298,9 @@ def read_workbook(content: bytes) -> ReadWorkbook:
         value = row[column["answer"]] if column["answer"] < len(row) else None
         step_answers = answers.setdefault(step, {})
         figure = _figure(name, _cell(value), step_answers)
+        if (step, question.casefold()) in legacy:
+            step_answers[name] = _coded(legacy_field, figure)
+            continue  # no question of the form's own, so no answer that marks the step
         step_answers[name] = _coded(forms_by_step[step].fields[name], figure)
         places[(step, None, name)] = (ANSWERS_SHEET, number, "answer", question)
         if _cell(value) not in ("", None) and _cell(value) != blank[step][name]:

@@ -83,6 +83,10 @@ class Inventory:
     rows: str  # which rows are of this kind, in the form's words
     library_silence: str  # what the paper's silence about this kind is read as: none/unknown
     why: str  # why the library reads its silence so
+    # One fact, one question: the code of the indicator whose direct question (yes / no /
+    # don't know) already asks whether there are any of this kind. The form then asks that
+    # question only, and its answer stands for the kind's: no = "none", yes = "listed".
+    asked_by: str = ""
 
     @property
     def question(self) -> str:
@@ -146,6 +150,7 @@ INVENTORIES: tuple[Inventory, ...] = (
         "unknown",
         "only the Mexican case discusses how small firms are financed (877-890); the others "
         "are silent, which is not evidence of absence",
+        asked_by="5e",
     ),
     Inventory(
         "local_government",
@@ -157,10 +162,12 @@ INVENTORIES: tuple[Inventory, ...] = (
     ),
     Inventory(
         "supplier_programmes",
+        # Supplier associations are bodies, asked once, by 6d's question on the Institutions
+        # step; this kind is the ties on this step.
         "Large-firm supplier programmes (help, training, credit or equipment for suppliers; "
-        "supplier associations; consortia)",
+        "consortia)",
         "linkages",
-        "upgrading or consortium ties from larger firms, and supplier associations",
+        "upgrading or consortium ties from larger firms",
         "none",
         "the conclusions table rates the role of large firms in every case (2342-2349) and "
         "each case section says what large firms do for their suppliers",

@@ -49,8 +49,9 @@ def inventories_markdown() -> str:
     ]
     for kind in criteria.INVENTORIES:
         codes = ", ".join(criteria.counted_by(kind.field))
+        asked = f"{kind.step}, as {kind.asked_by}'s question" if kind.asked_by else kind.step
         rows.append(
-            f"| {kind.label} | {kind.step} | {kind.rows} | {codes} | "
+            f"| {kind.label} | {asked} | {kind.rows} | {codes} | "
             f"{kind.library_silence}: {kind.why} |"
         )
     return "\n".join(rows)

@@ -112,7 +112,7 @@ def test_axe_finds_no_violation_on_any_page_or_state_at_either_width(officer, li
         signed_in = [
             "/assess/",
             "/assess/new/",
-            *[f"/assess/{later.pk}/{step}/" for step in ("firms", "linkages", "institutions")],
+            *[f"/assess/{later.pk}/{step}/" for step in ("firms", "institutions", "linkages")],
             *[f"/assess/{later.pk}/{step}/" for step in ("markets", "policy")],
             f"/assess/{later.pk}/",
             f"/assess/{later.pk}/compare/{first.pk}/",  # what changed
@@ -260,7 +260,7 @@ def test_an_officer_fills_a_step_fixes_an_error_and_adds_a_row_by_keyboard_alone
     page.keyboard.press("Control+A")
     page.keyboard.type("80")
     page.keyboard.press("Enter")
-    page.wait_for_url("**/linkages/")
+    page.wait_for_url("**/institutions/")
     assessment = Assessment.objects.get()
     assert sorted(assessment.groups.values_list("name", flat=True)) == [
         "Export agents",
@@ -270,14 +270,14 @@ def test_an_officer_fills_a_step_fixes_an_error_and_adds_a_row_by_keyboard_alone
     # The remaining steps to the scorecard, by keyboard: one answer each, then the primary
     # action, reached by Tab and pressed with Enter.
     # A radio group is one Tab stop; its arrow keys move the choice (to "None", the second).
+    tab_to(page, "button[name=save_next]", limit=250)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/linkages/")
     tab_to(page, "input[name=main-horizontal_cooperation]", limit=150)
     at = int(page.evaluate("document.activeElement.id").rsplit("_", 1)[1])
     page.keyboard.press("ArrowDown" if at < 1 else "ArrowUp" if at > 1 else "Space")
     expect(page.locator("#id_main-horizontal_cooperation_1")).to_be_checked()
     tab_to(page, "button[name=save_next]", limit=150)
-    page.keyboard.press("Enter")
-    page.wait_for_url("**/institutions/")
-    tab_to(page, "button[name=save_next]", limit=250)
     page.keyboard.press("Enter")
     page.wait_for_url("**/markets/")
     tab_to(page, "#id_main-export_share")

@@ -174,6 +174,48 @@ def test_another_officers_assessment_is_a_404_to_read_and_to_replace(created):
     assert Assessment.objects.get(pk=created["id"]).revision == created["revision"]
 
 
+def test_a_404_is_in_the_errors_format_of_every_other_error(created):
+    other = Client()
+    other.force_login(make_user("other-officer", OFFICERS))
+    url = f"{URL}{created['id']}/"
+    for response in (
+        other.get(url),
+        put_json(other, url, {**ANSWERS, "revision": created["revision"]}),
+        other.get(f"{URL}999999/"),
+    ):
+        assert response.status_code == 404
+        body = response.json()
+        assert set(body) == {"errors"}, body  # not the read endpoints' {"error": ...}
+        (error,) = body["errors"]
+        assert error["step"] == "(request)" and error["row"] is None and error["field"] is None
+        assert "that you may see" in error["message"]
+
+
+def test_the_assessment_scorecard_404_keeps_its_error_and_adds_the_errors_format(created):
+    other = Client()
+    other.force_login(make_user("other-officer", OFFICERS))
+    response = other.get(f"{URL}{created['id']}/scorecard/")
+    assert response.status_code == 404
+    body = response.json()
+    assert body["error"] == body["errors"][0]["message"]  # the old key, for its old clients
+
+
+def test_the_schema_documents_the_404_and_401_of_the_assessment_endpoints(client):
+    paths = client.get("/api/schema/").json()["paths"]
+    ref = "#/components/schemas/ErrorsOut"
+    one = paths["/api/assessments/{pk}/"]
+    for method in ("get", "put"):
+        for status in ("401", "404"):
+            schema = one[method]["responses"][status]["content"]["application/json"]["schema"]
+            assert schema == {"$ref": ref}, (method, status, schema)
+    created = paths["/api/assessments/"]["post"]["responses"]["401"]
+    assert created["content"]["application/json"]["schema"] == {"$ref": ref}
+    scorecard = paths["/api/assessments/{pk}/scorecard/"]["get"]["responses"]["404"]
+    assert scorecard["content"]["application/json"]["schema"]["$ref"].endswith(
+        "ScorecardNotFoundOut"
+    )
+
+
 def test_a_researcher_cannot_create(client):
     client.force_login(make_user("api-researcher", RESEARCHERS))
     response = post_json(client, URL, ANSWERS)
@@ -415,6 +457,19 @@ def test_a_tie_naming_an_institution_the_answers_do_not_list_is_an_error(
     (error,) = response.json()["errors"]
     assert (error["step"], error["row"], error["field"]) == ("linkages", 1, "institution")
     assert words in error["message"]
+
+
+def test_the_error_for_an_unknown_institution_lists_the_names_as_the_officer_typed_them(
+    client, officer
+):
+    data = with_a_tie_naming_its_institution()
+    data["rows"]["institutions"][1]["name"] = "CLRI Shoe Fair"
+    data["rows"]["linkages"][0]["institution"] = "Tanning institute"
+    response = post_json(client, URL, data)
+    assert response.status_code == 422, response.content
+    (error,) = response.json()["errors"]
+    # Matched regardless of case, but listed as typed (the walk saw "clri shoe fair").
+    assert "(CLRI Shoe Fair, Footwear Training Institute)" in error["message"], error
 
 
 def test_two_institutions_of_one_name_cannot_be_told_apart_by_a_tie(client, officer):

@@ -193,7 +193,7 @@ def test_completed_steps_lead_to_a_scorecard_of_the_answers(client, officer):
     assert response.url == reverse("checklist:scorecard", args=[assessment.pk])
     assessment.refresh_from_db()
     assert assessment.steps_done == list(
-        ("profile", "firms", "linkages", "institutions", "markets", "policy")
+        ("profile", "firms", "institutions", "linkages", "markets", "policy")
     )
     html = client.get(response.url).content.decode()
     assert 'id="radar"' in html and 'id="resemblance"' in html
@@ -328,7 +328,7 @@ def test_answers_and_scores_download_as_csv_and_xlsx_in_words(client, officer):
     xlsx = client.get(reverse("checklist:download", args=[assessment.pk, "scorecard.xlsx"]))
     book = openpyxl.load_workbook(io.BytesIO(xlsx.content))
     assert book.sheetnames == ["Scorecard", "Recommendations", "Answers", "Groups of firms",
-                               "Linkages", "Institutions", "Steps", "Assessment"]  # fmt: skip
+                               "Institutions", "Linkages", "Steps", "Assessment"]  # fmt: skip
     sheet = list(book["Scorecard"].iter_rows(values_only=True))
     assert sheet[0][:4] == ("point", "indicator", "name", "score") and len(sheet) == 1 + 8 + 31 + 1
     assert sheet[-1][2].startswith("Agra shoe cluster: overall, based on")

@@ -114,6 +114,19 @@ def test_officer_fills_every_step_and_reads_the_scorecard(library, live_server, 
     page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_text("Firms saved as a draft.")).to_be_visible()
     page.get_by_role("button", name="Save and continue").click()
+    # Institutions come before linkages, so the tie below can name the fair it connects.
+    page.wait_for_url("**/institutions/")
+    page.locator("#id_main-export_promotion_bodies_1").check()  # None
+    page.locator("#id_main-trade_fair_bodies_0").check()  # Listed below
+    # Self-help is asked once, as 5e's question: there is no kind radio for it.
+    expect(page.locator("input[name=main-self_help]")).to_have_count(0)
+    page.locator("#id_main-self_help_finance_1").check()  # "No" for 5e
+
+    page.locator("#id_institutions-0-name").fill("Agra Footwear Fair")
+    page.locator("#id_institutions-0-kind").select_option("trade_fair")
+    page.locator("#id_institutions-0-ownership").select_option("private")
+    page.locator("#id_institutions-0-sector_specific").select_option("yes")
+    page.get_by_role("button", name="Save and continue").click()
     page.wait_for_url("**/linkages/")
 
     page.locator("#id_linkages-0-direction").select_option("forward")
@@ -121,22 +134,22 @@ def test_officer_fills_every_step_and_reads_the_scorecard(library, live_server, 
     page.locator("#id_linkages-0-from_role").select_option("export_agent")
     page.locator("#id_linkages-0-to_role").select_option("producer")
     page.locator("#id_linkages-0-strength").select_option("moderate")
+    page.locator("#id_linkages-1-direction").select_option("institutional")
+    page.locator("#id_linkages-1-nature").select_option("joint_marketing")
+    page.locator("#id_linkages-1-from_role").select_option("")  # an institution: the fair
+    page.locator("#id_linkages-1-to_role").select_option("producer")
+    page.locator("#id_linkages-1-institution").select_option(label="Agra Footwear Fair")
     direct = page.locator("#direct-questions")
     expect(direct.get_by_text("Do programmes work with groups of producers")).to_be_visible()
     page.locator("#id_main-group_support_1").check()  # "No" for 2b
     # Engine 2.0's list answers: "none" makes a kind absent, "don't know" leaves it unknown.
     page.locator("#id_main-horizontal_cooperation_1").check()  # None
     page.get_by_role("button", name="Save and continue").click()
-    page.wait_for_url("**/institutions/")
-    page.locator("#id_main-export_promotion_bodies_1").check()  # None
-    page.locator("#id_main-trade_fair_bodies_0").check()  # Listed below
-
-    page.locator("#id_institutions-0-name").fill("Agra Footwear Fair")
-    page.locator("#id_institutions-0-kind").select_option("trade_fair")
-    page.locator("#id_institutions-0-ownership").select_option("private")
-    page.locator("#id_institutions-0-sector_specific").select_option("yes")
-    page.get_by_role("button", name="Save and continue").click()
     page.wait_for_url("**/markets/")
+    from checklist.models import AssessmentTie
+
+    named = AssessmentTie.objects.get(nature="joint_marketing").institution
+    assert named is not None and named.name == "Agra Footwear Fair"  # named without going back
 
     page.get_by_label("Share of output exported (%)").fill("130")
     page.get_by_role("button", name="Save and continue").click()

@@ -113,7 +113,8 @@ def test_a_new_assessment_starts_its_progress_at_none_answered(client, officer):
     [
         ([], "profile"),
         (["profile"], "firms"),
-        (["profile", "firms", "markets"], "linkages"),  # a skipped step comes first
+        (["profile", "firms", "markets"], "institutions"),  # a skipped step comes first
+        (["profile", "firms", "institutions"], "linkages"),  # institutions before linkages
         (["firms", "linkages", "institutions", "markets", "policy"], "profile"),
         (list(STEPS), None),
     ],
@@ -132,9 +133,9 @@ def test_a_draft_opens_at_its_next_unanswered_step_from_the_list(client, officer
     submitted = draft(officer, ["profile"], name="Submitted", status=Assessment.Status.SUBMITTED)
     client.force_login(officer)
     html = client.get(reverse("checklist:assessments")).content.decode()
-    step = reverse("checklist:step", args=[stopped.pk, "linkages"])
+    step = reverse("checklist:step", args=[stopped.pk, "institutions"])
     assert f'<a href="{step}">Stopped</a>' in row_of(html, "Stopped")
-    assert "opens at Linkages" in row_of(html, "Stopped")
+    assert "opens at Institutions" in row_of(html, "Stopped")
     for other in (finished, submitted):  # nothing left to answer, or no longer a draft
         scorecard = reverse("checklist:scorecard", args=[other.pk])
         assert f'<a href="{scorecard}">{other.name}</a>' in row_of(html, other.name)
