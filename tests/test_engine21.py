@@ -228,3 +228,16 @@ def test_selling_straight_to_foreign_buyers_is_like_selling_through_export_agent
     assert gap["domestic"]["traders"].gap == 1.0
     ranked = resemblances(direct, {"agents": agents, "domestic": domestic})
     assert ranked[0].key == "agents"
+
+
+def test_the_page_says_so_when_nothing_telling_is_shared():
+    from django.template.loader import render_to_string
+
+    gap = similarity.FeatureGap("kind", "Cluster or network", "a cluster", "a network", 1.0, 1.0)
+    found = similarity.Resemblance("Leon", "leon-guadalajara", 40.0, 8, 22, (), (gap,))
+    html = render_to_string(
+        "checklist/includes/resemblance.html", {"resemblances": [found], "here": "Mine"}
+    )
+    closest = html[html.index('id="resemblance-closest"') : html.index('id="resemblance-differs"')]
+    assert "what they share is absences" in closest
+    assert "Cluster or network: Mine a cluster; Leon a network" in html
