@@ -562,8 +562,11 @@ class ActorGroup(CaseItem):
         STAGE_UNIT = "stage_unit", "Stage units and subcontractors"
         SUPPLIER = "supplier", "Input and component suppliers"
         MACHINERY = "machinery", "Machinery makers and repairers"
-        EXPORT_AGENT = "export_agent", "Export agents and traders"
-        BUYER = "buyer", "Buyers and retailers"
+        # Who sells for the firms, by market: point 4's interface is with external buyers and
+        # export agents (engine.criteria.EXPORT_MARKET_ROLES); a domestic wholesaler is not one.
+        EXPORT_AGENT = "export_agent", "Export agents and export traders"
+        BUYER = "buyer", "Foreign buyers and retailers (export markets)"
+        DOMESTIC_BUYER = "domestic_buyer", "Domestic wholesalers, retailers and selling agents"
         SERVICE = "service", "Producer service providers"
         HOMEWORKER = "homeworker", "Homeworkers"
         OVERSEAS_BRANCH = "overseas_branch", "Overseas branches"

@@ -88,7 +88,7 @@ def _competition(case: CaseStudy) -> tuple[MarketBasis, ...] | None:
 
 def _foreign_buyers(case: CaseStudy) -> Fact | None:
     exports = [m for m in case.markets.all() if m.kind == "export"]
-    agents = [g for g in case.actor_groups.all() if g.role in {"buyer", "export_agent", "tnc"}]
+    agents = [g for g in case.actor_groups.all() if g.role in criteria.EXPORT_MARKET_ROLES]
     if exports and agents:
         return Fact(True, _source(f"{agents[0].name} serving {exports[0].name}", agents[0]))
     if not exports:
@@ -199,8 +199,8 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-LARGE_ROLES = {"lead_firm", "tnc"}
-BUYER_ROLES = {"buyer", "export_agent", "tnc"}
+LARGE_ROLES = set(criteria.LARGE_FIRM_ROLES)
+BUYER_ROLES = set(criteria.MARKET_AGENT_ROLES)
 
 
 def _tie_words(tie) -> str:
@@ -249,12 +249,14 @@ def build_assessment_profile(assessment: Assessment) -> ClusterProfile:
                 for name in _lines(assessment.large_firms)
             )
     if "markets" in done and groups is not None:
-        # Likewise the buyers named in Markets count for 4b only when no group of buyers or
-        # agents is listed. (Only once the firms are answered: buyers alone would make every
-        # group measure "known" and zero.)
+        # Likewise the buyers named in Markets stand for the groups only when no group of
+        # buyers or agents is listed. (Only once the firms are answered: buyers alone would
+        # make every group measure "known" and zero.) They are export-market buyers (4b) only
+        # when firms are said to sell to foreign buyers; otherwise domestic ones.
         if not any(g.role in BUYER_ROLES for g in groups):
+            role = "buyer" if assessment.foreign_buyers == "yes" else "domestic_buyer"
             groups += tuple(
-                Group("buyer", name, _answer("markets", f"key buyer: {name}"))
+                Group(role, name, _answer("markets", f"key buyer: {name}"))
                 for name in _lines(assessment.key_buyers)
             )
     if "linkages" in done:

@@ -66,7 +66,29 @@ class ProfileForm(forms.ModelForm):
         return year
 
 
+def ask_inventory(form: forms.ModelForm, kind: criteria.Inventory, rows: str) -> None:
+    """Label, help and radio buttons of a kind's "listed / none / don't know" question, from
+    its record; `rows` says where the step's list is ("above", "below")."""
+    field = form.fields[kind.field]
+    field.label = kind.question
+    counted = ", ".join(criteria.counted_by(kind.field))
+    field.help_text = linked_help_text(
+        f"Counts for {counted}. “Listed below”: the rows {rows} are {kind.rows}. "
+        "“None”: there are none, so they count as absent. “Don't know” leaves "
+        "them unknown (not absent) unless a row shows one."
+    )
+    field.widget = forms.RadioSelect(choices=field.choices)
+
+
+FIRMS_INVENTORIES = [kind for kind in criteria.INVENTORIES if kind.step == "firms"]
+
+
 class FirmsForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for kind in FIRMS_INVENTORIES:  # asked before the list, which follows the form
+            ask_inventory(self, kind, "below")
+
     class Meta:
         model = Assessment
         fields = [
@@ -75,6 +97,7 @@ class FirmsForm(forms.ModelForm):
             "employment",
             "employment_approx",
             "large_firms",
+            *(kind.field for kind in FIRMS_INVENTORIES),
         ]
         labels = {
             "producer_count": "Producing firms in the cluster",
@@ -288,15 +311,7 @@ class DirectQuestionsForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for kind in _inventories_on(self.step):
-            field = self.fields[kind.field]
-            field.label = kind.question
-            counted = ", ".join(i.code for i in criteria.INDICATORS if kind.field in i.inventories)
-            field.help_text = linked_help_text(
-                f"Counts for {counted}. “Listed below”: the rows above are {kind.rows}. "
-                "“None”: there are none, so they count as absent. “Don't know” leaves "
-                "them unknown (not absent) unless a row shows one."
-            )
-            field.widget = forms.RadioSelect(choices=field.choices)
+            ask_inventory(self, kind, "above")
         for name, code in self.codes.items():
             indicator = criteria.indicator(code)
             field = self.fields[name]
@@ -422,9 +437,10 @@ link_help_texts(STEP_FORMS)
 STEP_INTROS = {
     "profile": "Which cluster or network this is, and the year your answers describe.",
     "firms": "The groups of firms in the cluster. Feeds 1a (producers), 1b (local suppliers, "
-    "stage units, machinery makers, services), 4b (export agents, buyers) and 6a (large "
-    "firms). Shares of firms are of all the cluster's firms and cannot add up to more than "
-    "100%.",
+    "stage units, job-workers and subcontractors, homeworkers, machinery makers, services), "
+    "4b (export agents and foreign buyers; domestic wholesalers and traders have their own "
+    "role and do not count there) and 6a (large firms). Shares of firms are of all the "
+    "cluster's firms and cannot add up to more than 100%.",
     "institutions": "Every support institution: associations, fairs, training, technology "
     "and testing centres, credit unions, export promotion, government bodies. Feeds points 1, "
     "2, 4, 5 and 8; whether it reaches small firms feeds 5f, and whether it serves this sector "

@@ -17,6 +17,7 @@ from clusterdx.html import chart
 from engine import criteria
 from engine.scoring import score
 from engine.similarity import (
+    CLOSE_GAP,
     FEATURES,
     MIN_COMPARED,
     NEAR_TIE_GAP,
@@ -76,6 +77,7 @@ def method(request):
         "resemblance_min_compared": MIN_COMPARED,
         "near_tie_gap": NEAR_TIE_GAP,
         "resemblance_shown": SHOWN,
+        "resemblance_close_gap": CLOSE_GAP,
     }
     return render(request, "checklist/method.html", context)
 

@@ -17,7 +17,13 @@ from dataclasses import dataclass
 #        "none" for it (INVENTORIES); bodies count by their reach to small firms and ties by
 #        their strength; price ticked with other bases lowers 3b; a producers' row fills 1a;
 #        buyers and large firms are counted in one place. docs/scoring.md gives each movement.
-ENGINE_VERSION = "2.0.0"
+# 2.1.0: 1b asks about stage work (stage units, job-workers, subcontractors, homeworkers) and
+#        leaves it out, not absent, when the answer is "don't know"; 4b counts only buyers and
+#        agents of export markets (a domestic wholesaler is not one); 7c does not apply where
+#        there are no large firms, and "no rules" where it does is neutral (0.5); 5c
+#        halves a general association only when it is not local or regional either.
+#        docs/scoring.md gives each movement of the library cases.
+ENGINE_VERSION = "2.1.0"
 
 HEADING = (
     "Eight Point Programme & Policy Checklist for Supporting SMEs in Industrial Clusters "
@@ -102,6 +108,17 @@ _SURVEYED = (
 )
 INVENTORIES: tuple[Inventory, ...] = (
     Inventory(
+        "stage_units",
+        "Stage units, job-workers and subcontractors (firms or homeworkers doing stages of "
+        "production for the producers)",
+        "firms",
+        "groups of role 'Stage units and subcontractors' or 'Homeworkers'",
+        "none",
+        "every case section describes how production is organised and who does its stages "
+        "(Sinos' 700 stage units, 205-206; Mexico's home-based subcontractors; Tiruppur's "
+        "job-work units, 1089; Bangalore's job-working ancillaries; GSA's subcontractors)",
+    ),
+    Inventory(
         "trade_fair_bodies",
         "Trade fair organisations",
         "institutions",
@@ -184,6 +201,19 @@ INVENTORIES: tuple[Inventory, ...] = (
 )
 
 
+# The actor-group roles (cases.ActorGroup.Role) the rules read, written once here.
+STAGE_WORK_ROLES = ("stage_unit", "homeworker")  # 1b: the firms and people doing stage work
+# 4b: who connects producers with export markets. A domestic wholesaler, retailer or selling
+# agent ("domestic_buyer") is not one: Tiruppur's selling and depot agents dealt with domestic
+# wholesalers and retailers in standard products with "intense price bargaining" and no
+# technical dealings, unlike merchant exporters and foreign buyers' agents (lines 1306-1332).
+EXPORT_MARKET_ROLES = ("export_agent", "buyer", "tnc")
+# 4c: know-how from any buyer or agent counts, domestic ones too: in Mexico "some domestic
+# wholesalers" sent technical staff to producers (lines 795-804).
+MARKET_AGENT_ROLES = (*EXPORT_MARKET_ROLES, "domestic_buyer")
+LARGE_FIRM_ROLES = ("lead_firm", "tnc")
+
+
 def inventory(field: str) -> Inventory:
     return next(i for i in INVENTORIES if i.field == field)
 
@@ -205,6 +235,9 @@ class Indicator:
     reads: tuple[str, ...] = ()  # "step.field" of the assessment answers it reads
     inventories: tuple[str, ...] = ()  # Inventory.field of the kinds it counts
     direct: DirectQuestion | None = None
+    # The kinds it counts are one part of its value, not all of it: a kind neither listed nor
+    # answered "none" leaves that part out (the rule says how), not the indicator unknown.
+    inventory_part: bool = False
 
     @property
     def point(self) -> int:
@@ -348,10 +381,16 @@ INDICATORS: tuple[Indicator, ...] = (
         ),
         weight=1.0,
         rule=(
-            "Mean of (supplier-side groups present, out of stage units, suppliers, machinery "
-            "makers, services) and (mean strength of backward ties)."
+            "Mean of (supplier-side kinds present, out of stage work, input suppliers, "
+            "machinery makers and services) and (mean strength of backward ties). Stage work "
+            "is a group of stage units, job-workers and subcontractors, or of homeworkers: the "
+            "way a cluster like Tiruppur is deep (1089). With no such group listed it is "
+            'absent only when the answer for stage units is "none"; with "don\'t know" it is '
+            "left out (kinds out of three), never read as absent."
         ),
-        reads=("firms.groups", "linkages.ties"),
+        reads=("firms.groups", "firms.stage_units", "linkages.ties"),
+        inventories=("stage_units",),
+        inventory_part=True,
     ),
     Indicator(
         "1c",
@@ -614,7 +653,7 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator(
         "4b",
         "External buyers and export agents",
-        "Are export agents, traders, foreign buyers or TNC clients active in the cluster?",
+        "Are export agents, export traders, foreign buyers or TNC clients active in the cluster?",
         "Point 4 names 'external buyers' (2670); Sinos has 70 local export agents (256-258), "
         "Tiruppur five kinds of marketing agents (1306-1312).",
         (2668, 2672),
@@ -631,8 +670,14 @@ INDICATORS: tuple[Indicator, ...] = (
         ),
         weight=1.0,
         rule=(
-            "Groups of export agents, buyers or TNC clients: 2 or more = 1. Buyers named in "
-            "Markets count only when the groups list none (one fact, one place)."
+            "Groups of export agents, export-market buyers or TNC clients: 2 or more = 1. "
+            "Domestic wholesalers, retailers and selling agents do not count: point 4 is the "
+            "interface with external buyers (2668-2672), and Tiruppur's selling and depot "
+            "agents, who served domestic wholesalers and retailers, had no technical dealings "
+            "with producers (1314-1317); where a domestic buyer does pass on know-how, 4c "
+            "counts it. Buyers named in Markets count only when the groups list none (one "
+            "fact, one place), and as export-market buyers only when firms sell to foreign "
+            "buyers."
         ),
         reads=("firms.groups", "markets.key_buyers"),
     ),
@@ -656,7 +701,8 @@ INDICATORS: tuple[Indicator, ...] = (
         weight=1.0,
         rule=(
             "Mean strength of technical assistance, information or training ties from agents, "
-            "buyers or TNCs."
+            "buyers or TNCs, domestic ones too (Mexico's wholesalers sent technical staff to "
+            "producers, 795-804)."
         ),
         reads=("linkages.ties", "linkages.buyer_know_how"),
         direct=DirectQuestion("linkages", "buyer_know_how", 0.6),
@@ -753,7 +799,9 @@ INDICATORS: tuple[Indicator, ...] = (
         weight=1.5,
         rule=(
             "A trade or business association, by its reach to small firms; one said to serve "
-            "other sectors too counts half."
+            "other sectors too counts half, unless it is local or regional: point 5 asks for "
+            "'local and sectoral institutions' (2676), and the paper counts Novo Hamburgo's "
+            "local business association (ACI) among Sinos' institutions (276-277)."
         ),
         reads=("institutions.institutions",),
         inventories=("associations",),
@@ -986,9 +1034,16 @@ INDICATORS: tuple[Indicator, ...] = (
         ),
         weight=1.0,
         rule=(
-            "Rules present = 1; absent = 0.3 (the paper gives no evidence that such rules work)."
+            "Rules present = 1; no such rules = 0.5, neutral, as 7b's 'no size-based "
+            "incentives' is: the paper's one example, Korea's, comes with no evidence that "
+            "the rules work (2099), so their absence is not shown to tilt the field, and the "
+            "form does not ask whether contracts are unfair. Not applicable (left out of point "
+            "7, neither unknown nor 0) where there are no large-firm contracts to be fair "
+            "about: no large or lead firm (or TNC) among the groups, as in a decentralised "
+            "cluster of small firms. A ties list that shows no contract with a large firm does "
+            "not make it so, as no one is asked to say there are none."
         ),
-        reads=("policy.contract_rules",),
+        reads=("policy.contract_rules", "firms.groups"),
     ),
     # Point 8 ---------------------------------------------------------------------------------
     Indicator(
@@ -1068,7 +1123,7 @@ UNJUDGED_STRENGTH = 0.6
 REACH_FACTOR = {"wide": 1.0, "partial": 0.7, "limited": 0.3}
 UNJUDGED_REACH = 0.7
 PRICE_FACTOR = 0.75  # 3b: price ticked beside quality, fashion or delivery
-GENERAL_ASSOCIATION_FACTOR = 0.5  # 5c: an association said to serve other sectors too
+GENERAL_ASSOCIATION_FACTOR = 0.5  # 5c: one serving other sectors too, and not local
 PROPOSED_VALUE = 0.3  # a technology centre or school only proposed
 
 # Score bands for a point's level, and the evidence needed before any level is given.
@@ -1101,7 +1156,7 @@ def value_rule(code: str) -> str:
     docs/scoring.md give it."""
     record = indicator(code)
     rule = record.rule.format(price=f"{PRICE_FACTOR:g}")
-    if record.inventories:
+    if record.inventories and not record.inventory_part:
         kinds = " or ".join(inventory(k).label.split(" (")[0].lower() for k in record.inventories)
         rule += (
             f' With no such row listed, it is 0 only when the answer for {kinds} is "none"; '

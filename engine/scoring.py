@@ -20,12 +20,15 @@ from .profile import Body, ClusterProfile, Fact, Group, Tie
 STRENGTH_VALUE = criteria.STRENGTH_VALUE
 REACH_VALUE = {"wide": 1.0, "partial": 0.6, "limited": 0.2}  # 5f: the reach itself, averaged
 LARGE_ROLES = {"lead_firm", "tnc"}
-SUPPLIER_ROLES = {  # role -> how evidence names it
-    "stage_unit": "stage units",
+# 1b's supplier-side kinds -> how evidence names them; stage work is either of
+# criteria.STAGE_WORK_ROLES (stage units and subcontractors, or homeworkers).
+SUPPLIER_KINDS = {
+    "stage_work": "stage work",
     "supplier": "suppliers",
     "machinery": "machinery makers",
     "service": "service providers",
 }
+SUPPLIER_ROLES = {*criteria.STAGE_WORK_ROLES, "supplier", "machinery", "service"}
 SMALL_PARTNER_ROLES = {"stage_unit", "supplier", "oem", "homeworker", "overseas_branch"}
 LARGE_FIRMS_PARTNERS = SMALL_PARTNER_ROLES | {"producer"}  # whom large firms put work out to
 CONTRACTING = {
@@ -48,14 +51,19 @@ Basis = tuple[str, ...] | Callable[[], tuple[str, ...]]
 
 
 class Measurement:
-    __slots__ = ("value", "_basis", "empty")
+    __slots__ = ("value", "_basis", "empty", "applies")
 
-    def __init__(self, value: float | None, basis: Basis, empty: bool = False) -> None:
+    def __init__(
+        self, value: float | None, basis: Basis, empty: bool = False, applies: bool = True
+    ) -> None:
         self.value = value  # 0..1, or None when unknown
         self._basis = basis
         # No listed row shows the indicator: its 0 stands only where the lists are complete
         # for the kinds it counts (see `measure`).
         self.empty = empty
+        # False: the indicator does not apply to this cluster (its rule says when); it is left
+        # out of its point, neither unknown nor a value.
+        self.applies = applies
 
     @property
     def basis(self) -> tuple[str, ...]:
@@ -120,7 +128,7 @@ class Evidence:
     name: str
     value: float | None  # 0..1; None = unknown
     weight: float
-    effect: str  # "raises", "lowers", "unknown"
+    effect: str  # "raises", "lowers", "unknown", "not applicable"
     basis: tuple[str, ...]  # written when first read (see `Basis`); then as any field
 
     @classmethod
@@ -369,14 +377,28 @@ def m_producers(p: ClusterProfile) -> Measurement:
     return _fact(p.producer_count, scale)
 
 
+def _stage_work_unknown(p: ClusterProfile) -> bool:
+    """No stage-work group listed, and the officer did not say "none" (criteria.INVENTORIES):
+    then stage work is not known absent. A profile vouched complete (`declared` None) is."""
+    if p.declared is None:
+        return False
+    said = p.declared.get("stage_units")
+    return said is None or said.value != "none"
+
+
 def m_backward_depth(p: ClusterProfile) -> Measurement:
-    groups = _groups(p, SUPPLIER_ROLES.keys())
+    groups = _groups(p, SUPPLIER_ROLES)
     ties = _ties(p, direction="backward")
     if groups is None and ties is None:
         return UNKNOWN
     parts = []
+    kinds: set[str] = set()
+    out_of = SUPPLIER_KINDS
     if groups is not None:
-        parts.append(len({g.role for g in groups}) / len(SUPPLIER_ROLES))
+        kinds = {"stage_work" if g.role in criteria.STAGE_WORK_ROLES else g.role for g in groups}
+        if "stage_work" not in kinds and _stage_work_unknown(p):
+            out_of = {k: v for k, v in SUPPLIER_KINDS.items() if k != "stage_work"}
+        parts.append(len(kinds) / len(out_of))
     quality = _tie_quality(ties, "no backward ties recorded")
     if quality.known:
         parts.append(quality.value)
@@ -384,9 +406,10 @@ def m_backward_depth(p: ClusterProfile) -> Measurement:
     def basis():
         lines = []
         if groups is not None:
-            roles = sorted({g.role for g in groups})
-            present = ", ".join(SUPPLIER_ROLES[role] for role in roles) or "none"
-            lines.append(f"supplier groups present: {present}")
+            present = ", ".join(SUPPLIER_KINDS[k] for k in SUPPLIER_KINDS if k in kinds)
+            lines.append(f"supplier-side kinds present: {present or 'none'}, of {len(out_of)}")
+            if len(out_of) < len(SUPPLIER_KINDS):
+                lines.append("stage work not known (not listed, not answered none): left out")
             lines.extend(str(g.source) for g in groups)
         if quality.known:
             lines.extend(quality.basis)
@@ -501,16 +524,17 @@ def m_trade_fairs(p: ClusterProfile) -> Measurement:
 
 
 def m_external_buyers(p: ClusterProfile) -> Measurement:
-    groups = _groups(p, {"export_agent", "buyer", "tnc"})
+    groups = _groups(p, criteria.EXPORT_MARKET_ROLES)
     if groups is None:
         return UNKNOWN
     if not groups:
-        return Measurement(0.0, ("no export agents or buyers recorded",))
+        # domestic wholesalers and traders do not count (criteria.EXPORT_MARKET_ROLES)
+        return Measurement(0.0, ("no export agents or export-market buyers recorded",))
     return Measurement(min(1.0, len(groups) / 2), lambda: tuple(str(g.source) for g in groups))
 
 
 def m_buyer_know_how(p: ClusterProfile) -> Measurement:
-    ties = _ties(p, KNOW_HOW, test=lambda t: t.from_role in {"export_agent", "buyer", "tnc"})
+    ties = _ties(p, KNOW_HOW, test=lambda t: t.from_role in criteria.MARKET_AGENT_ROLES)
     return _tie_quality(ties, "no technical help or information from buyers recorded")
 
 
@@ -526,14 +550,18 @@ def m_training(p: ClusterProfile) -> Measurement:
     return _active_or_proposed(p, {"training"}, "training institution")
 
 
+LOCAL_LEVELS = {"local", "regional"}  # as 5d reads "local levels of government"
+
+
 def _association_worth(body: Body) -> float:
-    general = criteria.GENERAL_ASSOCIATION_FACTOR if body.sector_specific is False else 1.0
-    return _reach(body) * general
+    general = body.sector_specific is False and body.level not in LOCAL_LEVELS
+    return _reach(body) * (criteria.GENERAL_ASSOCIATION_FACTOR if general else 1.0)
 
 
 def m_associations(p: ClusterProfile) -> Measurement:
-    """An association by its reach; one serving other sectors too counts half (point 5 asks
-    for local and *sectoral* institutions)."""
+    """An association by its reach; one serving other sectors too counts half unless it is
+    local (point 5 asks for local and sectoral institutions: a local one serving many sectors,
+    like Novo Hamburgo's business association ACI, lines 276-277, is local)."""
     bodies = _bodies(p, ASSOCIATIONS)
     if bodies is None:
         return UNKNOWN
@@ -628,7 +656,16 @@ def m_incentives(p: ClusterProfile) -> Measurement:
 
 
 def m_contract_rules(p: ClusterProfile) -> Measurement:
-    return _fact(p.contract_rules, lambda present: 1.0 if present else 0.3)
+    """Rules for fair contracts between large firms and SMEs: 1; none: neutral (0.5), as 7b's
+    "no size-based incentives" is. Not applicable where the groups show no large firm: there
+    are no large-firm contracts to be fair about (criteria, 7c). A ties list without a
+    contract with a large firm does not make it so: the officer is never asked to say "none"
+    of those, and unknown is not read as absent."""
+    if p.groups is not None and not any(g.role in LARGE_ROLES for g in p.groups):
+        return Measurement(
+            None, ("not applicable: no large or lead firm among the groups",), applies=False
+        )
+    return _fact(p.contract_rules, lambda present: 1.0 if present else 0.5)
 
 
 def m_private_initiative(p: ClusterProfile) -> Measurement:
@@ -711,6 +748,8 @@ def measure(code: str, p: ClusterProfile) -> Measurement:
 def _completed(record: criteria.Indicator, found: Measurement, p: ClusterProfile) -> Measurement:
     """`measure` after the lists: what direct answers and the inventories make of them."""
     code = record.code
+    if not found.applies:
+        return found
     answer = None
     if record.direct is not None and p.direct is not None:
         answer = p.direct.get(code)
@@ -786,12 +825,14 @@ def _score_point(
         if record is not None:
             measurement = _completed(record, measurement, profile)
         value = measurement.value
+        weighed.append(weight)
+        measurements.append(measurement)
+        if not measurement.applies:  # out of the point: not in its score nor its completeness
+            continue
         total += weight
         if value is not None:
             known_weight += weight
             weighted += weight * value
-        weighed.append(weight)
-        measurements.append(measurement)
     score = round(100 * weighted / known_weight, 1) if known_weight else None
     if not total:
         completeness = 0.0
@@ -826,6 +867,11 @@ def _point_details(
     for (code, name, _, _, recommendation), weight, measurement in zip(
         indicators, weights, measurements, strict=True
     ):
+        if not measurement.applies:
+            evidence.append(
+                Evidence.measured(code, name, None, weight, "not applicable", measurement._basis)
+            )
+            continue
         value = measurement.value
         if value is not None:
             effect = "raises" if value >= criteria.EFFECT_THRESHOLD else "lowers"

@@ -1,12 +1,12 @@
 """Which library case a cluster most resembles, and why. Pure Python, no Django.
 
 Clusters are alike, in the paper's own terms, when they sell to the same kind of market through
-the same kind of agents (export share, foreign buyers, traders), when large firms play the same
-part (present or not, leading the ties or not: the chaebol networks), when their firms and
-institutions are of the same size and kind, when their ties run the same way — and when their
-checklist scores are alike. Each of these is one `Feature` record in `FEATURES`: its name, what
-it measures in words, its weight and how it is normalised to 0-1. /method/ and docs/scoring.md
-are written from the same table.
+the same kind of agents (export share, foreign buyers, buyers and agents by market), when large
+firms play the same part (present or not, leading the ties or not: the chaebol networks), when
+their firms and institutions are of the same size and kind, when their ties run the same way —
+and when their checklist scores are alike. Each of these is one `Feature` record in `FEATURES`:
+its name, what it measures in words, its weight and how it is normalised to 0-1. /method/ and
+docs/scoring.md are written from the same table.
 
 Distance: over the features known for *both* clusters (an unknown feature is left out of that
 pair, never read as 0), the weighted root-mean-square gap of the normalised values; similarity
@@ -26,9 +26,17 @@ from .scoring import Scorecard
 MIN_COMPARED = 6  # fewer shared features than this and a resemblance says too little
 NEAR_TIE_GAP = 3.0  # similarity points: closer than this to the best, a case ties with it
 SHOWN = 3  # features listed as "closest on" and as "differs most on"
+# "Closest on" names only features that say something about likeness: values within this
+# normalised gap, and not both a mere absence (no chaebols, no fair body, 0% exported): two
+# clusters are not alike for lacking the same thing.
+CLOSE_GAP = 0.2
 
 LARGE_ROLES = {"lead_firm", "tnc"}
-TRADER_ROLES = {"export_agent"}
+# Who sells, by market (criteria): buyers and agents of export markets against domestic ones.
+# TNCs are left to the large-firm features: the paper's table of key players sets "Buyers"
+# apart from "Large Firms & TNCs" (lines 2333-2337).
+EXPORT_SELLERS = set(criteria.EXPORT_MARKET_ROLES) - LARGE_ROLES
+ALL_SELLERS = set(criteria.MARKET_AGENT_ROLES) - LARGE_ROLES
 TECHNICAL_KINDS = {"technology_centre", "training", "standards", "research"}
 ASSOCIATION_KINDS = {
     "trade_association",
@@ -62,6 +70,12 @@ class Feature:
     read: Callable[[ScoredProfile], Raw | None]  # None: not known for this cluster
     scale: Callable[[Raw], float]
     shown: Callable[[Raw], str]  # the raw value in words
+    # Whether a raw value is a mere absence (nothing there): by default, a value normalised
+    # to 0. Two absences are no evidence of likeness ("closest on" leaves them out).
+    absence: Callable[[Raw], bool] | None = None
+
+    def absent(self, raw: Raw) -> bool:
+        return self.absence(raw) if self.absence is not None else self.scale(raw) == 0
 
 
 @dataclass(frozen=True)
@@ -74,6 +88,7 @@ class FeatureGap:
     there: str
     gap: float  # 0..1
     weight: float
+    both_absent: bool = False  # nothing there in either cluster: no evidence of likeness
 
     @property
     def contribution(self) -> float:
@@ -87,7 +102,7 @@ class Resemblance:
     similarity: float  # 0..100
     compared: int  # features known for both
     available: int  # features in the table
-    closest: tuple[FeatureGap, ...]  # smallest gaps first
+    closest: tuple[FeatureGap, ...]  # smallest telling gaps first (CLOSE_GAP, not both absent)
     differs: tuple[FeatureGap, ...]  # largest weighted gaps first
     near_tie_with: tuple[str, ...] = field(default=())  # subjects within NEAR_TIE_GAP (the best)
 
@@ -122,6 +137,13 @@ def _groups_present(roles: set[str]):
         return any(g.role in roles for g in s.profile.groups)
 
     return read
+
+
+def _sellers_abroad(s: ScoredProfile):
+    if s.profile.groups is None:
+        return None
+    sellers = [g for g in s.profile.groups if g.role in ALL_SELLERS]
+    return _share(sum(1 for g in sellers if g.role in EXPORT_SELLERS), len(sellers))
 
 
 def _large_led_ties(s: ScoredProfile):
@@ -235,15 +257,22 @@ FEATURES: tuple[Feature, ...] = (
         _yes,
         _said("sells to demanding foreign buyers", "no demanding foreign buyers"),
     ),
+    # The paper puts "buyers and foreign traders" together as the market agents of the
+    # interface (2386-2388; 2427-2429) and sets them against domestic selling agents
+    # (Tiruppur, 1306-1318): who sells is a matter of which market they serve, not of agent
+    # against direct buyer, so a cluster selling straight to foreign buyers is not unlike
+    # one selling through export agents.
     Feature(
         "traders",
-        "Export agents and traders",
-        "who sells: a group of export agents or traders",
+        "Buyers and agents by market",
+        "who sells: the share of the groups of buyers, agents and traders that serve export "
+        "markets (export agents, foreign buyers) rather than the home market (domestic "
+        "wholesalers, retailers, selling agents); TNCs count as large firms",
         1.0,
-        "present 1, absent 0",
-        _groups_present(TRADER_ROLES),
-        _yes,
-        _said("export agents or traders sell for the firms", "no export agents or traders"),
+        "the share (0-1)",
+        _sellers_abroad,
+        _ratio,
+        _of("groups of buyers and agents serve export markets"),
     ),
     Feature(
         "large_firms",
@@ -274,6 +303,7 @@ FEATURES: tuple[Feature, ...] = (
         _kind,
         lambda raw: 1.0 if raw == "network" else 0.0,
         lambda raw: "a network" if raw == "network" else "a cluster",
+        lambda raw: False,  # a cluster lacks nothing a network has: both kinds say something
     ),
     Feature(
         "state_created",
@@ -392,6 +422,7 @@ def compare(mine: ScoredProfile, theirs: ScoredProfile) -> tuple[float, list[Fea
             f.shown(there[f.key]),
             round(abs(f.scale(here[f.key]) - f.scale(there[f.key])), 3),
             f.weight,
+            f.absent(here[f.key]) and f.absent(there[f.key]),
         )
         for f in FEATURES
         if f.key in here and f.key in there
@@ -409,7 +440,8 @@ def resemblances(mine: ScoredProfile, cases: Mapping[str, ScoredProfile]) -> lis
         distance, gaps = compare(mine, other)
         if len(gaps) < MIN_COMPARED:
             continue
-        closest = sorted(gaps, key=lambda g: (g.gap, -g.weight, g.key))[:SHOWN]
+        telling = (g for g in gaps if g.gap <= CLOSE_GAP and not g.both_absent)
+        closest = sorted(telling, key=lambda g: (g.gap, -g.weight, g.key))[:SHOWN]
         differs = sorted((g for g in gaps if g.gap > 0), key=lambda g: (-g.contribution, g.key))[
             :SHOWN
         ]

@@ -243,5 +243,5 @@ def test_an_assessment_scorecard_lists_each_tie_of_its_cluster_map(client, offic
     table = table[: table.index("</table>")]
     assert "<caption" in table and table.count("<tr>") == 2
     row = re.findall(r"<td>([^<]*)</td>", table)
-    assert row[:2] == ["Export agents and traders", "Makers"]
+    assert row[:2] == ["Export agents and export traders", "Makers"]
     assert row[2:6] == ["forward", "Technical assistance", "moderate", "rising"]

@@ -205,7 +205,7 @@ def test_every_rule_is_one_record_and_the_derived_tables_follow_it():
         assert criteria.VALUE_RULES[indicator.code].startswith(indicator.rule.split("{")[0])
         assert indicator.reads, indicator.code
         for kind in indicator.inventories:
-            assert criteria.inventory(kind).step in {"linkages", "institutions"}
+            assert criteria.inventory(kind).step in {"firms", "linkages", "institutions"}
     assert f"times {criteria.PRICE_FACTOR:g} when price" in criteria.value_rule("3b")
 
 
@@ -276,7 +276,8 @@ def test_a_producers_row_fills_1a_when_the_box_is_empty(client, officer):
 def test_buyers_named_twice_are_counted_once_for_4b(client, officer):
     assessment = start(client)
     post_step(client, assessment, "firms", formset_data("firms", []))
-    post_step(client, assessment, "markets", {"main-key_buyers": "US distributors\nGerman buyers"})
+    buyers = {"main-key_buyers": "US distributors\nGerman buyers", "main-foreign_buyers": "yes"}
+    post_step(client, assessment, "markets", buyers)
     assessment.refresh_from_db()
     assert measure("4b", build_assessment_profile(assessment)).value == 1.0  # no group: names
     rows = [{"role": "buyer", "name": "US and German distributors"}]

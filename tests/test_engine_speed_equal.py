@@ -42,7 +42,7 @@ def test_random_profiles_cover_unknowns_and_every_level():
         for p in e["scorecard"]["points"]
         for i in p["evidence"]
     }
-    assert effects == {"raises", "lowers", "unknown"}
+    assert effects == {"raises", "lowers", "unknown", "not applicable"}
     assert len(GOLDEN["random"]) == RANDOM_PROFILES
 
 

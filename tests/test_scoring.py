@@ -207,7 +207,8 @@ def test_known_absence_scores_weak_with_full_evidence():
     )
     point7 = score(profile).point(7)
     assert point7.completeness == 1.0
-    assert point7.score == pytest.approx(100 * (0.2 + 0.3 + 0.3) / 3, abs=0.1)
+    # 7c "no rules" is neutral (0.5); it applies, as nothing says there are no large firms
+    assert point7.score == pytest.approx(100 * (0.2 + 0.3 + 0.5) / 3, abs=0.1)
     assert point7.level == "weak"
 
 
