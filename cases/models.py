@@ -274,7 +274,10 @@ class Cited(models.Model):
         source = self.source
         if source.summarised:
             return Passages.SUMMARY.value
-        return PASSAGE_CHECKED if source.has_text else Passages.QUOTED.value
+        stored = vars(self).get("source_text_stored")  # annotated by `_cited`: text deferred
+        if stored is None:
+            stored = source.has_text
+        return PASSAGE_CHECKED if stored else Passages.QUOTED.value
 
     @property
     def where_label(self) -> str:
@@ -345,50 +348,60 @@ class Cited(models.Model):
 def _cited(model: type[models.Model], *related: str) -> models.QuerySet:
     """A cited model's rows with their source joined: every fact shows its source's name.
     Not its text: the join makes a Source per row, and with the paper's 0.6 MB text each a
-    case's rows came to 50 MB (in every query's result, in memory, and pickled in the cache)."""
-    return model.objects.select_related("source", *related).defer("source__text")
+    case's rows came to 50 MB (in every query's result, in memory, and pickled in the cache).
+    Whether the source has text (which `passage_kind` says) comes with each row instead: an
+    equality with "" that neither database answers by reading the text."""
+    return _with_source(model.objects.all(), *related)
+
+
+def _with_source(rows: models.QuerySet, *related: str) -> models.QuerySet:
+    return (
+        rows.select_related("source", *related)
+        .defer("source__text")
+        .annotate(
+            source_text_stored=models.ExpressionWrapper(
+                ~Q(source__text=""), output_field=models.BooleanField()
+            )
+        )
+    )
 
 
 class CaseStudyQuerySet(models.QuerySet):
     def with_library(self):
         """Everything a case page or the case API shows, in a fixed number of queries."""
-        return (
-            self.select_related("source")
-            .defer("source__text")
-            .prefetch_related(
-                models.Prefetch("clusters", _cited(Cluster)),
-                models.Prefetch("size_classes", _cited(SizeClass, "cluster")),
-                models.Prefetch("actor_groups", _cited(ActorGroup, "cluster", "size_class")),
-                models.Prefetch("firms", _cited(Firm, "cluster", "group", "market")),
-                models.Prefetch("institutions", _cited(Institution, "cluster")),
-                models.Prefetch("markets", _cited(Market, "cluster")),
-                models.Prefetch(
-                    "linkages",
-                    _cited(
-                        Linkage,
-                        "cluster",
-                        "from_group",
-                        "from_institution",
-                        "to_group",
-                        "to_institution",
-                    ),
+        return _with_source(self).prefetch_related(
+            models.Prefetch("clusters", _cited(Cluster)),
+            models.Prefetch("size_classes", _cited(SizeClass, "cluster")),
+            models.Prefetch("actor_groups", _cited(ActorGroup, "cluster", "size_class")),
+            models.Prefetch("firms", _cited(Firm, "cluster", "group", "market")),
+            models.Prefetch("institutions", _cited(Institution, "cluster")),
+            models.Prefetch("markets", _cited(Market, "cluster")),
+            models.Prefetch(
+                "linkages",
+                _cited(
+                    Linkage,
+                    "cluster",
+                    "from_group",
+                    "from_institution",
+                    "to_group",
+                    "to_institution",
                 ),
-                models.Prefetch("history", _cited(HistoryEvent, "cluster")),
-                models.Prefetch(
-                    "figures",
-                    _cited(
-                        Figure,
-                        "cluster",
-                        "actor_group",
-                        "size_class",
-                        "institution",
-                        "market",
-                        "firm",
-                    ),
+            ),
+            models.Prefetch("history", _cited(HistoryEvent, "cluster")),
+            models.Prefetch(
+                "figures",
+                _cited(
+                    Figure,
+                    "cluster",
+                    "actor_group",
+                    "size_class",
+                    "institution",
+                    "market",
+                    "firm",
                 ),
-                models.Prefetch("conclusions", _cited(Conclusion)),
-                models.Prefetch("policy", _cited(PolicySetting)),
-            )
+            ),
+            models.Prefetch("conclusions", _cited(Conclusion)),
+            models.Prefetch("policy", _cited(PolicySetting)),
         )
 
     def for_comparison(self):
@@ -397,26 +410,22 @@ class CaseStudyQuerySet(models.QuerySet):
         A lighter `with_library()`: no firms, and figures without the related rows the
         comparison only checks by id. Size classes and history feed the size-structure chart
         (history holds the Sinos 1971 gap). Every row with its source, which cells name."""
-        return (
-            self.select_related("source")
-            .defer("source__text")
-            .prefetch_related(
-                models.Prefetch("clusters", _cited(Cluster)),
-                models.Prefetch("size_classes", _cited(SizeClass)),
-                models.Prefetch("history", _cited(HistoryEvent, "cluster")),
-                models.Prefetch("actor_groups", _cited(ActorGroup)),
-                models.Prefetch("institutions", _cited(Institution)),
-                models.Prefetch("markets", _cited(Market)),
-                models.Prefetch(
-                    "linkages",
-                    _cited(Linkage, "from_group", "from_institution", "to_group", "to_institution"),
-                ),
-                models.Prefetch(
-                    "figures", _cited(Figure, "cluster", "actor_group", "size_class__cluster")
-                ),
-                models.Prefetch("conclusions", _cited(Conclusion)),
-                models.Prefetch("policy", _cited(PolicySetting)),
-            )
+        return _with_source(self).prefetch_related(
+            models.Prefetch("clusters", _cited(Cluster)),
+            models.Prefetch("size_classes", _cited(SizeClass)),
+            models.Prefetch("history", _cited(HistoryEvent, "cluster")),
+            models.Prefetch("actor_groups", _cited(ActorGroup)),
+            models.Prefetch("institutions", _cited(Institution)),
+            models.Prefetch("markets", _cited(Market)),
+            models.Prefetch(
+                "linkages",
+                _cited(Linkage, "from_group", "from_institution", "to_group", "to_institution"),
+            ),
+            models.Prefetch(
+                "figures", _cited(Figure, "cluster", "actor_group", "size_class__cluster")
+            ),
+            models.Prefetch("conclusions", _cited(Conclusion)),
+            models.Prefetch("policy", _cited(PolicySetting)),
         )
 
     def for_cards(self):

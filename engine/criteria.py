@@ -328,8 +328,9 @@ INDICATORS: tuple[Indicator, ...] = (
         "A concentration of producers",
         "How many producing firms are in the cluster or network?",
         "Point 1 starts from clusters that already exist; the cases' economies of agglomeration "
-        "rest on many producers in one place (Sinos Valley's 1,800 firms, lines 171-173; "
-        "Leon's 2,700, line 655).",
+        "rest on many producers in one place (Sinos Valley's some 500 shoe producers, "
+        "among 1,800 firms of its shoe sector counting stage units and suppliers, lines "
+        "171-173 and 204-205; Leon's 2,700 shoe firms, line 655).",
         (2648, 2652),
         "Map the producers that are already there before designing any programme: point 1 "
         "asks policy to identify existing clusters, however nascent.",
