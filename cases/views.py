@@ -252,8 +252,9 @@ def _source_blocks(source: Source) -> list[tuple[int, SafeString, tuple[bytes, b
 
 def _whole_text(source: Source) -> dict:
     """The reader's context with no line highlighted."""
-    text_lines = SafeString("".join(html for _, html, _ in _source_blocks(source)))  # safe:
-    # blocks of autoescaped template output
+    # The blocks are autoescaped template output, joined.
+    blocks = "".join(html for _, html, _ in _source_blocks(source))
+    text_lines = SafeString(blocks)  # safe: blocks of autoescaped template output
     return {"source": source, "text_lines": text_lines, "first": 0, "last": 0,
             "line_count": source.document.line_count}  # fmt: skip
 

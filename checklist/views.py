@@ -490,7 +490,14 @@ def _engine_effect(assessment, current_card):
         ]
         if old.get("score") != point.score or moved:
             points.append((point.number, old.get("score"), point.score, moved))
-    return {"version": record.engine_version, "points": points}
+    roles = {group.role for group in assessment.groups.all()}
+    checks = [
+        r.check
+        for r in criteria.redefined_since(record.engine_version)
+        if (r.group_role is not None and r.group_role in roles)
+        or (r.question is not None and not getattr(assessment, r.question))
+    ]
+    return {"version": record.engine_version, "points": points, "checks": checks}
 
 
 @login_required

@@ -25,6 +25,47 @@ from dataclasses import dataclass
 #        docs/scoring.md gives each movement of the library cases.
 ENGINE_VERSION = "2.1.0"
 
+
+@dataclass(frozen=True)
+class Redefinition:
+    """An answer whose meaning a version changed, so a scorecard recorded under an earlier
+    version asks the officer to check it: no migration can tell, say, which stored "buyers"
+    were domestic wholesalers. It applies where the assessment has a group in `group_role`,
+    or has left `question` (a field of the assessment) unanswered."""
+
+    version: str
+    check: str
+    group_role: str | None = None
+    question: str | None = None
+
+
+REDEFINITIONS = (
+    Redefinition(
+        "2.1.0",
+        "The \u201cforeign buyers and retailers\u201d role now means buyers for export markets, "
+        "which 4b counts; domestic wholesalers, retailers and selling agents have a role of "
+        "their own. Check each buyer group on the firms step.",
+        group_role="buyer",
+    ),
+    Redefinition(
+        "2.1.0",
+        "The firms step now asks whether there are stage units, job-workers and "
+        "subcontractors (1b); until it is answered, stage work is unknown in 1b, not absent.",
+        question="stage_units",
+    ),
+)
+
+
+def version_tuple(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))
+
+
+def redefined_since(version: str) -> tuple[Redefinition, ...]:
+    """The redefinitions an answer recorded under `version` has not seen."""
+    recorded = version_tuple(version)
+    return tuple(r for r in REDEFINITIONS if version_tuple(r.version) > recorded)
+
+
 HEADING = (
     "Eight Point Programme & Policy Checklist for Supporting SMEs in Industrial Clusters "
     "and Networks"

@@ -415,3 +415,44 @@ def test_a_figure_marked_approximate_reads_about_n_on_the_scorecard_and_in_downl
     )
     html = client.get(reverse("checklist:scorecard", args=[assessment.pk])).content.decode()
     assert "about 5,000" not in html and "5000: Answer (firms): producing firms" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("recorded_under", "role", "checks"),
+    [
+        ("2.0.0", "buyer", {"buyer", "stage"}),  # before 2.1: both redefinitions apply
+        ("2.0.0", "producer", {"stage"}),  # no buyer group: nothing to check there
+        ("2.1.0", "buyer", set()),  # recorded under today's engine: no effect shown at all
+    ],
+)
+def test_a_scorecard_recorded_before_a_redefinition_asks_to_check_the_answers_it_changed(
+    client, officer, recorded_under, role, checks
+):
+    from checklist.models import AssessmentGroup, ScoreRecord
+    from checklist.services import record_score
+
+    assessment = start(client)
+    AssessmentGroup.objects.create(assessment=assessment, name="Buyers", role=role, count=10)
+    record = record_score(assessment=assessment)
+    # A different old score, so that the effect is shown whatever today's engine gives.
+    payload = record.payload
+    payload["points"][0]["score"] = 1.0
+    ScoreRecord.objects.filter(pk=record.pk).update(engine_version=recorded_under, payload=payload)
+    html = client.get(reverse("checklist:scorecard", args=[assessment.pk])).content.decode()
+    shown = set()
+    if "Check each buyer group on the firms step." in html:
+        shown.add("buyer")
+    if "until it is answered, stage work is unknown in 1b" in html:
+        shown.add("stage")
+    assert shown == checks
+
+
+def test_redefinitions_apply_only_to_versions_before_their_own():
+    assert {r.question or r.group_role for r in criteria.redefined_since("2.0.0")} == {
+        "buyer",
+        "stage_units",
+    }
+    assert criteria.redefined_since("2.1.0") == ()
+    assert criteria.redefined_since("10.0.0") == ()  # compared as numbers, not as text
+    assert len(criteria.redefined_since("1.10.0")) == 2
