@@ -23,7 +23,11 @@ from dataclasses import dataclass
 #        there are no large firms, and "no rules" where it does is neutral (0.5); 5c
 #        halves a general association only when it is not local or regional either.
 #        docs/scoring.md gives each movement of the library cases.
-ENGINE_VERSION = "2.1.0"
+# 2.2.0: a trade or business association counts by its reach to small firms in 1c and 8c
+#        too, as it already did in 5c (an association reaching few small firms had made
+#        collective action "strong"); "closest on" puts first what sets the nearest case
+#        apart from the others.
+ENGINE_VERSION = "2.2.0"
 
 
 @dataclass(frozen=True)
@@ -1229,7 +1233,8 @@ def scales_words() -> str:
         f"A tie's strength counts {strength}, not judged {UNJUDGED_STRENGTH:g}. A service body "
         f"(fair, export promotion, school, technology centre, association, credit union, "
         f"government body) counts by how many small firms it reaches: {reach}, not judged "
-        f"{UNJUDGED_REACH:g}; the producers' own collective bodies (groups, consortia, "
+        f"{UNJUDGED_REACH:g}, wherever it is counted (an association as a vehicle for "
+        "collective action too); the producers' own collective bodies (groups, consortia, "
         "supplier associations) count by being there. A kind of body or tie that no row shows "
         'is absent (0) only where the answer for that kind is "none"; otherwise it is unknown. '
         f"An indicator at {EFFECT_THRESHOLD:g} or more raises its point; below, it lowers it."

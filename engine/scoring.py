@@ -247,6 +247,16 @@ def _present(body: Body) -> float:
     return 1.0
 
 
+def _collective(body: Body) -> float:
+    """A vehicle for collective action (1c, 8c). A trade or business association counts as the
+    service body it is, by how many small firms it reaches (as 5c reads it): an association
+    that reaches few small firms is no vehicle for theirs (Agra's walk: two such associations
+    made collective action "strong"); so does a credit union, a service body as 5e reads it.
+    Producer groups and consortia are the producers' own joint action and count by being
+    there."""
+    return REACH[body.reach] if body.kind in MEMBER_SERVICE_BODIES else 1.0
+
+
 def _body_words(body: Body, worth: float) -> str:
     reach = "reach not judged" if body.reach not in REACH_VALUE else f"reach {body.reach}"
     return f"{body.source} ({reach}, counts {worth:g})"
@@ -420,6 +430,8 @@ def m_backward_depth(p: ClusterProfile) -> Measurement:
 
 ASSOCIATIONS = {"trade_association", "business_association"}
 COLLECTIVE_VEHICLES = ASSOCIATIONS | {"joint_action", "credit_union", "chaebol_association"}
+# Collective vehicles that serve their members as service bodies do, counted by reach (1c, 8c).
+MEMBER_SERVICE_BODIES = ASSOCIATIONS | {"credit_union"}
 
 
 def m_collective_vehicles(p: ClusterProfile) -> Measurement:
@@ -427,7 +439,7 @@ def m_collective_vehicles(p: ClusterProfile) -> Measurement:
     if bodies is None:
         return UNKNOWN
     empty = "no association, producer group or credit union recorded"
-    return _counted(bodies, (), 2, empty, _present)
+    return _counted(bodies, (), 2, empty, _collective)
 
 
 def m_not_by_fiat(p: ClusterProfile) -> Measurement:
@@ -699,7 +711,7 @@ def m_own_initiatives(p: ClusterProfile) -> Measurement:
     if bodies is None and ties is None:
         return UNKNOWN
     empty = "no producer-led joint initiative recorded"
-    return _counted(bodies or (), ties or (), 2, empty, _present)
+    return _counted(bodies or (), ties or (), 2, empty, _collective)
 
 
 LIST_MEASURES: Mapping[str, Callable[[ClusterProfile], Measurement]] = {

@@ -102,7 +102,9 @@ class Resemblance:
     similarity: float  # 0..100
     compared: int  # features known for both
     available: int  # features in the table
-    closest: tuple[FeatureGap, ...]  # smallest telling gaps first (CLOSE_GAP, not both absent)
+    # telling gaps (CLOSE_GAP, not both absent), those that set this case apart first: where
+    # the cluster is much closer to it than to the cases on average
+    closest: tuple[FeatureGap, ...]
     differs: tuple[FeatureGap, ...]  # largest weighted gaps first
     near_tie_with: tuple[str, ...] = field(default=())  # subjects within NEAR_TIE_GAP (the best)
 
@@ -435,13 +437,26 @@ def compare(mine: ScoredProfile, theirs: ScoredProfile) -> tuple[float, list[Fea
 def resemblances(mine: ScoredProfile, cases: Mapping[str, ScoredProfile]) -> list[Resemblance]:
     """The cases ordered from most to least similar (ties broken by case key). The first names
     the cases within `NEAR_TIE_GAP` of it, if any: then the nearest case is a near-tie."""
+    compared = {key: compare(mine, other) for key, other in cases.items()}
+    # What sets a case apart: a feature on which the cluster is as close to every case (a
+    # cluster, not a network; foreign buyers, as four of five) says little about why this
+    # one is nearest. Each feature's gap is set against its mean gap to all the cases.
+    spread: dict[str, list[float]] = {}
+    for _, gaps in compared.values():
+        for g in gaps:
+            spread.setdefault(g.key, []).append(g.gap)
+    mean_gap = {key: sum(values) / len(values) for key, values in spread.items()}
+
+    def setting_apart(g: FeatureGap) -> tuple:
+        return (-round(g.weight * (mean_gap[g.key] - g.gap), 6), g.gap, -g.weight, g.key)
+
     found = []
     for key, other in cases.items():
-        distance, gaps = compare(mine, other)
+        distance, gaps = compared[key]
         if len(gaps) < MIN_COMPARED:
             continue
         telling = (g for g in gaps if g.gap <= CLOSE_GAP and not g.both_absent)
-        closest = sorted(telling, key=lambda g: (g.gap, -g.weight, g.key))[:SHOWN]
+        closest = sorted(telling, key=setting_apart)[:SHOWN]
         differs = sorted((g for g in gaps if g.gap > 0), key=lambda g: (-g.contribution, g.key))[
             :SHOWN
         ]

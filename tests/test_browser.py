@@ -169,9 +169,9 @@ def test_officer_fills_every_step_and_reads_the_scorecard(library, live_server, 
     assert traces[0] == "Agra shoe cluster" and len(traces) == 6
     expect(page.locator("#resemblance")).to_be_visible()
     # Where the cluster differs most from its nearest case: the feature, then both sides.
-    nearest = page.locator("#resemblance strong").first.inner_text()
+    nearest = page.locator("#resemblance .nearest-case").inner_text()
     differs = page.locator("#resemblance-differs li").first.inner_text()
-    assert re.fullmatch(rf"[^:]+: Agra shoe cluster .+; {re.escape(nearest)} .+", differs), (
+    assert re.fullmatch(rf"[^—]+ — Agra shoe cluster: .+; {re.escape(nearest)}: .+", differs), (
         nearest,
         differs,
     )

@@ -240,4 +240,4 @@ def test_the_page_says_so_when_nothing_telling_is_shared():
     )
     closest = html[html.index('id="resemblance-closest"') : html.index('id="resemblance-differs"')]
     assert "what they share is absences" in closest
-    assert "Cluster or network: Mine a cluster; Leon a network" in html
+    assert "Cluster or network — Mine: a cluster; Leon: a network" in html

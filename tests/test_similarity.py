@@ -95,6 +95,26 @@ def test_a_near_tie_is_called_so_and_names_both():
     assert clear[0].near_tie_with == ()
 
 
+def test_closest_on_names_first_what_sets_the_nearest_case_apart_from_the_others():
+    """Agra's walk: "closest on" was the same three exact matches (foreign buyers, a cluster,
+    no large firm) for every case; the export share that made Leon nearest never showed."""
+    mine = scored(export_cluster(export_share=Fact(12.0, SRC)))
+    near = scored(export_cluster("Near", export_share=Fact(10.0, SRC)))
+    others = {
+        f"other{n}": scored(export_cluster(f"Other {n}", export_share=Fact(share, SRC)))
+        for n, share in enumerate((70.0, 80.0, 95.0))
+    }
+    ranked = resemblances(mine, {"near": near, **others})
+    assert ranked[0].key == "near"
+    # The export share is 0.02 apart here and far from every other case: it comes first, before
+    # the features that match exactly but match every case as well.
+    assert ranked[0].closest[0].key == "export_share"
+    assert ranked[0].closest[0].gap > 0
+    # Alone, with nothing to set it apart from, exact matches come first.
+    (alone,) = resemblances(mine, {"near": near})
+    assert alone.closest[0].gap == 0
+
+
 def test_too_few_shared_features_is_no_comparison():
     mine = scored(export_cluster())
     assert resemblances(mine, {"blank": scored(ClusterProfile("blank"))}) == []
@@ -133,11 +153,14 @@ def test_method_page_lists_every_feature_with_its_weight(client, db):
 def test_case_scorecard_names_its_nearest_other_case_and_why(client, db):
     html = client.get(reverse("checklist:case-scorecard", args=["sinos-valley"])).content.decode()
     section = html[html.index('id="resemblance-section"') :]
-    assert "Most like <strong>Tiruppur knitwear</strong>" in section
+    assert 'Most like <strong class="nearest-case">Tiruppur knitwear</strong>' in section
     assert "Differs most on" in section
-    assert "Sinos Valley shoes 13 active institutions; Tiruppur knitwear 6 active" in section
+    assert "Sinos Valley shoes: 13 active institutions; Tiruppur knitwear: 6 active" in section
     korea = client.get(reverse("checklist:case-scorecard", args=["korea-chaebol-networks"]))
-    assert "Most like <strong>Bangalore high-tech networks</strong>" in korea.content.decode()
+    assert (
+        'Most like <strong class="nearest-case">Bangalore high-tech networks</strong>'
+        in korea.content.decode()
+    )
 
 
 def test_assessment_scorecard_says_where_it_differs_most_from_its_nearest_case(client, db):
@@ -154,14 +177,17 @@ def test_assessment_scorecard_says_where_it_differs_most_from_its_nearest_case(c
     html = client.get(reverse("checklist:scorecard", args=[assessment.pk])).content.decode()
     section = html[html.index('id="resemblance-section"') : html.index("</section>")]
     # engine 2.1: a near-tie with Tiruppur (within NEAR_TIE_GAP), Leon first
-    assert "A near-tie:</strong> <strong>Leon &amp; Guadalajara shoes</strong>" in section
+    assert (
+        'A near-tie:</strong> <strong class="nearest-case">Leon &amp; Guadalajara shoes</strong>'
+        in section
+    )
     assert "features known for both" in section
     differs = section[section.index('id="resemblance-differs"') :]
     assert (
-        "Foreign buyers: Kamukunji metalworking (Nairobi) no demanding foreign buyers; "
-        "Leon &amp; Guadalajara shoes sells to demanding foreign buyers"
+        "Foreign buyers — Kamukunji metalworking (Nairobi): no demanding foreign buyers; "
+        "Leon &amp; Guadalajara shoes: sells to demanding foreign buyers"
     ) in differs
     assert (
-        "Institutional density: Kamukunji metalworking (Nairobi) 2 active institutions; "
-        "Leon &amp; Guadalajara shoes 16 active institutions"
+        "Institutional density — Kamukunji metalworking (Nairobi): 2 active institutions; "
+        "Leon &amp; Guadalajara shoes: 16 active institutions"
     ) in differs
