@@ -12,6 +12,7 @@ import json
 from django.core.exceptions import RequestDataTooBig
 from ninja import NinjaAPI, Swagger
 from ninja.errors import HttpError, ValidationError
+from ninja.openapi.docs import render_template
 from ninja.parser import Parser
 
 from cases.api import router as cases_router
@@ -45,17 +46,36 @@ class BoundedParser(Parser):
             raise BodyRefused(400, message) from None
 
 
+class SignedInSwagger(Swagger):
+    """Swagger UI whose "Try it out" works for a signed-in user: the page sends its CSRF token
+    with each request, as session authentication of the write endpoints requires. (ninja adds
+    it only when the API as a whole has a CSRF-checking auth; ours is set per router, so its
+    docs page answered every PUT and POST with a 403.) A token user presses Authorize."""
+
+    def render_page(self, request, api, **kwargs):
+        self.settings["url"] = self.get_openapi_url(api, kwargs)
+        context = {
+            "swagger_settings": json.dumps(self.settings, indent=1),
+            "api": api,
+            "add_csrf": True,
+        }
+        return render_template(request, self.template, self.template_cdn, context)
+
+
 api = NinjaAPI(
     parser=BoundedParser(),
     title="ClusterDx API",
     version="1",
-    description="The case library, scorecards, and assessments' answers in and out "
-    "(README: 'JSON API').",
+    description="The case library, scorecards, and assessments' answers in and out. "
+    'Signed in on the site, "Try it out" sends your session; from a script, an admin issues '
+    "an API key (the admin's API tokens, or manage.py api_token USERNAME): press Authorize "
+    "with it. Answers use the form's codes: GET an assessment to see its shape, and /method/ "
+    "for what each answer feeds.",
     urls_namespace="api",
     openapi_url="/schema/",
     docs_url="/docs/",
     # Swagger UI would fetch a badge from validator.swagger.io: nothing from the internet.
-    docs=Swagger(settings={"validatorUrl": "none"}),
+    docs=SignedInSwagger(settings={"validatorUrl": "none"}),
 )
 api.add_router("", cases_router)
 api.add_router("", checklist_router)

@@ -491,3 +491,11 @@ def test_the_cluster_map_draws_a_tie_to_the_institution_it_names(client, officer
     assert len(rows) == 2
     assert "Footwear Training Institute" in rows[0] and "Institutions (any)" not in rows[0]
     assert "Institutions (any)" in rows[1]  # a tie that names none meets the hub
+
+
+def test_the_docs_page_sends_the_csrf_token_so_try_it_out_works_signed_in(client, officer):
+    """The walk: "Try it out" for PUT answered 403 "CSRF check Failed" with a session."""
+    html = client.get("/api/docs/").content.decode()
+    token = re.search(r'data-csrf-token="([^"]+)"', html)
+    assert token and len(token.group(1)) >= 32
+    assert 'data-api-csrf="true"' in html
