@@ -8,7 +8,7 @@ queries). Each datum carries its source (row and lines, or the answer it came fr
 
 from __future__ import annotations
 
-from cases.models import CaseStudy, Cited, Figure, PolicySetting, line_span
+from cases.models import PAPER_SLUG, CaseStudy, Cited, Figure, PolicySetting, line_span
 from engine import criteria
 from engine.profile import Body, ClusterProfile, Fact, Group, MarketBasis, Source, Tie
 from engine.scoring import Scorecard, score
@@ -110,9 +110,13 @@ JOINT_NATURES = {"consortium", "joint_purchasing", "joint_marketing"}
 
 def _library_declared(case: CaseStudy) -> dict[str, Fact]:
     """What the paper's silence about each kind of body or tie means (criteria.INVENTORIES:
-    `library_silence`, with why), and the co-operation among producers it says is absent."""
+    `library_silence`, with why), and the co-operation among producers it says is absent.
+    The silence is read only for the paper's own cases: its reasons are the paper's (every
+    case section surveys its institutions). A case from another source says nothing by
+    leaving a kind out, so there the kind stays unknown (the Sialkot example's scorecard had
+    "the paper records no technology body" and point 2 at 0)."""
     declared = {}
-    for kind in criteria.INVENTORIES:
+    for kind in criteria.INVENTORIES if case.source.slug == PAPER_SLUG else ():
         if kind.library_silence == "none":
             label = kind.label.split(" (")[0].lower()
             declared[kind.field] = Fact("none", Source(f"the paper records no {label}: {kind.why}"))

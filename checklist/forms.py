@@ -455,10 +455,14 @@ STEP_INTROS = {
     "strong. Feeds 1b, 2b, 3d, 4c, 6b, 6c, 6d and 8c. Under the rows, say for each kind of "
     "tie whether there are any (listed below / none / don't know: only “none” counts as "
     "absent); the yes / no questions settle 2b, 4c and 6b when no row does.",
-    "markets": "Feeds point 3: how much is exported, what firms compete on, whether they sell "
-    "to demanding foreign buyers.",
-    "policy": "Feeds 1d and points 7 and 8. Leave a question empty if you do not know: it "
-    "stays unknown rather than counting as no.",
+    "markets": "Feeds point 3: 3a (how much is exported), 3b (what firms compete on) and 3c "
+    "(whether they sell to demanding foreign buyers); 3d comes from the forward ties on the "
+    "linkages step. The key buyers stand for a group of buyers (4b) only when the firms "
+    "step lists no group of buyers, agents or wholesalers; list export buyers there as a "
+    "group.",
+    "policy": "Feeds 1d (grown or created by the state), 7a, 7b and 7c (a level playing "
+    "field) and 8b (government as facilitator). Leave a question empty if you do not know: "
+    "it stays unknown rather than counting as no.",
 }
 STEP_TITLES = {
     "profile": "Profile",
