@@ -31,17 +31,43 @@ SUPPLIER_KINDS = {
 SUPPLIER_ROLES = {*criteria.STAGE_WORK_ROLES, "supplier", "machinery", "service"}
 SMALL_PARTNER_ROLES = {"stage_unit", "supplier", "oem", "homeworker", "overseas_branch"}
 LARGE_FIRMS_PARTNERS = SMALL_PARTNER_ROLES | {"producer"}  # whom large firms put work out to
-CONTRACTING = {
-    "subcontracting",
-    "job_working",
-    "in_contracting",
-    "out_contracting",
-    "capacity_contracting",
-    "oem",
-}
-UPGRADING = {"technical_assistance", "training", "credit", "equipment_sharing"}
-KNOW_HOW = {"technical_assistance", "information_exchange", "training"}
-JOINT = {"consortium", "joint_purchasing", "joint_marketing"}
+# Natures and kinds the measures select ties and bodies by: frozen, as `_Rows` sorts rows into
+# them once per score (TIE_SELECTIONS, BODY_SELECTIONS).
+CONTRACTING = frozenset(
+    {
+        "subcontracting",
+        "job_working",
+        "in_contracting",
+        "out_contracting",
+        "capacity_contracting",
+        "oem",
+    }
+)
+UPGRADING = frozenset({"technical_assistance", "training", "credit", "equipment_sharing"})
+KNOW_HOW = frozenset({"technical_assistance", "information_exchange", "training"})
+JOINT = frozenset({"consortium", "joint_purchasing", "joint_marketing"})
+CONSORTIUM = frozenset({"consortium"})
+# A tie from a larger firm to a smaller one (6b, 6c): large firms to producers or suppliers,
+# and producers to their stage units, suppliers and homeworkers; as pairs of the ends' roles,
+# so a tie is tested by one lookup.
+TO_SMALLER_PARTNER = frozenset(
+    {(large, partner) for large in LARGE_ROLES for partner in LARGE_FIRMS_PARTNERS}
+    | {("producer", partner) for partner in SMALL_PARTNER_ROLES}
+)
+
+ASSOCIATIONS = frozenset({"trade_association", "business_association"})
+COLLECTIVE_VEHICLES = ASSOCIATIONS | {"joint_action", "credit_union", "chaebol_association"}
+SECTOR_BODIES = frozenset(
+    {"technology_centre", "training", "standards", "export_promotion", "research"}
+)
+GROUP_SUPPORT = frozenset({"joint_action", "credit_union", "chaebol_association"})
+TESTING = frozenset({"technology_centre", "standards"})
+TRADE_FAIRS = frozenset({"trade_fair"})
+EXPORT_PROMOTION = frozenset({"export_promotion"})
+TRAINING = frozenset({"training"})
+SELF_HELP = frozenset({"credit_union"})
+SUPPLIER_BODIES = frozenset({"chaebol_association", "information_network"})
+OWN_INITIATIVE_BODIES = ASSOCIATIONS | {"joint_action"}
 
 
 # The data a value rests on, each in words with its source; or a function that writes them.
@@ -277,26 +303,87 @@ def _counted(
     return Measurement(min(1.0, total), basis)
 
 
-def _bodies(profile: ClusterProfile, kinds: set[str], *, active_only=True) -> list[Body] | None:
-    if profile.institutions is None:
+# The selections `_Rows` sorts a profile's rows into, and for each nature or kind the
+# selections it belongs to (by their place in the tuple).
+TIE_SELECTIONS = (JOINT, KNOW_HOW, UPGRADING, CONTRACTING, CONSORTIUM)
+BODY_SELECTIONS = (
+    COLLECTIVE_VEHICLES,
+    SECTOR_BODIES,
+    GROUP_SUPPORT,
+    TESTING,
+    TRADE_FAIRS,
+    EXPORT_PROMOTION,
+    TRAINING,
+    ASSOCIATIONS,
+    SELF_HELP,
+    SUPPLIER_BODIES,
+    OWN_INITIATIVE_BODIES,
+)
+
+
+def _routes(selections: tuple[frozenset[str], ...]) -> dict[str, tuple[int, ...]]:
+    codes = {code for selection in selections for code in selection}
+    return {c: tuple(i for i, s in enumerate(selections) if c in s) for c in sorted(codes)}
+
+
+TIE_ROUTES = _routes(TIE_SELECTIONS)
+BODY_ROUTES = _routes(BODY_SELECTIONS)
+
+
+class _Rows:
+    """A profile as the measures read it: its fields, and its ties and bodies sorted once into
+    the selections the measures ask for (ties by direction and by TIE_SELECTIONS, bodies by
+    BODY_SELECTIONS). Without it, a dozen measures each walk every tie or body (a library case
+    has 40-65 ties), which cost more than a fifth of a score. Each selection keeps the
+    profile's order: evidence lists rows in it, and values are added up in it."""
+
+    def __init__(self, profile: ClusterProfile) -> None:
+        vars(self).update(vars(profile))  # the profile's fields, read as before
+        self.ties_going: dict[str, list[Tie]] = {}
+        self.ties_of: dict[frozenset[str], list[Tie]] = {}
+        self.bodies_of: dict[frozenset[str], list[Body]] = {}
+        if profile.ties is not None:
+            going = self.ties_going
+            selected: list[list[Tie]] = [[] for _ in TIE_SELECTIONS]
+            for t in profile.ties:
+                for i in TIE_ROUTES.get(t.nature, ()):
+                    selected[i].append(t)
+                if t.direction in going:
+                    going[t.direction].append(t)
+                else:
+                    going[t.direction] = [t]
+            self.ties_of = dict(zip(TIE_SELECTIONS, selected, strict=True))
+        if profile.institutions is not None:
+            chosen: list[list[Body]] = [[] for _ in BODY_SELECTIONS]
+            for b in profile.institutions:
+                for i in BODY_ROUTES.get(b.kind, ()):
+                    chosen[i].append(b)
+            self.bodies_of = dict(zip(BODY_SELECTIONS, chosen, strict=True))
+
+
+def _bodies(p: _Rows, kinds: frozenset[str], *, active_only=True) -> list[Body] | None:
+    """The bodies of these kinds (active ones only, unless said otherwise), in the profile's
+    order. The list may be `_Rows`'s own: read it, do not change it."""
+    if p.institutions is None:
         return None
-    return [
-        b
-        for b in profile.institutions
-        if b.kind in kinds and (b.status == "active" or not active_only)
-    ]
+    bodies = p.bodies_of.get(kinds)
+    if bodies is None:  # a selection `_Rows` does not make: walk them all
+        bodies = [b for b in p.institutions if b.kind in kinds]
+    if active_only:
+        return [b for b in bodies if b.status == "active"]
+    return bodies
 
 
-def _presence(profile: ClusterProfile, kinds: set[str], label: str, enough: int = 1):
-    bodies = _bodies(profile, kinds)
+def _presence(p: _Rows, kinds: frozenset[str], label: str, enough: int = 1):
+    bodies = _bodies(p, kinds)
     if bodies is None:
         return UNKNOWN
     return _counted(bodies, (), enough, f"no {label} recorded")
 
 
-def _active_or_proposed(profile: ClusterProfile, kinds: set[str], label: str) -> Measurement:
+def _active_or_proposed(p: _Rows, kinds: frozenset[str], label: str) -> Measurement:
     """A working body by its reach (the best one counts); only proposed ones: PROPOSED_VALUE."""
-    bodies = _bodies(profile, kinds, active_only=False)
+    bodies = _bodies(p, kinds, active_only=False)
     if bodies is None:
         return UNKNOWN
     active = [b for b in bodies if b.status == "active"]
@@ -309,30 +396,31 @@ def _active_or_proposed(profile: ClusterProfile, kinds: set[str], label: str) ->
     return _none(f"no {label} recorded")
 
 
-def _groups(profile: ClusterProfile, roles: Collection[str]) -> list[Group] | None:
+def _groups(profile: _Rows, roles: Collection[str]) -> list[Group] | None:
     if profile.groups is None:
         return None
     return [g for g in profile.groups if g.role in roles]
 
 
 def _ties(
-    profile: ClusterProfile,
-    natures: Collection[str] | None = None,
-    direction: str | None = None,
-    test: Callable[[Tie], bool] | None = None,
+    p: _Rows, natures: frozenset[str] | None = None, direction: str | None = None
 ) -> list[Tie] | None:
-    """The ties of these natures or this direction that pass `test`, in the profile's order.
-    Nature and direction are tested inline, so `test` runs only on the few ties left."""
-    if profile.ties is None:
+    """The ties of these natures or this direction, in the profile's order. The list may be
+    `_Rows`'s own: read it, do not change it (a measure that tests the ties further makes its
+    own list)."""
+    if p.ties is None:
         return None
-    ties = profile.ties
-    if natures is not None:
-        ties = [t for t in ties if t.nature in natures]
-    if direction is not None:
-        ties = [t for t in ties if t.direction == direction]
-    if test is not None:
-        ties = [t for t in ties if test(t)]
-    return list(ties) if ties is profile.ties else ties
+    if natures is None and direction is not None:
+        return p.ties_going.get(direction, [])
+    ties = p.ties_of.get(natures) if direction is None else None
+    if ties is None:  # a selection `_Rows` does not make: walk them all
+        ties = [
+            t
+            for t in p.ties
+            if (natures is None or t.nature in natures)
+            and (direction is None or t.direction == direction)
+        ]
+    return ties
 
 
 def _tie_quality(ties: list[Tie] | None, empty: str) -> Measurement:
@@ -369,7 +457,7 @@ def _describe(value: object) -> str:
     return str(value)
 
 
-def m_producers(p: ClusterProfile) -> Measurement:
+def m_producers(p: _Rows) -> Measurement:
     # Log scale: 500 or more producers is a full-scale cluster; 50 scores about 0.6.
     def scale(n):
         return min(1.0, math.log10(max(n, 1)) / math.log10(500))
@@ -377,7 +465,7 @@ def m_producers(p: ClusterProfile) -> Measurement:
     return _fact(p.producer_count, scale)
 
 
-def _stage_work_unknown(p: ClusterProfile) -> bool:
+def _stage_work_unknown(p: _Rows) -> bool:
     """No stage-work group listed, and the officer did not say "none" (criteria.INVENTORIES):
     then stage work is not known absent. A profile vouched complete (`declared` None) is."""
     if p.declared is None:
@@ -386,7 +474,7 @@ def _stage_work_unknown(p: ClusterProfile) -> bool:
     return said is None or said.value != "none"
 
 
-def m_backward_depth(p: ClusterProfile) -> Measurement:
+def m_backward_depth(p: _Rows) -> Measurement:
     groups = _groups(p, SUPPLIER_ROLES)
     ties = _ties(p, direction="backward")
     if groups is None and ties is None:
@@ -418,11 +506,7 @@ def m_backward_depth(p: ClusterProfile) -> Measurement:
     return Measurement(sum(parts) / len(parts), basis)
 
 
-ASSOCIATIONS = {"trade_association", "business_association"}
-COLLECTIVE_VEHICLES = ASSOCIATIONS | {"joint_action", "credit_union", "chaebol_association"}
-
-
-def m_collective_vehicles(p: ClusterProfile) -> Measurement:
+def m_collective_vehicles(p: _Rows) -> Measurement:
     bodies = _bodies(p, COLLECTIVE_VEHICLES)
     if bodies is None:
         return UNKNOWN
@@ -430,15 +514,14 @@ def m_collective_vehicles(p: ClusterProfile) -> Measurement:
     return _counted(bodies, (), 2, empty, _present)
 
 
-def m_not_by_fiat(p: ClusterProfile) -> Measurement:
+def m_not_by_fiat(p: _Rows) -> Measurement:
     return _fact(p.state_created, lambda created: 0.4 if created else 1.0)
 
 
-def m_sector_bodies(p: ClusterProfile) -> Measurement:
+def m_sector_bodies(p: _Rows) -> Measurement:
     """Bodies said not to serve the sector are left out; those not said either way count, and
     the evidence says so."""
-    kinds = {"technology_centre", "training", "standards", "export_promotion", "research"}
-    bodies = _bodies(p, kinds)
+    bodies = _bodies(p, SECTOR_BODIES)
     if bodies is None:
         return UNKNOWN
     sectoral = [b for b in bodies if b.sector_specific is not False]
@@ -458,19 +541,19 @@ def m_sector_bodies(p: ClusterProfile) -> Measurement:
     return Measurement(found.value, basis, empty=not bodies)
 
 
-def m_group_support(p: ClusterProfile) -> Measurement:
-    bodies = _bodies(p, {"joint_action", "credit_union", "chaebol_association"})
+def m_group_support(p: _Rows) -> Measurement:
+    bodies = _bodies(p, GROUP_SUPPORT)
     ties = _ties(p, JOINT)
     if bodies is None and ties is None:
         return UNKNOWN
     return _counted(bodies or (), ties or (), 2, "no group-level support recorded", _present)
 
 
-def m_upgrading_tools(p: ClusterProfile) -> Measurement:
-    return _active_or_proposed(p, {"technology_centre", "standards"}, "technology or testing body")
+def m_upgrading_tools(p: _Rows) -> Measurement:
+    return _active_or_proposed(p, TESTING, "technology or testing body")
 
 
-def m_export_share(p: ClusterProfile) -> Measurement:
+def m_export_share(p: _Rows) -> Measurement:
     # Half of output exported or more counts fully: the cases' exporters sit at 70-75%.
     return _fact(p.export_share, lambda share: min(1.0, float(share) / 50.0))
 
@@ -484,7 +567,7 @@ def market_beyond_price(bases: frozenset[str]) -> float:
     return value * criteria.PRICE_FACTOR if "price" in bases else value
 
 
-def m_beyond_price(p: ClusterProfile) -> Measurement:
+def m_beyond_price(p: _Rows) -> Measurement:
     """Quality, fashion and delivery among the bases of competition, price lowering them, per
     market. Markets are weighted by the share of output they take where the export share is
     known (Mexico's export market, 7% of output, counts for 7%); otherwise equally.
@@ -511,19 +594,19 @@ def m_beyond_price(p: ClusterProfile) -> Measurement:
     return Measurement(weighted / total if total else 0.0, basis)
 
 
-def m_foreign_buyers(p: ClusterProfile) -> Measurement:
+def m_foreign_buyers(p: _Rows) -> Measurement:
     return _fact(p.foreign_buyers, lambda present: 1.0 if present else 0.0)
 
 
-def m_forward_ties(p: ClusterProfile) -> Measurement:
+def m_forward_ties(p: _Rows) -> Measurement:
     return _tie_quality(_ties(p, direction="forward"), "no forward ties recorded")
 
 
-def m_trade_fairs(p: ClusterProfile) -> Measurement:
-    return _presence(p, {"trade_fair"}, "trade fair organisation")
+def m_trade_fairs(p: _Rows) -> Measurement:
+    return _presence(p, TRADE_FAIRS, "trade fair organisation")
 
 
-def m_external_buyers(p: ClusterProfile) -> Measurement:
+def m_external_buyers(p: _Rows) -> Measurement:
     groups = _groups(p, criteria.EXPORT_MARKET_ROLES)
     if groups is None:
         return UNKNOWN
@@ -533,21 +616,23 @@ def m_external_buyers(p: ClusterProfile) -> Measurement:
     return Measurement(min(1.0, len(groups) / 2), lambda: tuple(str(g.source) for g in groups))
 
 
-def m_buyer_know_how(p: ClusterProfile) -> Measurement:
-    ties = _ties(p, KNOW_HOW, test=lambda t: t.from_role in criteria.MARKET_AGENT_ROLES)
+def m_buyer_know_how(p: _Rows) -> Measurement:
+    ties = _ties(p, KNOW_HOW)
+    if ties is not None:
+        ties = [t for t in ties if t.from_role in criteria.MARKET_AGENT_ROLES]
     return _tie_quality(ties, "no technical help or information from buyers recorded")
 
 
-def m_export_promotion(p: ClusterProfile) -> Measurement:
-    return _presence(p, {"export_promotion"}, "export promotion body")
+def m_export_promotion(p: _Rows) -> Measurement:
+    return _presence(p, EXPORT_PROMOTION, "export promotion body")
 
 
-def m_technology_centre(p: ClusterProfile) -> Measurement:
-    return _active_or_proposed(p, {"technology_centre", "standards"}, "technology centre")
+def m_technology_centre(p: _Rows) -> Measurement:
+    return _active_or_proposed(p, TESTING, "technology centre")
 
 
-def m_training(p: ClusterProfile) -> Measurement:
-    return _active_or_proposed(p, {"training"}, "training institution")
+def m_training(p: _Rows) -> Measurement:
+    return _active_or_proposed(p, TRAINING, "training institution")
 
 
 LOCAL_LEVELS = {"local", "regional"}  # as 5d reads "local levels of government"
@@ -558,7 +643,7 @@ def _association_worth(body: Body) -> float:
     return _reach(body) * (criteria.GENERAL_ASSOCIATION_FACTOR if general else 1.0)
 
 
-def m_associations(p: ClusterProfile) -> Measurement:
+def m_associations(p: _Rows) -> Measurement:
     """An association by its reach; one serving other sectors too counts half unless it is
     local (point 5 asks for local and sectoral institutions: a local one serving many sectors,
     like Novo Hamburgo's business association ACI, lines 276-277, is local)."""
@@ -568,7 +653,7 @@ def m_associations(p: ClusterProfile) -> Measurement:
     return _counted(bodies, (), 1, "no trade association recorded", _association_worth, True)
 
 
-def m_local_government(p: ClusterProfile) -> Measurement:
+def m_local_government(p: _Rows) -> Measurement:
     """Local or regional government involved: a government body at that level, or a body there
     run by or with it (public or public-private) other than a university or school."""
     if p.institutions is None:
@@ -586,11 +671,11 @@ def m_local_government(p: ClusterProfile) -> Measurement:
     return _counted(bodies, (), 1, "no local or regional public body recorded", best=True)
 
 
-def m_self_help(p: ClusterProfile) -> Measurement:
-    return _presence(p, {"credit_union"}, "self-help financial institution")
+def m_self_help(p: _Rows) -> Measurement:
+    return _presence(p, SELF_HELP, "self-help financial institution")
 
 
-def m_reach(p: ClusterProfile) -> Measurement:
+def m_reach(p: _Rows) -> Measurement:
     if p.institutions is None:
         return UNKNOWN
     judged = [b for b in p.institutions if b.reach in REACH_VALUE]
@@ -604,7 +689,7 @@ def m_reach(p: ClusterProfile) -> Measurement:
     return Measurement(sum(values) / len(values), basis)
 
 
-def m_large_firms(p: ClusterProfile) -> Measurement:
+def m_large_firms(p: _Rows) -> Measurement:
     groups = _groups(p, LARGE_ROLES)
     if groups is None:
         return UNKNOWN
@@ -613,22 +698,21 @@ def m_large_firms(p: ClusterProfile) -> Measurement:
     return Measurement(1.0, lambda: tuple(str(g.source) for g in groups))
 
 
-def _to_smaller_partner(t: Tie) -> bool:
-    """A tie from a larger firm to a smaller one: large firms to producers or suppliers, and
-    producers to their stage units, suppliers and homeworkers."""
-    if t.from_role in LARGE_ROLES:
-        return t.to_role in LARGE_FIRMS_PARTNERS
-    return t.from_role == "producer" and t.to_role in SMALL_PARTNER_ROLES
+def _to_smaller_partners(ties: list[Tie] | None) -> list[Tie] | None:
+    """The ties from a larger firm to a smaller one (TO_SMALLER_PARTNER)."""
+    if ties is None:
+        return None
+    return [t for t in ties if (t.from_role, t.to_role) in TO_SMALLER_PARTNER]
 
 
-def m_supplier_upgrading(p: ClusterProfile) -> Measurement:
-    ties = _ties(p, UPGRADING, test=_to_smaller_partner)
+def m_supplier_upgrading(p: _Rows) -> Measurement:
+    ties = _to_smaller_partners(_ties(p, UPGRADING))
     return _tie_quality(ties, "no supplier upgrading by larger firms recorded")
 
 
-def m_putting_out(p: ClusterProfile) -> Measurement:
+def m_putting_out(p: _Rows) -> Measurement:
     """Work put out to smaller firms: the ties' strengths added up, three strong ties = 1."""
-    ties = _ties(p, CONTRACTING, test=_to_smaller_partner)
+    ties = _to_smaller_partners(_ties(p, CONTRACTING))
     if ties is None:
         return UNKNOWN
     if not ties:
@@ -637,25 +721,25 @@ def m_putting_out(p: ClusterProfile) -> Measurement:
     return Measurement(min(1.0, total / 3), lambda: _tie_basis(ties))
 
 
-def m_supplier_associations(p: ClusterProfile) -> Measurement:
+def m_supplier_associations(p: _Rows) -> Measurement:
     """Present or not: a supplier association is its members' own, so reach does not apply."""
-    bodies = _bodies(p, {"chaebol_association", "information_network"})
-    ties = _ties(p, {"consortium"})
+    bodies = _bodies(p, SUPPLIER_BODIES)
+    ties = _ties(p, CONSORTIUM)
     if bodies is None and ties is None:
         return UNKNOWN
     empty = "no supplier association or consortium recorded"
     return _counted(bodies or (), ties or (), 1, empty, _present, best=True, ties_present=True)
 
 
-def m_trade_regime(p: ClusterProfile) -> Measurement:
+def m_trade_regime(p: _Rows) -> Measurement:
     return _fact(p.trade_regime, {"open": 1.0, "liberalising": 0.7, "protected": 0.2}.get)
 
 
-def m_incentives(p: ClusterProfile) -> Measurement:
+def m_incentives(p: _Rows) -> Measurement:
     return _fact(p.sme_incentives, {"fair": 1.0, "none": 0.5, "distorting": 0.3}.get)
 
 
-def m_contract_rules(p: ClusterProfile) -> Measurement:
+def m_contract_rules(p: _Rows) -> Measurement:
     """Rules for fair contracts between large firms and SMEs: 1; none: neutral (0.5), as 7b's
     "no size-based incentives" is. Not applicable where the groups show no large firm: there
     are no large-firm contracts to be fair about (criteria, 7c). A ties list without a
@@ -668,7 +752,7 @@ def m_contract_rules(p: ClusterProfile) -> Measurement:
     return _fact(p.contract_rules, lambda present: 1.0 if present else 0.5)
 
 
-def m_private_initiative(p: ClusterProfile) -> Measurement:
+def m_private_initiative(p: _Rows) -> Measurement:
     if p.institutions is None:
         return UNKNOWN
     known = [b for b in p.institutions if b.ownership in {"private", "mixed", "public"}]
@@ -680,22 +764,20 @@ def m_private_initiative(p: ClusterProfile) -> Measurement:
     )
 
 
-def m_facilitator(p: ClusterProfile) -> Measurement:
+def m_facilitator(p: _Rows) -> Measurement:
     return _fact(p.intervention_style, {"facilitator": 1.0, "absent": 0.6, "director": 0.3}.get)
 
 
-def m_own_initiatives(p: ClusterProfile) -> Measurement:
+def m_own_initiatives(p: _Rows) -> Measurement:
     """Producer-led collective bodies: producer groups, private associations, and joint ties
     among producers (a consortium a large firm organises for its suppliers is point 6's). Ties
     count by their strength, so weak co-operation among producers counts little."""
-    bodies = None
-    if p.institutions is not None:
-        bodies = [
-            b
-            for b in p.institutions
-            if b.kind == "joint_action" or (b.kind in ASSOCIATIONS and b.ownership == "private")
-        ]
-    ties = _ties(p, JOINT, test=lambda t: t.from_role not in LARGE_ROLES)
+    bodies = _bodies(p, OWN_INITIATIVE_BODIES, active_only=False)
+    if bodies is not None:
+        bodies = [b for b in bodies if b.kind == "joint_action" or b.ownership == "private"]
+    ties = _ties(p, JOINT)
+    if ties is not None:
+        ties = [t for t in ties if t.from_role not in LARGE_ROLES]
     if bodies is None and ties is None:
         return UNKNOWN
     empty = "no producer-led joint initiative recorded"
@@ -742,10 +824,11 @@ def measure(code: str, p: ClusterProfile) -> Measurement:
     answer if the indicator has one, else 0 only if every kind it counts was answered "none"
     (`criteria.INVENTORIES`), else unknown. A profile without `declared` (lists vouched
     complete) keeps the lists' 0."""
-    return _completed(criteria.indicator(code), LIST_MEASURES[code](p), p)
+    rows = _Rows(p)
+    return _completed(criteria.indicator(code), LIST_MEASURES[code](rows), rows)
 
 
-def _completed(record: criteria.Indicator, found: Measurement, p: ClusterProfile) -> Measurement:
+def _completed(record: criteria.Indicator, found: Measurement, p: _Rows) -> Measurement:
     """`measure` after the lists: what direct answers and the inventories make of them."""
     code = record.code
     if not found.applies:
@@ -812,9 +895,7 @@ POINT_INDICATORS: Mapping[int, tuple[tuple, ...]] = {
 }
 
 
-def _score_point(
-    profile: ClusterProfile, point: criteria.Point, weights: Mapping[str, float]
-) -> PointScore:
+def _score_point(profile: _Rows, point: criteria.Point, weights: Mapping[str, float]) -> PointScore:
     number = point.number
     indicators = POINT_INDICATORS[number]
     weighed, measurements = [], []
@@ -905,7 +986,8 @@ def score(
         missing = set(criteria.DEFAULT_WEIGHTS) - set(weights)
         if missing:
             raise ValueError(f"weights missing for indicators: {', '.join(sorted(missing))}")
-    points = tuple([_score_point(profile, p, weights) for p in criteria.POINTS])
+    rows = _Rows(profile)  # the profile's rows sorted once for all 31 measures
+    points = tuple([_score_point(rows, p, weights) for p in criteria.POINTS])
     # The overall score averages the points whose evidence is at least half known, so a point
     # resting on one answer cannot lift or sink it.
     rated = [p.score for p in points if p.level != criteria.UNKNOWN_LEVEL]
