@@ -292,7 +292,13 @@ def _counted(
     or with `best` the best one alone. Nothing listed: empty."""
     if not bodies and not ties:
         return _none(empty)
-    values = [worth(b) for b in bodies]
+    # the two common worths read inline: a call per body costs more than the rest of a row
+    if worth is _reach:
+        values = [REACH[b.reach] for b in bodies]
+    elif worth is _present:
+        values = [1.0] * len(bodies)
+    else:
+        values = [worth(b) for b in bodies]
     if ties:
         values += [1.0] * len(ties) if ties_present else [STRENGTH[t.strength] for t in ties]
     total = max(values) if best else sum(values) / enough
@@ -306,6 +312,7 @@ def _counted(
 # The selections `_Rows` sorts a profile's rows into, and for each nature or kind the
 # selections it belongs to (by their place in the tuple).
 TIE_SELECTIONS = (JOINT, KNOW_HOW, UPGRADING, CONTRACTING, CONSORTIUM)
+TIE_DIRECTIONS = ("backward", "forward")
 BODY_SELECTIONS = (
     COLLECTIVE_VEHICLES,
     SECTOR_BODIES,
@@ -343,15 +350,16 @@ class _Rows:
         self.ties_of: dict[frozenset[str], list[Tie]] = {}
         self.bodies_of: dict[frozenset[str], list[Body]] = {}
         if profile.ties is not None:
-            going = self.ties_going
+            going = self.ties_going = {direction: [] for direction in TIE_DIRECTIONS}
             selected: list[list[Tie]] = [[] for _ in TIE_SELECTIONS]
             for t in profile.ties:
-                for i in TIE_ROUTES.get(t.nature, ()):
-                    selected[i].append(t)
-                if t.direction in going:
-                    going[t.direction].append(t)
-                else:
-                    going[t.direction] = [t]
+                route = TIE_ROUTES.get(t.nature)
+                if route:  # most ties are in no selection or one
+                    for i in route:
+                        selected[i].append(t)
+                way = going.get(t.direction)
+                if way is not None:
+                    way.append(t)
             self.ties_of = dict(zip(TIE_SELECTIONS, selected, strict=True))
         if profile.institutions is not None:
             chosen: list[list[Body]] = [[] for _ in BODY_SELECTIONS]
@@ -410,9 +418,10 @@ def _ties(
     own list)."""
     if p.ties is None:
         return None
-    if natures is None and direction is not None:
-        return p.ties_going.get(direction, [])
-    ties = p.ties_of.get(natures) if direction is None else None
+    if natures is None:
+        ties = p.ties_going.get(direction)
+    else:
+        ties = p.ties_of.get(natures) if direction is None else None
     if ties is None:  # a selection `_Rows` does not make: walk them all
         ties = [
             t
@@ -900,10 +909,13 @@ def _score_point(profile: _Rows, point: criteria.Point, weights: Mapping[str, fl
     indicators = POINT_INDICATORS[number]
     weighed, measurements = [], []
     total = known_weight = weighted = 0.0
+    # Without direct answers (a library case), `_completed` can change only a measure whose
+    # lists show nothing (`empty`): the others skip the call.
+    answered = profile.direct is not None
     for code, _, record, list_measure, _ in indicators:
         weight = weights[code]
         measurement = list_measure(profile)
-        if record is not None:
+        if record is not None and (answered or measurement.empty):
             measurement = _completed(record, measurement, profile)
         value = measurement.value
         weighed.append(weight)
