@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
-from functools import partial
+from functools import cache, partial
 
 from . import criteria
 from .profile import Body, ClusterProfile, Fact, Group, Tie
@@ -29,6 +29,11 @@ SUPPLIER_KINDS = {
     "service": "service providers",
 }
 SUPPLIER_ROLES = {*criteria.STAGE_WORK_ROLES, "supplier", "machinery", "service"}
+SUPPLIER_KIND_OF = {
+    r: "stage_work" if r in criteria.STAGE_WORK_ROLES else r for r in SUPPLIER_ROLES
+}
+# 1b out of these where stage work is not known (neither listed nor answered "none")
+SUPPLIER_KINDS_BUT_STAGE_WORK = {k: v for k, v in SUPPLIER_KINDS.items() if k != "stage_work"}
 SMALL_PARTNER_ROLES = {"stage_unit", "supplier", "oem", "homeworker", "overseas_branch"}
 LARGE_FIRMS_PARTNERS = SMALL_PARTNER_ROLES | {"producer"}  # whom large firms put work out to
 # Natures and kinds the measures select ties and bodies by: frozen, as `_Rows` sorts rows into
@@ -239,6 +244,7 @@ POINT_RECOMMENDATIONS: Mapping[int, Recommendation] = {
 UNKNOWN = Measurement(None, ())
 
 
+@cache  # one per label: a Measurement is never changed once made, so scores may share it
 def _none(empty: str) -> Measurement:
     return Measurement(0.0, (empty,), empty=True)
 
@@ -352,19 +358,22 @@ class _Rows:
         if profile.ties is not None:
             going = self.ties_going = {direction: [] for direction in TIE_DIRECTIONS}
             selected: list[list[Tie]] = [[] for _ in TIE_SELECTIONS]
+            # the lookups bound once: this loop runs for every tie, and is a tenth of a score
+            route_of, way_of = TIE_ROUTES.get, going.get
             for t in profile.ties:
-                route = TIE_ROUTES.get(t.nature)
+                route = route_of(t.nature)
                 if route:  # most ties are in no selection or one
                     for i in route:
                         selected[i].append(t)
-                way = going.get(t.direction)
+                way = way_of(t.direction)
                 if way is not None:
                     way.append(t)
             self.ties_of = dict(zip(TIE_SELECTIONS, selected, strict=True))
         if profile.institutions is not None:
             chosen: list[list[Body]] = [[] for _ in BODY_SELECTIONS]
+            route_of = BODY_ROUTES.get
             for b in profile.institutions:
-                for i in BODY_ROUTES.get(b.kind, ()):
+                for i in route_of(b.kind, ()):
                     chosen[i].append(b)
             self.bodies_of = dict(zip(BODY_SELECTIONS, chosen, strict=True))
 
@@ -438,8 +447,9 @@ def _tie_quality(ties: list[Tie] | None, empty: str) -> Measurement:
         return UNKNOWN
     if not ties:
         return _none(empty)
-    values = [STRENGTH[t.strength] for t in ties]
-    return Measurement(sum(values) / len(values), lambda: _tie_basis(ties))
+    return Measurement(
+        sum([STRENGTH[t.strength] for t in ties]) / len(ties), lambda: _tie_basis(ties)
+    )
 
 
 def _tie_basis(ties: Iterable[Tie]) -> tuple[str, ...]:
@@ -466,12 +476,36 @@ def _describe(value: object) -> str:
     return str(value)
 
 
-def m_producers(p: _Rows) -> Measurement:
+# The scales of the single facts, made once rather than at every measure.
+def _producer_scale(n) -> float:
     # Log scale: 500 or more producers is a full-scale cluster; 50 scores about 0.6.
-    def scale(n):
-        return min(1.0, math.log10(max(n, 1)) / math.log10(500))
+    return min(1.0, math.log10(max(n, 1)) / math.log10(500))
 
-    return _fact(p.producer_count, scale)
+
+def _state_created_scale(created) -> float:
+    return 0.4 if created else 1.0
+
+
+def _export_share_scale(share) -> float:
+    # Half of output exported or more counts fully: the cases' exporters sit at 70-75%.
+    return min(1.0, float(share) / 50.0)
+
+
+def _foreign_buyers_scale(present) -> float:
+    return 1.0 if present else 0.0
+
+
+def _contract_rules_scale(present) -> float:
+    return 1.0 if present else 0.5
+
+
+TRADE_REGIME_SCALE = {"open": 1.0, "liberalising": 0.7, "protected": 0.2}.get
+INCENTIVES_SCALE = {"fair": 1.0, "none": 0.5, "distorting": 0.3}.get
+FACILITATOR_SCALE = {"facilitator": 1.0, "absent": 0.6, "director": 0.3}.get
+
+
+def m_producers(p: _Rows) -> Measurement:
+    return _fact(p.producer_count, _producer_scale)
 
 
 def _stage_work_unknown(p: _Rows) -> bool:
@@ -492,9 +526,9 @@ def m_backward_depth(p: _Rows) -> Measurement:
     kinds: set[str] = set()
     out_of = SUPPLIER_KINDS
     if groups is not None:
-        kinds = {"stage_work" if g.role in criteria.STAGE_WORK_ROLES else g.role for g in groups}
+        kinds = {SUPPLIER_KIND_OF[g.role] for g in groups}
         if "stage_work" not in kinds and _stage_work_unknown(p):
-            out_of = {k: v for k, v in SUPPLIER_KINDS.items() if k != "stage_work"}
+            out_of = SUPPLIER_KINDS_BUT_STAGE_WORK
         parts.append(len(kinds) / len(out_of))
     quality = _tie_quality(ties, "no backward ties recorded")
     if quality.known:
@@ -524,7 +558,7 @@ def m_collective_vehicles(p: _Rows) -> Measurement:
 
 
 def m_not_by_fiat(p: _Rows) -> Measurement:
-    return _fact(p.state_created, lambda created: 0.4 if created else 1.0)
+    return _fact(p.state_created, _state_created_scale)
 
 
 def m_sector_bodies(p: _Rows) -> Measurement:
@@ -563,8 +597,7 @@ def m_upgrading_tools(p: _Rows) -> Measurement:
 
 
 def m_export_share(p: _Rows) -> Measurement:
-    # Half of output exported or more counts fully: the cases' exporters sit at 70-75%.
-    return _fact(p.export_share, lambda share: min(1.0, float(share) / 50.0))
+    return _fact(p.export_share, _export_share_scale)
 
 
 NON_PRICE = {"quality", "fashion", "delivery"}
@@ -604,7 +637,7 @@ def m_beyond_price(p: _Rows) -> Measurement:
 
 
 def m_foreign_buyers(p: _Rows) -> Measurement:
-    return _fact(p.foreign_buyers, lambda present: 1.0 if present else 0.0)
+    return _fact(p.foreign_buyers, _foreign_buyers_scale)
 
 
 def m_forward_ties(p: _Rows) -> Measurement:
@@ -741,11 +774,11 @@ def m_supplier_associations(p: _Rows) -> Measurement:
 
 
 def m_trade_regime(p: _Rows) -> Measurement:
-    return _fact(p.trade_regime, {"open": 1.0, "liberalising": 0.7, "protected": 0.2}.get)
+    return _fact(p.trade_regime, TRADE_REGIME_SCALE)
 
 
 def m_incentives(p: _Rows) -> Measurement:
-    return _fact(p.sme_incentives, {"fair": 1.0, "none": 0.5, "distorting": 0.3}.get)
+    return _fact(p.sme_incentives, INCENTIVES_SCALE)
 
 
 def m_contract_rules(p: _Rows) -> Measurement:
@@ -758,7 +791,7 @@ def m_contract_rules(p: _Rows) -> Measurement:
         return Measurement(
             None, ("not applicable: no large or lead firm among the groups",), applies=False
         )
-    return _fact(p.contract_rules, lambda present: 1.0 if present else 0.5)
+    return _fact(p.contract_rules, _contract_rules_scale)
 
 
 def m_private_initiative(p: _Rows) -> Measurement:
@@ -774,7 +807,7 @@ def m_private_initiative(p: _Rows) -> Measurement:
 
 
 def m_facilitator(p: _Rows) -> Measurement:
-    return _fact(p.intervention_style, {"facilitator": 1.0, "absent": 0.6, "director": 0.3}.get)
+    return _fact(p.intervention_style, FACILITATOR_SCALE)
 
 
 def m_own_initiatives(p: _Rows) -> Measurement:
