@@ -10,7 +10,7 @@ the overall score.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from functools import cache, partial
 
@@ -19,7 +19,7 @@ from .profile import Body, ClusterProfile, Fact, Group, Tie
 
 STRENGTH_VALUE = criteria.STRENGTH_VALUE
 REACH_VALUE = {"wide": 1.0, "partial": 0.6, "limited": 0.2}  # 5f: the reach itself, averaged
-LARGE_ROLES = {"lead_firm", "tnc"}
+LARGE_ROLES = frozenset({"lead_firm", "tnc"})
 # 1b's supplier-side kinds -> how evidence names them; stage work is either of
 # criteria.STAGE_WORK_ROLES (stage units and subcontractors, or homeworkers).
 SUPPLIER_KINDS = {
@@ -28,7 +28,9 @@ SUPPLIER_KINDS = {
     "machinery": "machinery makers",
     "service": "service providers",
 }
-SUPPLIER_ROLES = {*criteria.STAGE_WORK_ROLES, "supplier", "machinery", "service"}
+SUPPLIER_ROLES = frozenset({*criteria.STAGE_WORK_ROLES, "supplier", "machinery", "service"})
+EXPORT_MARKET_ROLES = frozenset(criteria.EXPORT_MARKET_ROLES)  # 4b
+MARKET_AGENT_ROLES = frozenset(criteria.MARKET_AGENT_ROLES)  # 4c
 SUPPLIER_KIND_OF = {
     r: "stage_work" if r in criteria.STAGE_WORK_ROLES else r for r in SUPPLIER_ROLES
 }
@@ -317,6 +319,7 @@ def _counted(
 
 # The selections `_Rows` sorts a profile's rows into, and for each nature or kind the
 # selections it belongs to (by their place in the tuple).
+GROUP_SELECTIONS = (SUPPLIER_ROLES, EXPORT_MARKET_ROLES, LARGE_ROLES)
 TIE_SELECTIONS = (JOINT, KNOW_HOW, UPGRADING, CONTRACTING, CONSORTIUM)
 TIE_DIRECTIONS = ("backward", "forward")
 BODY_SELECTIONS = (
@@ -339,6 +342,7 @@ def _routes(selections: tuple[frozenset[str], ...]) -> dict[str, tuple[int, ...]
     return {c: tuple(i for i, s in enumerate(selections) if c in s) for c in sorted(codes)}
 
 
+GROUP_ROUTES = _routes(GROUP_SELECTIONS)
 TIE_ROUTES = _routes(TIE_SELECTIONS)
 BODY_ROUTES = _routes(BODY_SELECTIONS)
 
@@ -355,6 +359,14 @@ class _Rows:
         self.ties_going: dict[str, list[Tie]] = {}
         self.ties_of: dict[frozenset[str], list[Tie]] = {}
         self.bodies_of: dict[frozenset[str], list[Body]] = {}
+        self.groups_of: dict[frozenset[str], list[Group]] = {}
+        if profile.groups is not None:
+            picked: list[list[Group]] = [[] for _ in GROUP_SELECTIONS]
+            route_of = GROUP_ROUTES.get
+            for g in profile.groups:
+                for i in route_of(g.role, ()):
+                    picked[i].append(g)
+            self.groups_of = dict(zip(GROUP_SELECTIONS, picked, strict=True))
         if profile.ties is not None:
             going = self.ties_going = {direction: [] for direction in TIE_DIRECTIONS}
             selected: list[list[Tie]] = [[] for _ in TIE_SELECTIONS]
@@ -413,10 +425,15 @@ def _active_or_proposed(p: _Rows, kinds: frozenset[str], label: str) -> Measurem
     return _none(f"no {label} recorded")
 
 
-def _groups(profile: _Rows, roles: Collection[str]) -> list[Group] | None:
-    if profile.groups is None:
+def _groups(p: _Rows, roles: frozenset[str]) -> list[Group] | None:
+    """The groups of these roles, in the profile's order; as `_bodies`, the list may be
+    `_Rows`'s own."""
+    if p.groups is None:
         return None
-    return [g for g in profile.groups if g.role in roles]
+    groups = p.groups_of.get(roles)
+    if groups is None:  # a selection `_Rows` does not make: walk them all
+        groups = [g for g in p.groups if g.role in roles]
+    return groups
 
 
 def _ties(
@@ -649,7 +666,7 @@ def m_trade_fairs(p: _Rows) -> Measurement:
 
 
 def m_external_buyers(p: _Rows) -> Measurement:
-    groups = _groups(p, criteria.EXPORT_MARKET_ROLES)
+    groups = _groups(p, EXPORT_MARKET_ROLES)
     if groups is None:
         return UNKNOWN
     if not groups:
@@ -661,7 +678,7 @@ def m_external_buyers(p: _Rows) -> Measurement:
 def m_buyer_know_how(p: _Rows) -> Measurement:
     ties = _ties(p, KNOW_HOW)
     if ties is not None:
-        ties = [t for t in ties if t.from_role in criteria.MARKET_AGENT_ROLES]
+        ties = [t for t in ties if t.from_role in MARKET_AGENT_ROLES]
     return _tie_quality(ties, "no technical help or information from buyers recorded")
 
 
@@ -787,7 +804,7 @@ def m_contract_rules(p: _Rows) -> Measurement:
     are no large-firm contracts to be fair about (criteria, 7c). A ties list without a
     contract with a large firm does not make it so: the officer is never asked to say "none"
     of those, and unknown is not read as absent."""
-    if p.groups is not None and not any(g.role in LARGE_ROLES for g in p.groups):
+    if p.groups is not None and not _groups(p, LARGE_ROLES):
         return Measurement(
             None, ("not applicable: no large or lead firm among the groups",), applies=False
         )
