@@ -617,7 +617,8 @@ def m_export_share(p: _Rows) -> Measurement:
     return _fact(p.export_share, _export_share_scale)
 
 
-NON_PRICE = {"quality", "fashion", "delivery"}
+NON_PRICE = frozenset({"quality", "fashion", "delivery"})
+DOMESTIC_AND_EXPORT = frozenset({"domestic", "export"})
 
 
 def market_beyond_price(bases: frozenset[str]) -> float:
@@ -634,19 +635,22 @@ def m_beyond_price(p: _Rows) -> Measurement:
     if not p.competition:
         return UNKNOWN
     exported = None if p.export_share is None else float(p.export_share.value) / 100
-    kinds = {m.kind for m in p.competition}
+    markets = {}  # how many markets of each kind: a kind's share is split among them
+    for m in p.competition:
+        markets[m.kind] = markets.get(m.kind, 0) + 1
+    by_share = exported is not None and markets.keys() == DOMESTIC_AND_EXPORT
     total = weighted = 0.0
     for market in p.competition:
         weight = 1.0
-        if exported is not None and kinds == {"domestic", "export"}:
+        if by_share:
             share = exported if market.kind == "export" else 1 - exported
-            weight = share / sum(1 for m in p.competition if m.kind == market.kind)
+            weight = share / markets[market.kind]
         total += weight
         weighted += weight * market_beyond_price(market.bases)
 
     def basis():
         lines = tuple(f"{', '.join(sorted(m.bases))}: {m.source}" for m in p.competition)
-        if exported is not None and kinds == {"domestic", "export"}:
+        if by_share:
             lines += (f"markets weighted by the share exported: {p.export_share.source}",)
         return lines
 
