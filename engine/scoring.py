@@ -782,7 +782,7 @@ def m_putting_out(p: _Rows) -> Measurement:
         return UNKNOWN
     if not ties:
         return Measurement(0.0, ("no work put out to smaller firms recorded",))
-    total = sum(STRENGTH[t.strength] for t in ties)
+    total = sum([STRENGTH[t.strength] for t in ties])  # a list: summed without a generator
     return Measurement(min(1.0, total / 3), lambda: _tie_basis(ties))
 
 
@@ -1060,7 +1060,7 @@ def score(
     # resting on one answer cannot lift or sink it.
     rated = [p.score for p in points if p.level != criteria.UNKNOWN_LEVEL]
     overall = round(sum(rated) / len(rated), 1) if rated else None
-    completeness = round(sum(p.completeness for p in points) / len(points), 3)
+    completeness = round(sum([p.completeness for p in points]) / len(points), 3)
     return _filled(
         Scorecard,
         subject=profile.subject,
