@@ -774,7 +774,7 @@ def _quoted(names) -> str:
     return ", ".join(connection.ops.quote_name(name) for name in names)
 
 
-def _csv_for_copy(rows: pa.Table, table_id: int | None = None) -> io.BytesIO:
+def _csv_for_copy(rows: pa.Table, table_id: int | None = None) -> pa.BufferReader:
     """The rows as CSV for COPY, by Arrow's CSV writer. Unquoted where no cell of the chunk
     holds a comma, quote or line break (Arrow's "needed" style quotes every string: a sixth
     more bytes for the server to parse), quoted otherwise. An unquoted empty cell still loads
@@ -783,16 +783,16 @@ def _csv_for_copy(rows: pa.Table, table_id: int | None = None) -> io.BytesIO:
     if table_id is not None:
         rows = rows.add_column(0, "table_id", pa.repeat(pa.scalar(table_id), len(rows)))
     for quoting in ("none", "needed"):
-        buffer = io.BytesIO()
+        # Arrow's own in-memory stream, not a Python file: the writer never needs the GIL.
+        sink = pa.BufferOutputStream()
         try:
             pa_csv.write_csv(
-                rows, buffer, pa_csv.WriteOptions(include_header=False, quoting_style=quoting)
+                rows, sink, pa_csv.WriteOptions(include_header=False, quoting_style=quoting)
             )
             break
         except pa.ArrowInvalid:  # "none" refuses a cell with a comma, quote or line break
             continue
-    buffer.seek(0)
-    return buffer
+    return pa.BufferReader(sink.getvalue())
 
 
 class DirectCopy:
