@@ -1,13 +1,14 @@
 """Read, validate and store a firm table: parse -> validate every row -> write once.
 
-The file is read in chunks (CSV through pandas' C reader, XLSX through openpyxl's read-only
-stream), so memory is bounded by the chunk size, never by the file; the only thing kept for the
-whole file is one 8-byte hash per identifier, to find duplicates across chunks. Each chunk is
-validated column by column with vectorised pandas operations, and its clean rows go into a
-temporary staging table on the import's own connection (PostgreSQL: COPY; SQLite: batched
-inserts). Nothing the site reads changes until the end: then, in one transaction, the table's
-old rows are deleted and the staging rows copied in with one INSERT ... SELECT. Any error
-anywhere means that step never runs: the table keeps its rows.
+The file is read in chunks (plain UTF-8 CSV through Arrow's C++ reader, other CSV through
+pandas' C reader, XLSX through openpyxl's read-only stream), so memory is bounded by the chunk
+size, never by the file; the only thing kept for the whole file is one 8-byte hash per
+identifier, to find duplicates across chunks. Each chunk is an Arrow table of text and is
+validated column by column with Arrow's compute kernels and numpy (no Python call per row, no
+pandas frame). PostgreSQL: its clean rows are COPYed into the firm-record table inside one
+transaction (see DirectCopy); SQLite: they go into a temporary staging table, swapped in with
+one INSERT ... SELECT at the end. Any error anywhere means nothing commits: the table keeps its
+rows.
 
 Errors name the file, the row (as a spreadsheet numbers it: the header is row 1) and the
 column, in words. After MAX_ERRORS the check stops: nobody reads the 101st message.
@@ -175,8 +176,27 @@ class ReadAgain(Exception):
     a row of another width, text not UTF-8. The import starts over with pandas' reader."""
 
 
+@dataclass(frozen=True)
+class Chunk:
+    """Consecutive rows of the file as text: one Arrow string column per header name (in the
+    header's order; names may repeat until the header is checked), the first row's number as a
+    spreadsheet counts it (the header is row 1)."""
+
+    cells: pa.Table
+    first_row: int
+
+    def __len__(self) -> int:
+        return self.cells.num_rows
+
+
+def _text_chunk(columns: list, header: list[str], first_row: int) -> Chunk:
+    """A chunk from the slow readers' columns (pandas Series or lists of str)."""
+    arrays = [pa.array(column, type=pa.string(), from_pandas=True) for column in columns]
+    return Chunk(pa.Table.from_arrays(arrays, names=header), first_row)
+
+
 def _csv_chunks(path: Path, file_name: str, chunk_rows: int, fast: bool = True):
-    """(header, iterator of (frame of str indexed by row number, fraction read))."""
+    """(header, iterator of (Chunk, fraction read))."""
     with open(path, "rb") as probe:
         head = probe.read(65536)
     if not head.strip(b" \t\r\n\xef\xbb\xbf\xff\xfe\x00"):
@@ -219,11 +239,9 @@ def _csv_chunks(path: Path, file_name: str, chunk_rows: int, fast: bool = True):
                 except pd.errors.ParserError as exc:
                     raise FileProblem(_ragged_row_message(exc, file_name, len(header))) from exc
                 _refuse_overlong_rows(frame, next_row, file_name, len(header))
-                frame = frame.drop(columns=len(header))
-                frame.columns = header
-                frame.index = pd.RangeIndex(next_row, next_row + len(frame))
+                columns = [frame[position] for position in range(len(header))]
+                yield _text_chunk(columns, header, next_row), min(handle.tell() / size, 1.0)
                 next_row += len(frame)
-                yield frame, min(handle.tell() / size, 1.0)
 
     return header, chunks()
 
@@ -269,11 +287,12 @@ def _arrow_csv_chunks(path: Path, header: list[str], chunk_rows: int, size: int)
                     rows = pa.Table.from_batches(pending)
                     chunk, rest = rows.slice(0, chunk_rows), rows.slice(chunk_rows)
                     pending, held = rest.to_batches(), len(rest)
-                    frame = chunk.to_pandas()
-                    frame.columns = header
-                    frame.index = pd.RangeIndex(next_row, next_row + len(frame))
-                    next_row += len(frame)
-                    yield frame, 1.0 if done else min(handle.tell() / size, 1.0)
+                    # Arrow all the way: no pandas frame (a copy of every cell) per chunk.
+                    yield (
+                        Chunk(chunk.rename_columns(header), next_row),
+                        1.0 if done else min(handle.tell() / size, 1.0),
+                    )
+                    next_row += len(chunk)
         except pa.ArrowInvalid as exc:
             raise ReadAgain(str(exc)) from exc
 
@@ -378,20 +397,20 @@ def _xlsx_chunks(path: Path, file_name: str, sheet: str, chunk_rows: int):
                 buffer.append([_shown_cell_text(cell) for cell in values[: len(header)]])
                 numbers.append(row_number)
                 if len(buffer) >= chunk_rows:
-                    yield _frame(buffer, numbers, header), min((row_number - 1) / total, 1.0)
+                    yield _sheet_chunk(buffer, numbers, header), min((row_number - 1) / total, 1.0)
                     buffer, numbers = [], []
             if buffer:
-                yield _frame(buffer, numbers, header), 1.0
+                yield _sheet_chunk(buffer, numbers, header), 1.0
         finally:
             workbook.close()
 
     return header, chunks()
 
 
-def _frame(rows: list[list[str]], numbers: list[int], header: list[str]) -> pd.DataFrame:
+def _sheet_chunk(rows: list[list[str]], numbers: list[int], header: list[str]) -> Chunk:
     width = len(header)
     padded = [row + [""] * (width - len(row)) for row in rows]
-    return pd.DataFrame(padded, columns=header, index=numbers, dtype=str)
+    return _text_chunk([list(column) for column in zip(*padded, strict=True)], header, numbers[0])
 
 
 # Validation -------------------------------------------------------------------------------
@@ -436,61 +455,88 @@ class ChunkValidator:
     def __init__(self, references: References):
         self.references = references
         self.seen = np.empty(0, dtype=np.uint64)  # sorted hashes of every identifier so far
+        self.known: dict[str, pa.Array] = {}  # each checked column's allowed values, for is_in
 
-    def validate(self, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[RowError]]:
-        """The typed, clean rows of one chunk and its errors (rows with errors are dropped)."""
+    def validate(self, chunk: Chunk) -> tuple[pa.Table, list[RowError]]:
+        """The typed, clean rows of one chunk (an Arrow table of STAGED_COLUMNS) and its errors
+        (rows with errors are dropped). Every test is a kernel over a whole column; Python runs
+        per row only to word an error, and at most MAX_ERRORS times per test."""
         errors: list[tuple[int, int, RowError]] = []  # (row, column position, error) for sorting
-        frame = frame.reindex(columns=list(COLUMN_NAMES), fill_value="")
-        text = {name: frame[name].str.strip() for name in COLUMN_NAMES}
+        count = len(chunk)
+        present = chunk.cells.column_names
+        text: dict[str, pa.Array] = {}
+        size: dict[str, np.ndarray] = {}  # bytes per cell: blank is zero bytes
+        for name in COLUMN_NAMES:
+            if name in present:
+                values = chunk.cells.column(name).combine_chunks()
+                if values.type != pa.string():
+                    values = values.cast(pa.string())
+                if values.null_count:  # pandas leaves the cells of a short row missing
+                    values = values.fill_null("")
+                text[name], size[name] = _stripped(values)
+            else:
+                text[name] = pa.repeat(pa.scalar("", pa.string()), count)
+                size[name] = np.zeros(count, dtype=np.int32)
+        rows = chunk.first_row + np.arange(count, dtype=np.int64)
         # Rows with nothing in them (blank lines, trailing sheet rows) are not firms.
-        filled = pd.concat([text[name] != "" for name in COLUMN_NAMES], axis=1).any(axis=1)
-        text = {name: values[filled] for name, values in text.items()}
-        out = pd.DataFrame(index=text["identifier"].index)
-        bad_rows = pd.Series(False, index=out.index)
+        filled = np.logical_or.reduce([size[name] > 0 for name in COLUMN_NAMES])
+        if not filled.all():
+            keep = pa.array(filled)
+            text = {name: values.filter(keep) for name, values in text.items()}
+            size = {name: sizes[filled] for name, sizes in size.items()}
+            rows = rows[filled]
+        bad = np.zeros(len(rows), dtype=bool)
+        out: dict[str, pa.Array] = {"source_row": pa.array(rows)}
 
-        def flag(position: int, column: str, mask: pd.Series, describe: Callable[[str], str]):
-            nonlocal bad_rows
+        def flag(position: int, column: str, mask: np.ndarray, describe: Callable[[str], str]):
             if not mask.any():
                 return
-            bad_rows |= mask
-            for row, value in text[column][mask].head(MAX_ERRORS).items():
-                errors.append((row, position, RowError(int(row), column, describe(value))))
+            bad[mask] = True
+            where = np.flatnonzero(mask)[:MAX_ERRORS]
+            for row, value in zip(
+                rows[where].tolist(), text[column].take(where).to_pylist(), strict=True
+            ):
+                errors.append((row, position, RowError(row, column, describe(value))))
 
         for position, column in enumerate(COLUMNS):
-            values = text[column.name]
-            blank = values == ""
+            values, blank = text[column.name], size[column.name] == 0
             if column.required:
                 flag(position, column.name, blank, lambda v: "missing: every firm needs one")
             if column.kind in TEXT_KINDS:
-                lengths = values.str.len()
-                flag(
-                    position,
-                    column.name,
-                    lengths > column.max_length,
-                    lambda v, m=column.max_length: f"{len(v):,} characters; at most {m:,}",
-                )
+                # A character is at least a byte: only a column with a cell of more bytes than
+                # the limit needs its characters counted.
+                too_long = size[column.name] > column.max_length
+                if too_long.any():
+                    too_long = pc.utf8_length(values).to_numpy() > column.max_length
+                    flag(
+                        position,
+                        column.name,
+                        too_long,
+                        lambda v, m=column.max_length: f"{len(v):,} characters; at most {m:,}",
+                    )
                 out[column.name] = values
                 allowed = self._allowed(column)
                 if allowed is not None:
-                    unknown = ~blank & ~values.isin(allowed) & (lengths <= column.max_length)
+                    known = pc.is_in(values, value_set=self._value_set(column, allowed))
+                    unknown = ~blank & ~known.to_numpy(zero_copy_only=False) & ~too_long
                     flag(position, column.name, unknown, self._unknown_message(column, allowed))
                 continue
-            numbers = _numbers(values)
+            numbers = _numbers(values, blank)
+            finite = ~np.isnan(numbers)
             flag(
                 position,
                 column.name,
-                ~blank & (numbers.isna() | ~np.isfinite(numbers.fillna(0))),
+                ~blank & ~finite,
                 lambda v, c=column: (
                     f"{_shown(v)} is not a {'whole number' if c.kind == 'int' else 'number'}"
                     + (" (use a point for decimals, no thousands separators)" if "," in v else "")
                 ),
             )
-            numbers = numbers.where(np.isfinite(numbers.fillna(0)))
             if column.kind == "int":
                 flag(
                     position,
                     column.name,
-                    numbers.notna() & (numbers % 1 != 0),
+                    finite & (np.fmod(numbers, 1, where=finite, out=np.zeros_like(numbers)) != 0),
                     lambda v: f"{_shown(v)} is not a whole number",
                 )
             maximum = _this_year() if column.name == "founding_year" else column.maximum
@@ -512,20 +558,26 @@ class ChunkValidator:
                     ),
                 )
             if column.kind == "int":
-                out[column.name] = numbers.round().astype("Int64")
+                # Rows out of range were refused above and are dropped; zero stands in for
+                # them so that the cast to int64 never meets a number it cannot hold.
+                whole = np.where(finite & (np.abs(numbers) < 2.0**62), np.round(numbers), 0)
+                out[column.name] = pa.array(whole.astype(np.int64), mask=~finite)
             else:
-                out[column.name] = numbers.round(2)
-        self._flag_duplicates(text["identifier"], errors, bad_rows)
-        bad_rows = bad_rows | out.index.isin([row for row, _, _ in errors])
-        if self.references.default_cluster:
-            out["cluster"] = out["cluster"].mask(
-                out["cluster"] == "", self.references.default_cluster
-            )
+                out[column.name] = pa.array(np.round(numbers, 2), mask=~finite)
+        self._flag_duplicates(text["identifier"], size["identifier"] == 0, rows, errors)
+        if errors:
+            bad |= np.isin(rows, [row for row, _, _ in errors])
+        default = self.references.default_cluster
+        if default and (size["cluster"] == 0).any():
+            blank_cluster = pa.array(size["cluster"] == 0)
+            out["cluster"] = pc.if_else(blank_cluster, pa.scalar(default), out["cluster"])
         for kind in ("firm_ties", "institution_ties"):
-            out[kind.replace("ties", "tie_count")] = _list_lengths(out[kind])
-        out.insert(0, "source_row", out.index.astype("int64"))
+            out[kind.replace("ties", "tie_count")] = pa.array(_list_lengths(out[kind]))
+        clean = pa.table({name: out[name] for name in STAGED_COLUMNS})
+        if bad.any():
+            clean = clean.filter(pa.array(~bad))
         errors.sort(key=lambda item: (item[0], item[1]))
-        return out[~bad_rows], [error for _, _, error in errors]
+        return clean, [error for _, _, error in errors]
 
     def _allowed(self, column: Column) -> set[str] | None:
         if column.kind == "choice":
@@ -533,6 +585,11 @@ class ChunkValidator:
         if column.kind in {"cluster", "group", "size_class"}:
             return getattr(self.references, column.kind)
         return None
+
+    def _value_set(self, column: Column, allowed: set[str]) -> pa.Array:
+        if column.name not in self.known:
+            self.known[column.name] = pa.array(sorted(allowed), type=pa.string())
+        return self.known[column.name]
 
     @staticmethod
     def _unknown_message(column: Column, allowed: set[str]) -> Callable[[str], str]:
@@ -544,45 +601,141 @@ class ChunkValidator:
             return lambda v: f"no {what} {_shown(v)}: this table's owner has no {what}s"
         return lambda v: f"no {what} {_shown(v)} here; known: {known}"
 
-    def _flag_duplicates(self, identifiers: pd.Series, errors: list, bad_rows: pd.Series) -> None:
-        present = identifiers[identifiers != ""]
+    def _flag_duplicates(
+        self, identifiers: pa.Array, blank: np.ndarray, rows: np.ndarray, errors: list
+    ) -> None:
         position = COLUMN_NAMES.index("identifier")
-        hashes = pd.util.hash_pandas_object(present, index=False).to_numpy(dtype=np.uint64)
-        order = np.argsort(hashes, kind="stable")
-        ordered = hashes[order]
-        within = np.zeros(len(present), dtype=bool)
+        if blank.any():
+            identifiers, rows = identifiers.filter(pa.array(~blank)), rows[~blank]
+        hashes = _hashes(identifiers)
+        ordered = np.sort(hashes)
+        within = np.zeros(len(identifiers), dtype=bool)
         # Two equal hashes in the chunk are the only way it can hold a duplicate: the exact
-        # (and slower) comparison of the identifiers runs only then, and names first rows.
-        if len(ordered) > 1 and (ordered[1:] == ordered[:-1]).any():
-            repeated = present.duplicated(keep="first")
-            within = repeated.to_numpy()
-            first_row = present[~repeated].reset_index().set_index("identifier")["index"]
-            for row, value in present[repeated].head(MAX_ERRORS).items():
-                message = f"{_shown(value)} is already on row {int(first_row[value])}"
-                errors.append((row, position, RowError(int(row), "identifier", message)))
-        if self.seen.size:
-            spot = np.searchsorted(self.seen, ordered).clip(max=self.seen.size - 1)
-            earlier = np.empty(len(present), dtype=bool)
-            earlier[order] = self.seen[spot] == ordered
-            for row, value in present[earlier & ~within].head(MAX_ERRORS).items():
+        # comparison of the identifiers runs only on the rows whose hash another row shares,
+        # in the file's order, and names the first row of each.
+        same = ordered[1:] == ordered[:-1]
+        if same.any():
+            order = np.argsort(hashes, kind="stable")
+            shared = np.zeros(len(ordered), dtype=bool)
+            shared[1:] |= same
+            shared[:-1] |= same
+            candidates = np.sort(order[shared])
+            first_row: dict[str, int] = {}
+            reported = 0
+            for index, value in zip(
+                candidates.tolist(), identifiers.take(candidates).to_pylist(), strict=True
+            ):
+                if value not in first_row:
+                    first_row[value] = int(rows[index])
+                    continue
+                within[index] = True
+                if reported < MAX_ERRORS:
+                    reported += 1
+                    message = f"{_shown(value)} is already on row {first_row[value]}"
+                    errors.append(
+                        (
+                            int(rows[index]),
+                            position,
+                            RowError(int(rows[index]), "identifier", message),
+                        )
+                    )
+        # Sorted queries walk the sorted hashes of the earlier chunks in order (cache-friendly);
+        # only if one is found is each row's own hash looked up, to name the rows.
+        if self.seen.size and self._among_seen(ordered).any():
+            earlier = self._among_seen(hashes)
+            hits = np.flatnonzero(earlier & ~within)[:MAX_ERRORS]
+            for index, value in zip(hits.tolist(), identifiers.take(hits).to_pylist(), strict=True):
                 message = f"{_shown(value)} is already on an earlier row"
-                errors.append((row, position, RowError(int(row), "identifier", message)))
+                row = int(rows[index])
+                errors.append((row, position, RowError(row, "identifier", message)))
         # Kept sorted for searchsorted. Both halves are sorted, so a stable sort (timsort for
         # 64-bit keys) of the concatenation is one linear merge of two runs, where a quicksort
         # would start over on every chunk (a million-row file: 20 sorts of up to a million).
         self.seen = np.sort(np.concatenate([self.seen, ordered]), kind="stable")
 
+    def _among_seen(self, hashes: np.ndarray) -> np.ndarray:
+        spot = np.searchsorted(self.seen, hashes).clip(max=self.seen.size - 1)
+        return self.seen[spot] == hashes
 
-def _list_lengths(values: pd.Series) -> pd.Series:
-    """How many items a ';'-separated list holds (items of only whitespace are not counted),
+
+def _offsets(values: pa.Array) -> np.ndarray:
+    """Where each string of an Arrow string array (no nulls) starts in its data buffer, and
+    where the last one ends: count + 1 int32s, read from the array's own buffer."""
+    buffer = values.buffers()[1]
+    return np.frombuffer(buffer, dtype=np.int32)[values.offset : values.offset + len(values) + 1]
+
+
+def _stripped(values: pa.Array) -> tuple[pa.Array, np.ndarray]:
+    """The cells without leading or trailing whitespace (as str.strip), and their sizes in
+    bytes. Most columns have no cell to strip: a look at each cell's first and last byte finds
+    that out (an ASCII byte above space cannot be whitespace; anything else might be, so the
+    column is stripped by Arrow's Unicode kernel), and then the column is kept as it is."""
+    offsets = _offsets(values)
+    sizes = np.diff(offsets)
+    data = values.buffers()[2]
+    if data is None or not sizes.any():
+        return values, sizes
+    data = np.frombuffer(data, dtype=np.uint8)
+    filled = sizes > 0
+    ends = np.concatenate([data[offsets[:-1][filled]], data[offsets[1:][filled] - 1]])
+    if ((ends <= 0x20) | (ends >= 0x80)).any():
+        values = pc.utf8_trim_whitespace(values)
+        sizes = np.diff(_offsets(values))
+    return values, sizes
+
+
+_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)  # 2^64 / golden ratio, odd: a bijection mod 2^64
+
+
+def _hashes(values: pa.Array) -> np.ndarray:
+    """A 64-bit hash of each string's UTF-8 bytes, read eight at a time straight from the Arrow
+    buffers with numpy: a few vector operations per eight bytes of the longest value, where
+    pandas' hash makes a Python string of every cell first (a fifth of a chunk's check). Equal
+    strings hash equal; the final mix is splitmix64's, so unequal ones collide about once in
+    2^64 pairs, as with pandas' own 64-bit hash."""
+    count = len(values)
+    if count == 0:
+        return np.empty(0, dtype=np.uint64)
+    offsets, data_buffer = _offsets(values), values.buffers()[2]
+    first, last = int(offsets[0]), int(offsets[-1])
+    # The values' bytes, and eight zero bytes after them so that the last word can be read.
+    data = np.zeros(last - first + 8, dtype=np.uint8)
+    if last > first:
+        data[: last - first] = np.frombuffer(data_buffer, np.uint8, last - first, first)
+    # Every byte offset as the start of a little-endian 64-bit word (a view, no copy).
+    words = np.ndarray((last - first + 1,), dtype="<u8", buffer=data, strides=(1,))
+    starts = (offsets[:-1] - first).astype(np.intp)
+    lengths = np.diff(offsets).astype(np.int64)
+    hashes = lengths.astype(np.uint64) * _MULTIPLIER  # the length first: "a" is not "a\0"
+    for byte in range(0, int(lengths.max()), 8):
+        word = words[np.minimum(starts + byte, last - first)]
+        left = lengths - byte  # of each value's bytes, from this word on
+        short = left < 8
+        if short.any():  # the bytes past a value's end belong to the next value: masked off
+            bits = (np.clip(left, 0, 7) * 8).astype(np.uint64)
+            word = np.where(short, word & ((np.uint64(1) << bits) - np.uint64(1)), word)
+        mixed = (hashes ^ word) * _MULTIPLIER
+        mixed ^= mixed >> np.uint64(32)
+        # A value that ended before this word is not mixed again: its hash must not depend on
+        # the longest value of its chunk.
+        hashes = np.where(left > 0, mixed, hashes) if (left <= 0).any() else mixed
+    hashes ^= hashes >> np.uint64(30)
+    hashes *= np.uint64(0xBF58476D1CE4E5B9)
+    hashes ^= hashes >> np.uint64(27)
+    hashes *= np.uint64(0x94D049BB133111EB)
+    hashes ^= hashes >> np.uint64(31)
+    return hashes
+
+
+def _list_lengths(values: pa.Array) -> np.ndarray:
+    """How many items each ';'-separated list holds (items of only whitespace are not counted),
     in Arrow's C++ kernels: no Python call per row."""
-    items = pc.split_pattern(pa.array(values, type=pa.string()), LIST_SEPARATOR)
+    items = pc.split_pattern(values, LIST_SEPARATOR)
     filled = pc.not_equal(pc.utf8_trim_whitespace(pc.list_flatten(items)), "").to_numpy(
         zero_copy_only=False
     )
     owners = pc.list_parent_indices(items).to_numpy()
-    counts = np.bincount(owners[filled], minlength=len(values))
-    return pd.Series(counts.astype("int64"), index=values.index)
+    return np.bincount(owners[filled], minlength=len(values)).astype(np.int64)
 
 
 # A number as people type one: digits, an optional point and decimals, an optional exponent.
@@ -590,40 +743,56 @@ def _list_lengths(values: pd.Series) -> pd.Series:
 NUMBER = r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$"
 
 
-def _numbers(values: pd.Series) -> pd.Series:
-    """The cells as float64, NaN where blank or not a number: Arrow's regex and cast kernels,
-    several times faster than pd.to_numeric on text (which makes a Python object per cell)."""
-    text = pa.array(values, type=pa.string())
-    number = pc.if_else(pc.match_substring_regex(text, NUMBER), text, pa.scalar(None, pa.string()))
-    parsed = pc.cast(number, pa.float64()).to_numpy(zero_copy_only=False)
-    return pd.Series(parsed, index=values.index)
+def _numbers(values: pa.Array, blank: np.ndarray | None = None) -> np.ndarray:
+    """The cells as float64, NaN where blank or not a (finite) number. Arrow's cast reads the
+    column at once; it accepts what NUMBER matches plus the spellings of infinity and NaN (made
+    NaN here, as a number too large for float64 is), so the slower regex runs only on a column
+    where the cast fails, that is one with a bad cell. tests/test_firms.py holds the two to the
+    same answer on every string of the characters numbers are made of."""
+    if blank is None:
+        blank = pc.binary_length(values).to_numpy() == 0
+    if blank.any():
+        values = pc.if_else(pa.array(blank), pa.scalar(None, pa.string()), values)
+    try:
+        parsed = pc.cast(values, pa.float64())
+    except pa.ArrowInvalid:
+        number = pc.match_substring_regex(values, NUMBER)
+        parsed = pc.cast(pc.if_else(number, values, pa.scalar(None, pa.string())), pa.float64())
+    numbers = parsed.to_numpy(zero_copy_only=False).copy()  # nulls are NaN; made writable
+    numbers[~np.isfinite(numbers)] = np.nan
+    return numbers
 
 
 # Writing ----------------------------------------------------------------------------------
 
 TARGET = FirmRecord._meta.db_table
 STAGING = "firm_import_staging"
+COPY_PIECE_BYTES = 1 << 20
 
 
 def _quoted(names) -> str:
     return ", ".join(connection.ops.quote_name(name) for name in names)
 
 
-def _csv_for_copy(frame: pd.DataFrame, table_id: int | None = None) -> io.BytesIO:
-    """The rows as CSV for COPY. Arrow's CSV writer is several times faster than
-    DataFrame.to_csv. Text is quoted only where it must be (a comma, quote or line break):
-    a third fewer bytes for the server to parse than quoting every cell, and an unquoted
-    empty cell still loads as '' because COPY is told FORCE_NOT_NULL for every text column.
-    Missing numbers are written as an empty cell, which COPY loads as NULL."""
-    arrow = pa.Table.from_pandas(frame[list(STAGED_COLUMNS)], preserve_index=False)
+def _csv_for_copy(rows: pa.Table, table_id: int | None = None) -> pa.BufferReader:
+    """The rows as CSV for COPY, by Arrow's CSV writer. Unquoted where no cell of the chunk
+    holds a comma, quote or line break (Arrow's "needed" style quotes every string: a sixth
+    more bytes for the server to parse), quoted otherwise. An unquoted empty cell still loads
+    as '' because COPY is told FORCE_NOT_NULL for every text column; a missing number is an
+    empty cell, which COPY loads as NULL."""
     if table_id is not None:
-        arrow = arrow.add_column(0, "table_id", pa.repeat(pa.scalar(table_id), len(frame)))
-    buffer = io.BytesIO()
-    pa_csv.write_csv(
-        arrow, buffer, pa_csv.WriteOptions(include_header=False, quoting_style="needed")
-    )
-    buffer.seek(0)
-    return buffer
+        rows = rows.add_column(0, "table_id", pa.repeat(pa.scalar(table_id), len(rows)))
+    for quoting in ("none", "needed"):
+        # Arrow's own in-memory stream, not a Python file: the writer never needs the GIL.
+        sink = pa.BufferOutputStream()
+        try:
+            pa_csv.write_csv(
+                rows, sink, pa_csv.WriteOptions(include_header=False, quoting_style=quoting)
+            )
+            break
+        except pa.ArrowInvalid:  # "none" refuses a cell with a comma, quote or line break
+            continue
+    return pa.BufferReader(sink.getvalue())
 
 
 class DirectCopy:
@@ -670,21 +839,25 @@ class DirectCopy:
         self.raw = connection.connection
         return self
 
-    def write(self, frame: pd.DataFrame) -> None:
-        if frame.empty:
+    def write(self, rows: pa.Table) -> None:
+        if not len(rows):
             return
-        data = _csv_for_copy(frame, self.table.pk)
         self._wait()
-        self.sending = threading.Thread(target=self._send, args=(data,), daemon=True)
+        self.sending = threading.Thread(target=self._send, args=(rows,), daemon=True)
         self.sending.start()
-        self.rows += len(frame)
+        self.rows += len(rows)
         if not self.overlap:
             self._wait()
 
-    def _send(self, data: io.BytesIO) -> None:
+    def _send(self, rows: pa.Table) -> None:
         try:
+            # The CSV is written here too, not in the import's thread: Arrow's writer lets go
+            # of the GIL, so it overlaps the next chunk's check as the server's COPY does.
+            data = _csv_for_copy(rows, self.table.pk)
             with self.raw.cursor() as cursor:
-                cursor.copy_expert(self.copy, data)
+                # Read in pieces of a megabyte: psycopg2 takes the GIL back for every piece,
+                # and at its default 8 kB a chunk would ask for it a thousand times.
+                cursor.copy_expert(self.copy, data, size=COPY_PIECE_BYTES)
         except BaseException as exc:  # re-raised in the import's thread by _wait
             self.failure = exc
 
@@ -743,16 +916,15 @@ class Staging:
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {STAGING}")
 
-    def write(self, frame: pd.DataFrame) -> None:
-        if frame.empty:
+    def write(self, rows: pa.Table) -> None:
+        if not len(rows):
             return
-        frame = frame[list(STAGED_COLUMNS)]
-        rows = frame.astype(object).where(frame.notna(), None)
+        columns = [rows.column(name).to_pylist() for name in STAGED_COLUMNS]  # nulls: None
         marks = ", ".join(["%s"] * len(STAGED_COLUMNS))
         with connection.cursor() as cursor:
             cursor.executemany(
                 f"INSERT INTO {STAGING} ({self.columns}) VALUES ({marks})",
-                list(rows.itertuples(index=False, name=None)),
+                list(zip(*columns, strict=True)),
             )
 
     def replace_rows(self) -> int:
@@ -852,9 +1024,9 @@ def _check_header(header: list[str], file_name: str) -> list[RowError]:
 def _write_all(chunks: Iterator, validator: ChunkValidator, writer, report, progress) -> int:
     rows = 0
     clock = _PhaseClock(report.phases)
-    for frame, fraction in clock.timed("read", chunks):
+    for chunk, fraction in clock.timed("read", chunks):
         with clock("validate"):
-            clean, errors = validator.validate(frame)
+            clean, errors = validator.validate(chunk)
         if errors:
             report.errors.extend(errors[: MAX_ERRORS - len(report.errors)])
             if len(report.errors) >= MAX_ERRORS:
