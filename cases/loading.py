@@ -62,7 +62,8 @@ class LoadError:
     message: str
 
     def __str__(self) -> str:
-        where = self.file if self.index is None else f"{self.file}, object #{self.index}"
+        # Counted from 1, as an admin counts the objects of a file.
+        where = self.file if self.index is None else f"{self.file}, object #{self.index + 1}"
         return (
             f"{where} ({self.label}): {self.message}" if self.label else f"{where}: {self.message}"
         )
@@ -496,7 +497,7 @@ class Loader:
             return self.fail(
                 entry,
                 f"{key_field}: the natural key {_natural_key_text(key)!r} was already given at "
-                f"{first.file}, object #{first.index}; each object needs its own (loading "
+                f"{first.file}, object #{first.index + 1}; each object needs its own (loading "
                 "both would overwrite the first with the second)",
             )
         entry.stored = self.stored[model].get(key)
@@ -584,7 +585,7 @@ class Loader:
                 if entry is None:
                     continue  # a stored row: the loaded one clashing with it is reported
                 others = ", ".join(
-                    f"{places[k].file}, object #{places[k].index}" if k in places
+                    f"{places[k].file}, object #{places[k].index + 1}" if k in places
                     else f"the stored {_natural_key_text(k)}"
                     for k in keys if k != key
                 )  # fmt: skip

@@ -98,7 +98,7 @@ def test_passage_not_in_the_paper_is_rejected_with_file_object_and_field(tmp_pat
     report = load_fixtures([write(tmp_path, [CASE, bad], name="brazil.json")])
     assert not report.ok
     message = str(report.errors[0])
-    assert "brazil.json, object #1" in message
+    assert "brazil.json, object #2" in message
     assert "cases.figure new-case/share-1970" in message
     assert "passage" in message and "0.6%" in message
 
@@ -108,7 +108,7 @@ def test_any_invalid_object_means_nothing_is_written(tmp_path):
     objects = [CASE, figure(), figure(key="bad", value="120")]  # a share above 100%
     report = load_fixtures([write(tmp_path, objects)])
     assert not report.ok
-    assert "object #2" in str(report.errors[0])
+    assert "object #3" in str(report.errors[0])
     assert CaseStudy.objects.count() == before
     assert not Figure.objects.filter(case__slug="new-case").exists()
 
@@ -128,7 +128,7 @@ def test_reference_to_a_missing_parent_is_reported(tmp_path):
     orphan["fields"]["institution"] = ["new-case", "no-such-institution"]
     report = load_fixtures([write(tmp_path, [CASE, orphan])])
     assert not report.ok
-    assert "object #1" in str(report.errors[0])
+    assert "object #2" in str(report.errors[0])
     assert not CaseStudy.objects.filter(slug="new-case").exists()
 
 
@@ -208,7 +208,7 @@ def other_case_cluster() -> bytes:
 CORRUPTIONS = {
     "invalid JSON": (b'[{"model": "cases.casestudy", "fields": {]', "not valid JSON at line 1"),
     "top level not a list": (dumped(CASE), "JSON list of objects"),
-    "a non-object element": (dumped([CASE, 5]), "object #1: must be an object"),
+    "a non-object element": (dumped([CASE, 5]), "object #2: must be an object"),
     "missing model": (dumped([{"fields": CASE["fields"]}]), 'has no "model"'),
     "model not a string": (dumped([{"model": 5, "fields": {}}]), '"model" must be a string'),
     "unknown model": (dumped([{"model": "cases.spaceship", "fields": {}}]), "'cases.spaceship'"),
@@ -267,11 +267,11 @@ CORRUPTIONS = {
     ),
     "duplicate natural key": (
         dumped([CASE, figure(), figure(label="Again")]),
-        "key: the natural key 'new-case/share-1970' was already given at bundle.json, object #1",
+        "key: the natural key 'new-case/share-1970' was already given at bundle.json, object #2",
     ),
     "duplicate unique aspect": (
         dumped([CASE, policy("a"), policy("b")]),
-        "aspect: the same value as bundle.json, object #1",
+        "aspect: the same value as bundle.json, object #2",
     ),
 }  # fmt: skip
 
@@ -308,8 +308,8 @@ def test_a_duplicate_natural_key_across_files_names_both_places(tmp_path):
     second = write(tmp_path, [figure(label="Again")], name="second.json")
     report = load_fixtures([first, second])
     assert [str(e) for e in report.errors] == [
-        "second.json, object #0 (cases.figure new-case/share-1970): key: the natural key "
-        "'new-case/share-1970' was already given at first.json, object #1; each object needs "
+        "second.json, object #1 (cases.figure new-case/share-1970): key: the natural key "
+        "'new-case/share-1970' was already given at first.json, object #2; each object needs "
         "its own (loading both would overwrite the first with the second)"
     ]
     assert not CaseStudy.objects.filter(slug="new-case").exists()
@@ -317,7 +317,7 @@ def test_a_duplicate_natural_key_across_files_names_both_places(tmp_path):
 
 def test_a_child_of_an_invalid_parent_says_so_rather_than_not_found(tmp_path):
     report = load_fixtures([write(tmp_path, [case(kind="volcano"), figure()])])
-    assert "object #0" in str(report.errors[0]) and "kind" in str(report.errors[0])
+    assert "object #1" in str(report.errors[0]) and "kind" in str(report.errors[0])
     assert "has errors of its own" in str(report.errors[1])
 
 
