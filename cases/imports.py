@@ -11,11 +11,13 @@ from __future__ import annotations
 import json
 
 from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from . import bundles
 from .loading import library_models
-from .models import CaseImport, CaseStudy, LibraryVersion, Source
+from .models import CaseImport, CaseStudy, Cluster, LibraryVersion, Source
 
 
 def _changes(report: bundles.ImportReport) -> dict:
@@ -105,6 +107,11 @@ def undo_import(*, record: CaseImport, user) -> CaseImport | str:
     restore = [obj for slug in record.cases for obj in before.get(slug, [])]
     content = json.dumps(restore, ensure_ascii=False).encode("utf-8")
     with transaction.atomic():
+        # Asked inside the transaction, so a table attached meanwhile is seen (and nothing
+        # is written when one is).
+        attached = _firm_tables_undo_would_delete(record.cases, before)
+        if attached:
+            return _refusal_for_firm_tables(record, attached)
         undo = CaseImport(
             user=user,
             filename=f"undo-of-import-{record.pk}.json",
@@ -136,6 +143,51 @@ def undo_import(*, record: CaseImport, user) -> CaseImport | str:
         record.status = CaseImport.Status.UNDONE
         record.save(update_fields=["status"])
     return undo
+
+
+def firm_tables_blocking_undo(record: CaseImport) -> list:
+    """The firm tables that stop this import's undo (the page lists them before asking)."""
+    if record.status != CaseImport.Status.APPLIED or record.undo_of_id:
+        return []
+    return _firm_tables_undo_would_delete(record.cases, record.before or {})
+
+
+def _firm_tables_undo_would_delete(slugs: list[str], before: dict) -> list:
+    """Firm tables the undo would take with it (by the database's cascade): those of a case
+    the import created, and those of a cluster it added to a case it changed."""
+    from firms.models import FirmTable  # firms builds on cases: imported when used
+
+    added = [slug for slug in slugs if slug not in before]
+    doomed = Q(case__slug__in=added)
+    for slug in slugs:
+        if slug in added:
+            continue
+        kept = [
+            obj["fields"].get("key")
+            for obj in before[slug]
+            if obj["model"] == Cluster._meta.label_lower
+        ]
+        doomed |= Q(case__slug=slug, cluster__isnull=False) & ~Q(cluster__key__in=kept)
+    return list(
+        FirmTable.objects.filter(doomed).select_related("case", "cluster").order_by("title", "pk")
+    )
+
+
+def _refusal_for_firm_tables(record: CaseImport, tables) -> str:
+    """Refused rather than asked with a checkbox: firm tables come from an officer's or an
+    admin's file, not from the library, so neither re-importing the case nor undoing the
+    undo would bring them (or their rows) back."""
+    names = "; ".join(
+        f"'{t.title}' ({t.records.count():,} rows, of {t.cluster or t.case}): "
+        f"{t.get_absolute_url()}, delete it at "
+        f"{reverse('admin:firms_firmtable_delete', args=[t.pk])}"
+        for t in tables
+    )
+    return (
+        f"Import #{record.pk} cannot be undone while firm tables are attached to what it "
+        f"would delete; they are not library data, and importing the case again would not "
+        f"bring them back. Nothing was changed. Delete (or keep a copy of) each first: {names}."
+    )
 
 
 def _delete_uncited_sources(slugs: list[str]) -> None:
