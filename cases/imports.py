@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 
+from django.apps import apps
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -129,16 +130,22 @@ def undo_import(*, record: CaseImport, user) -> CaseImport | str:
                 )
             changes = _changes(report)
         added = [slug for slug in record.cases if slug not in before]
-        if added:  # cases the import created: gone again
-            changes.setdefault("case", {"created": [], "updated": [], "unchanged": 0})
-            changes["case"]["deleted"] = added
+        if added:  # cases the import created: gone again, every row of them recorded
+            for table, labels in _rows_of_cases(added).items():
+                _record_deleted(changes, table, labels)
             CaseStudy.objects.filter(slug__in=added).delete()
-        _delete_uncited_sources(record.changes.get("sources", {}).get("created", []))
+        gone = _delete_uncited_sources(record.changes.get("sources", {}).get("created", []))
+        _record_deleted(changes, bundles.sheet_name(Source), gone)
         LibraryVersion.objects.record_change(f"undo of import #{record.pk} by {_who(user)}")
         undo.status = CaseImport.Status.APPLIED
         undo.applied_at = timezone.now()
         undo.changes = changes
-        undo.summary = f"undo of import #{record.pk}"
+        counts = [
+            f"{sum(len(t.get(what, [])) for t in changes.values())} rows {what}"
+            for what in ("created", "updated", "deleted")
+            if any(t.get(what) for t in changes.values())
+        ]
+        undo.summary = f"undo of import #{record.pk}: {', '.join(counts) or 'nothing changed'}"
         undo.save()
         record.status = CaseImport.Status.UNDONE
         record.save(update_fields=["status"])
@@ -190,12 +197,37 @@ def _refusal_for_firm_tables(record: CaseImport, tables) -> str:
     )
 
 
-def _delete_uncited_sources(slugs: list[str]) -> None:
-    """Sources an undone import created, once nothing cites them."""
+def _rows_of_cases(slugs: list[str]) -> dict[str, list[str]]:
+    """The rows of these cases as the undo deletes them, by table, with their keys (the case
+    by its slug); their sources are recorded when they go, if they go."""
+    rows: dict[str, list[str]] = {}
+    for case in CaseStudy.objects.filter(slug__in=slugs).order_by("slug"):
+        for obj in bundles.case_objects(case):
+            if obj["model"] == Source._meta.label_lower:
+                continue
+            model = apps.get_model(obj["model"])
+            label = obj["fields"].get("key") or obj["fields"].get("slug")
+            rows.setdefault(bundles.sheet_name(model), []).append(label)
+    return rows
+
+
+def _record_deleted(changes: dict, table: str, labels: list[str]) -> None:
+    if labels:
+        entry = changes.setdefault(
+            table, {"created": [], "updated": [], "unchanged": 0, "deleted": []}
+        )
+        entry.setdefault("deleted", []).extend(labels)
+
+
+def _delete_uncited_sources(slugs: list[str]) -> list[str]:
+    """Sources an undone import created, once nothing cites them; the slugs of those deleted."""
     cited_models = [m for m in library_models() if m is not Source]
-    for source in Source.objects.filter(slug__in=slugs):
+    deleted = []
+    for source in Source.objects.filter(slug__in=slugs).order_by("slug"):
         if not any(m.objects.filter(source=source).exists() for m in cited_models):
             source.delete()
+            deleted.append(source.slug)
+    return deleted
 
 
 ROW_HISTORY_SCAN = 1000  # written imports read for one row's history (bounded per request)

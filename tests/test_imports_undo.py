@@ -100,3 +100,30 @@ def test_undo_that_would_delete_a_cluster_with_a_firm_table_is_refused(admin, tm
     assert not isinstance(imports.undo_import(record=second, user=admin), str)
     assert not Cluster.objects.filter(key="sialkot-north").exists()
     assert CaseStudy.objects.filter(slug="sialkot-example").exists() and first.pk
+
+
+def test_undo_records_every_row_it_deletes_so_the_row_history_shows_it(admin, client):
+    record = _import(admin, EXAMPLE.read_bytes())
+    undo = imports.undo_import(record=record, user=admin)
+    assert not isinstance(undo, str), undo
+    deleted = {table: entry["deleted"] for table, entry in undo.changes.items()}
+    assert sum(len(labels) for labels in deleted.values()) == 18
+    assert deleted["case"] == ["sialkot-example"] and deleted["sources"] == ["nadvi-1999"]
+    assert "producers-count" in deleted["figures"] and "simap" in deleted["institutions"]
+    again = _import(admin, EXAMPLE.read_bytes())
+
+    client.force_login(admin)
+    url = "/library/imports/row/?case=sialkot-example&table=figures&key=producers-count"
+    history = [
+        (r.pk, what)
+        for r, what, _ in imports.row_history(
+            imports.written_imports(case="sialkot-example"), table="figures", key="producers-count"
+        )
+    ]
+    assert history == [(again.pk, "created"), (undo.pk, "deleted"), (record.pk, "created")]
+    page = client.get(url).content.decode()
+    assert f"(undo of #{record.pk})</td><td>deleted" in page
+    detail = client.get(f"/library/imports/{undo.pk}/").content.decode()
+    assert "Figures: 0 created, 0 updated, 0 unchanged, 3 deleted" in detail
+    assert "Sources: 0 created, 0 updated, 0 unchanged, 1 deleted" in detail
+    assert f"undo of import #{record.pk}: 18 rows deleted" in detail
