@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.db.models import Avg, Count, F, FloatField, Q, Sum
 from django.db.models.functions import Cast
 
-from cases.models import Figure
+from cases.models import ActorGroup, Figure
 
 from .models import FirmTable
 
@@ -127,7 +127,7 @@ def check_summary(table: FirmTable, summary: dict) -> list[Check]:
     if table.assessment_id:
         assessment = table.assessment
         if assessment.producer_count is not None:
-            checks.append(_count_check("Producers", assessment.producer_count, summary["firms"]))
+            checks.append(_producer_check(table, assessment))
         named_large = [line for line in assessment.large_firms.splitlines() if line.strip()]
         if named_large and summary["with_employees"]:
             checks.append(
@@ -188,6 +188,37 @@ def check_summary(table: FirmTable, summary: dict) -> list[Check]:
                 )
             )
     return checks
+
+
+def _producer_check(table: FirmTable, assessment) -> Check:
+    """The officer's producer count against the firms of the table in a producer group: a
+    table of producers, suppliers and firms of no group is not 300 producers."""
+    producer_groups = [
+        group.name for group in assessment.groups.all() if group.role == ActorGroup.Role.PRODUCER
+    ]
+    counts = table.records.aggregate(
+        producers=Count("source_row", filter=Q(group__in=producer_groups)),
+        no_group=Count("source_row", filter=Q(group="")),
+        firms=Count("source_row"),
+    )
+    if counts["no_group"] == counts["firms"]:
+        # A table without a group column: its firms are all there is to count, and the note
+        # says so (counting none of them would only say the column is missing).
+        derived, note = counts["firms"], "the table gives no firm a group: all its firms counted"
+    else:
+        derived = counts["producers"]
+        note = (
+            f"firms in producer groups ({', '.join(producer_groups) or 'none'}); "
+            f"{counts['no_group']:,} firm(s) have no group, "
+            f"{counts['firms'] - counts['producers'] - counts['no_group']:,} are in other groups"
+        )
+    return Check(
+        "Producers",
+        assessment.producer_count,
+        derived,
+        _count_agrees(assessment.producer_count, derived),
+        note,
+    )
 
 
 def _count_check(what: str, stated: int, derived: int) -> Check:

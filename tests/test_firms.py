@@ -429,6 +429,40 @@ def test_a_tiruppur_table_is_checked_against_the_latest_count_not_the_history(tm
     assert latest.display_value in counts[0].what  # "about 2,500", not "2500.000"
 
 
+def test_an_assessments_producers_are_the_firms_in_its_producer_groups(tmp_path):
+    officer = make_user("officer", officer=True)
+    assessment = make_assessment(officer, producer_count=300)
+    assessment.groups.filter(name="Shoemakers").update(name="Shoe makers")
+    AssessmentGroup.objects.create(assessment=assessment, role="supplier", name="Suppliers")
+    table = FirmTable.objects.create(
+        assessment=assessment, title="Survey", citation="test", uploaded_by=officer,
+        file_name="f.csv",
+    )  # fmt: skip
+    rows = [f"S{i},Shoe makers" for i in range(100)] + [f"U{i},Suppliers" for i in range(100)]
+    rows += [f"N{i}," for i in range(100)]
+    assert import_firm_table(
+        table, write(tmp_path, "f.csv", "identifier,group\n" + "\n".join(rows))
+    ).ok
+    (check,) = [
+        c for c in derived.check_summary(table, derived.summarise(table)) if c.what == "Producers"
+    ]
+    assert (check.stated, check.derived, check.agrees) == (300, 100, False)
+    assert "(Shoe makers)" in check.note and "100 firm(s) have no group" in check.note
+    assert "100 are in other groups" in check.note
+
+
+def test_a_table_that_gives_no_groups_counts_all_its_firms_as_producers_and_says_so(tmp_path):
+    officer = make_user("officer", officer=True)
+    assessment = make_assessment(officer, producer_count=3)
+    table = FirmTable.objects.create(
+        assessment=assessment, title="Survey", citation="test", uploaded_by=officer,
+        file_name="f.csv",
+    )  # fmt: skip
+    assert import_firm_table(table, write(tmp_path, "f.csv", "identifier\nA\nB\nC\n")).ok
+    (check,) = derived.check_summary(table, derived.summarise(table))
+    assert (check.derived, check.agrees) == (3, True) and "no firm a group" in check.note
+
+
 def test_counts_within_tolerance_agree():
     assert derived._count_agrees(1800, 1700)
     assert not derived._count_agrees(1800, 1500)
@@ -557,7 +591,7 @@ def test_officer_attaches_a_table_to_own_assessment_only(
     own = make_assessment(officer, producer_count=2)
     others = make_assessment(make_user("other", officer=True))
     client.force_login(officer)
-    content = "identifier,group\nA,Shoemakers\nB,\n"
+    content = "identifier,group\nA,Shoemakers\nB,Shoemakers\n"
     with django_capture_on_commit_callbacks(execute=True):
         response = upload(client, reverse("firms:upload-assessment", args=[own.pk]), content)
     table = FirmTable.objects.get(assessment=own)
