@@ -411,22 +411,41 @@ def test_case_figure_that_disagrees_is_flagged(tmp_path):
     assert any(c.stated == 1800 and c.derived == 2 and not c.agrees for c in checks)
 
 
-def test_a_tiruppur_table_is_checked_against_the_latest_count_not_the_history(tmp_path):
+def _tiruppur_table(tmp_path, rows: str) -> FirmTable:
     case = CaseStudy.objects.get(slug="tiruppur")
     table = FirmTable.objects.create(
         case=case, title="Survey", citation="test", uploaded_by=make_user("admin", staff=True),
         file_name="f.csv",
     )  # fmt: skip
-    import_firm_table(table, write(tmp_path, "f.csv", "identifier\n" + "\n".join(
-        f"F{i}" for i in range(2500))))  # fmt: skip
-    counts = [c for c in derived.check_summary(table, derived.summarise(table)) if "firm" in c.what]
-    latest = (
-        case.figures.filter(metric="count", unit="firms", scope="cluster", actor_group=None,
-                            size_class=None, institution=None, market=None, firm=None)
-        .order_by("-headline", "-year").first()
-    )  # fmt: skip
-    assert [c.stated for c in counts] == [float(latest.value)]
-    assert latest.display_value in counts[0].what  # "about 2,500", not "2500.000"
+    assert import_firm_table(table, write(tmp_path, "f.csv", rows)).ok
+    return table
+
+
+def test_a_tiruppur_table_is_checked_against_the_latest_count_not_the_history(tmp_path):
+    table = _tiruppur_table(tmp_path, "identifier\n" + "\n".join(f"F{i}" for i in range(2500)))
+    counts = [
+        c
+        for c in derived.check_summary(table, derived.summarise(table))
+        if "unit" in c.what or "firm" in c.what
+    ]
+    # 1993's "about 2,500 knitwear and garment making units" (the paper counts firms as
+    # units), not 1953's "over 100 firms"; the table gives no groups, so all its firms count.
+    assert [(c.what, c.stated, c.derived, c.agrees) for c in counts] == [
+        ("Knitwear and garment making units (about 2,500 units, 1993)", 2500, 2500, True)
+    ]
+    assert "all counted" in counts[0].note
+
+
+def test_a_count_of_a_producer_group_is_checked_against_the_firms_of_that_group(tmp_path):
+    rows = [f"G{i},garment-producers" for i in range(2400)] + [
+        f"P{i},printing-units" for i in range(300)
+    ]
+    table = _tiruppur_table(tmp_path, "identifier,group\n" + "\n".join(rows + ["N1,"]))
+    (count,) = [
+        c for c in derived.check_summary(table, derived.summarise(table)) if "1993" in c.what
+    ]
+    assert (count.stated, count.derived, count.agrees) == (2500, 2400, True)
+    assert "firms of the group" in count.note and "1 firm(s) have no group" in count.note
 
 
 def test_an_assessments_producers_are_the_firms_in_its_producer_groups(tmp_path):
