@@ -67,8 +67,11 @@ def import_list(request):
 @staff_member_required
 @require_GET
 def import_detail(request, pk):
-    record = get_object_or_404(CaseImport.objects.defer("content", "before"), pk=pk)
-    return render(request, "cases/import_detail.html", {"record": record})
+    record = get_object_or_404(CaseImport.objects.defer("content"), pk=pk)
+    blocking = imports.firm_tables_blocking_undo(record)
+    return render(
+        request, "cases/import_detail.html", {"record": record, "firm_tables_blocking": blocking}
+    )
 
 
 @staff_member_required

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import json
 
+from django.apps import apps
 from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from . import bundles
 from .loading import library_models
-from .models import CaseImport, CaseStudy, LibraryVersion, Source
+from .models import CaseImport, CaseStudy, Cluster, LibraryVersion, Source
 
 
 def _changes(report: bundles.ImportReport) -> dict:
@@ -105,6 +108,11 @@ def undo_import(*, record: CaseImport, user) -> CaseImport | str:
     restore = [obj for slug in record.cases for obj in before.get(slug, [])]
     content = json.dumps(restore, ensure_ascii=False).encode("utf-8")
     with transaction.atomic():
+        # Asked inside the transaction, so a table attached meanwhile is seen (and nothing
+        # is written when one is).
+        attached = _firm_tables_undo_would_delete(record.cases, before)
+        if attached:
+            return _refusal_for_firm_tables(record, attached)
         undo = CaseImport(
             user=user,
             filename=f"undo-of-import-{record.pk}.json",
@@ -122,28 +130,104 @@ def undo_import(*, record: CaseImport, user) -> CaseImport | str:
                 )
             changes = _changes(report)
         added = [slug for slug in record.cases if slug not in before]
-        if added:  # cases the import created: gone again
-            changes.setdefault("case", {"created": [], "updated": [], "unchanged": 0})
-            changes["case"]["deleted"] = added
+        if added:  # cases the import created: gone again, every row of them recorded
+            for table, labels in _rows_of_cases(added).items():
+                _record_deleted(changes, table, labels)
             CaseStudy.objects.filter(slug__in=added).delete()
-        _delete_uncited_sources(record.changes.get("sources", {}).get("created", []))
+        gone = _delete_uncited_sources(record.changes.get("sources", {}).get("created", []))
+        _record_deleted(changes, bundles.sheet_name(Source), gone)
         LibraryVersion.objects.record_change(f"undo of import #{record.pk} by {_who(user)}")
         undo.status = CaseImport.Status.APPLIED
         undo.applied_at = timezone.now()
         undo.changes = changes
-        undo.summary = f"undo of import #{record.pk}"
+        counts = [
+            f"{sum(len(t.get(what, [])) for t in changes.values())} rows {what}"
+            for what in ("created", "updated", "deleted")
+            if any(t.get(what) for t in changes.values())
+        ]
+        undo.summary = f"undo of import #{record.pk}: {', '.join(counts) or 'nothing changed'}"
         undo.save()
         record.status = CaseImport.Status.UNDONE
         record.save(update_fields=["status"])
     return undo
 
 
-def _delete_uncited_sources(slugs: list[str]) -> None:
-    """Sources an undone import created, once nothing cites them."""
+def firm_tables_blocking_undo(record: CaseImport) -> list:
+    """The firm tables that stop this import's undo (the page lists them before asking)."""
+    if record.status != CaseImport.Status.APPLIED or record.undo_of_id:
+        return []
+    return _firm_tables_undo_would_delete(record.cases, record.before or {})
+
+
+def _firm_tables_undo_would_delete(slugs: list[str], before: dict) -> list:
+    """Firm tables the undo would take with it (by the database's cascade): those of a case
+    the import created, and those of a cluster it added to a case it changed."""
+    from firms.models import FirmTable  # firms builds on cases: imported when used
+
+    added = [slug for slug in slugs if slug not in before]
+    doomed = Q(case__slug__in=added)
+    for slug in slugs:
+        if slug in added:
+            continue
+        kept = [
+            obj["fields"].get("key")
+            for obj in before[slug]
+            if obj["model"] == Cluster._meta.label_lower
+        ]
+        doomed |= Q(case__slug=slug, cluster__isnull=False) & ~Q(cluster__key__in=kept)
+    return list(
+        FirmTable.objects.filter(doomed).select_related("case", "cluster").order_by("title", "pk")
+    )
+
+
+def _refusal_for_firm_tables(record: CaseImport, tables) -> str:
+    """Refused rather than asked with a checkbox: firm tables come from an officer's or an
+    admin's file, not from the library, so neither re-importing the case nor undoing the
+    undo would bring them (or their rows) back."""
+    names = "; ".join(
+        f"'{t.title}' ({t.records.count():,} rows, of {t.cluster or t.case}): "
+        f"{t.get_absolute_url()}, delete it at "
+        f"{reverse('admin:firms_firmtable_delete', args=[t.pk])}"
+        for t in tables
+    )
+    return (
+        f"Import #{record.pk} cannot be undone while firm tables are attached to what it "
+        f"would delete; they are not library data, and importing the case again would not "
+        f"bring them back. Nothing was changed. Delete (or keep a copy of) each first: {names}."
+    )
+
+
+def _rows_of_cases(slugs: list[str]) -> dict[str, list[str]]:
+    """The rows of these cases as the undo deletes them, by table, with their keys (the case
+    by its slug); their sources are recorded when they go, if they go."""
+    rows: dict[str, list[str]] = {}
+    for case in CaseStudy.objects.filter(slug__in=slugs).order_by("slug"):
+        for obj in bundles.case_objects(case):
+            if obj["model"] == Source._meta.label_lower:
+                continue
+            model = apps.get_model(obj["model"])
+            label = obj["fields"].get("key") or obj["fields"].get("slug")
+            rows.setdefault(bundles.sheet_name(model), []).append(label)
+    return rows
+
+
+def _record_deleted(changes: dict, table: str, labels: list[str]) -> None:
+    if labels:
+        entry = changes.setdefault(
+            table, {"created": [], "updated": [], "unchanged": 0, "deleted": []}
+        )
+        entry.setdefault("deleted", []).extend(labels)
+
+
+def _delete_uncited_sources(slugs: list[str]) -> list[str]:
+    """Sources an undone import created, once nothing cites them; the slugs of those deleted."""
     cited_models = [m for m in library_models() if m is not Source]
-    for source in Source.objects.filter(slug__in=slugs):
+    deleted = []
+    for source in Source.objects.filter(slug__in=slugs).order_by("slug"):
         if not any(m.objects.filter(source=source).exists() for m in cited_models):
             source.delete()
+            deleted.append(source.slug)
+    return deleted
 
 
 ROW_HISTORY_SCAN = 1000  # written imports read for one row's history (bounded per request)

@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.db.models import Avg, Count, F, FloatField, Q, Sum
 from django.db.models.functions import Cast
 
-from cases.models import Figure
+from cases.models import ActorGroup, Figure
 
 from .models import FirmTable
 
@@ -127,7 +127,7 @@ def check_summary(table: FirmTable, summary: dict) -> list[Check]:
     if table.assessment_id:
         assessment = table.assessment
         if assessment.producer_count is not None:
-            checks.append(_count_check("Producers", assessment.producer_count, summary["firms"]))
+            checks.append(_producer_check(table, assessment))
         named_large = [line for line in assessment.large_firms.splitlines() if line.strip()]
         if named_large and summary["with_employees"]:
             checks.append(
@@ -146,7 +146,6 @@ def check_summary(table: FirmTable, summary: dict) -> list[Check]:
     figures = Figure.objects.filter(
         case=table.case_id,
         scope=Figure.Scope.CLUSTER,
-        actor_group__isnull=True,
         size_class__isnull=True,
         institution__isnull=True,
         market__isnull=True,
@@ -154,26 +153,39 @@ def check_summary(table: FirmTable, summary: dict) -> list[Check]:
     )
     if table.cluster_id:
         figures = figures.filter(cluster=table.cluster_id)
+    cluster_wide = figures.filter(actor_group__isnull=True)
     # A firm table is today's survey or register: it is checked against the case's latest count
-    # (a headline first), not against every count in the cluster's history (1931's 5, 1953's
-    # "over 100" knitting firms are no summary of it).
-    counts = figures.filter(metric=Figure.Metric.COUNT, unit=Figure.Unit.FIRMS).order_by(
-        "-headline", F("year").desc(nulls_last=True)
-    )[:1]
+    # of firms (a headline first), not against every count in the cluster's history (1931's
+    # 5, 1953's "over 100" knitting firms are no summary of it).
+    # Papers count firms as "firms" or as "units" (Tiruppur's 1993 "about 2,500 knitwear and
+    # garment making units"), of the whole cluster or of its producers; a count of one kind of
+    # stage unit (printing units) or of a size class is not the count of the table's firms.
+    counts = (
+        figures.filter(metric=Figure.Metric.COUNT, unit__in=[Figure.Unit.FIRMS, Figure.Unit.UNITS])
+        .filter(Q(actor_group__isnull=True) | Q(actor_group__role=ActorGroup.Role.PRODUCER))
+        .select_related("actor_group")
+        .order_by("-headline", F("year").desc(nulls_last=True), "pk")[:1]
+    )
+    if not table.cluster_id and table.case.clusters.count() > 1:
+        counts = []  # one cluster's count is no summary of a table over several
     for figure in counts:
         stated = float(figure.value)
+        derived, note = summary["firms"], ""
+        if figure.actor_group_id:
+            derived, note = _firms_of_group(table, figure.actor_group, summary["firms"])
+        cited = f"{figure.citation or 'paper'}, lines {figure.line_from}-{figure.line_to}"
         checks.append(
             Check(
                 f"{figure.label} ({figure.display_value}"
                 f"{f', {figure.year}' if figure.year else ''})",
                 stated,
-                summary["firms"],
-                _count_agrees(stated, summary["firms"], figure.qualifier),
-                f"{figure.citation or 'paper'}, lines {figure.line_from}-{figure.line_to}",
+                derived,
+                _count_agrees(stated, derived, figure.qualifier),
+                f"{note}; {cited}" if note else cited,
             )
         )
     if share is not None:
-        for figure in figures.filter(
+        for figure in cluster_wide.filter(
             metric__in=[Figure.Metric.EXPORT_SHARE, Figure.Metric.OUTPUT_EXPORTED],
             unit=Figure.Unit.PERCENT,
         ).order_by("-headline", F("year").desc(nulls_last=True))[:1]:
@@ -188,6 +200,51 @@ def check_summary(table: FirmTable, summary: dict) -> list[Check]:
                 )
             )
     return checks
+
+
+def _firms_of_group(table: FirmTable, group, firms: int) -> tuple[int, str]:
+    """The table's firms a count of one producer group compares with: those of the group, or
+    all of them when the table gives no firm a group."""
+    counts = table.records.aggregate(
+        of_group=Count("source_row", filter=Q(group=group.key)),
+        no_group=Count("source_row", filter=Q(group="")),
+    )
+    if counts["no_group"] == firms:
+        return firms, f"a count of {group.name}; the table gives no firm a group: all counted"
+    return counts["of_group"], (
+        f"firms of the group {group.name}; {counts['no_group']:,} firm(s) have no group"
+    )
+
+
+def _producer_check(table: FirmTable, assessment) -> Check:
+    """The officer's producer count against the firms of the table in a producer group: a
+    table of producers, suppliers and firms of no group is not 300 producers."""
+    producer_groups = [
+        group.name for group in assessment.groups.all() if group.role == ActorGroup.Role.PRODUCER
+    ]
+    counts = table.records.aggregate(
+        producers=Count("source_row", filter=Q(group__in=producer_groups)),
+        no_group=Count("source_row", filter=Q(group="")),
+        firms=Count("source_row"),
+    )
+    if counts["no_group"] == counts["firms"]:
+        # A table without a group column: its firms are all there is to count, and the note
+        # says so (counting none of them would only say the column is missing).
+        derived, note = counts["firms"], "the table gives no firm a group: all its firms counted"
+    else:
+        derived = counts["producers"]
+        note = (
+            f"firms in producer groups ({', '.join(producer_groups) or 'none'}); "
+            f"{counts['no_group']:,} firm(s) have no group, "
+            f"{counts['firms'] - counts['producers'] - counts['no_group']:,} are in other groups"
+        )
+    return Check(
+        "Producers",
+        assessment.producer_count,
+        derived,
+        _count_agrees(assessment.producer_count, derived),
+        note,
+    )
 
 
 def _count_check(what: str, stated: int, derived: int) -> Check:

@@ -102,7 +102,9 @@ def _progress_writer(table_id: int):
     there the worker stores it on a connection of its own, committed at once. (Inside an
     outer transaction, as in tests, or on SQLite, whose staging keeps the transaction short,
     the import's own connection does.)"""
-    percent = 95  # reading and checking is most of the work; the final swap is the last 5 %
+    # Reading, checking and writing each chunk is most of the work (the fraction is of the
+    # file's rows); the final swap and commit are the last 5 %.
+    percent = 95
 
     if connection.vendor != "postgresql" or connection.in_atomic_block:
 
@@ -142,9 +144,11 @@ def _stopped(file_name: str, message: str) -> dict:
 
 
 def _finish(table_id: int, report: dict) -> None:
+    read = {"rows_read": report["rows_read"]} if "rows_read" in report else {}
     FirmTable.objects.filter(pk=table_id).update(
         status=FirmTable.Status.FAILED if report["errors"] else FirmTable.Status.DONE,
         progress=100,
+        **read,  # the check may stop early, after the last progress it stored
         report=report,
         finished_at=timezone.now(),
     )

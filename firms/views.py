@@ -82,6 +82,7 @@ def status(request, pk):
             "row_count": table.row_count,
             "finished": table.status in {FirmTable.Status.DONE, FirmTable.Status.FAILED},
             "error_count": len(report.get("errors", [])),
+            "rows_refused": report.get("rows_refused", 0),
         }
     )
 

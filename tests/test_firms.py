@@ -416,22 +416,75 @@ def test_case_figure_that_disagrees_is_flagged(tmp_path):
     assert any(c.stated == 1800 and c.derived == 2 and not c.agrees for c in checks)
 
 
-def test_a_tiruppur_table_is_checked_against_the_latest_count_not_the_history(tmp_path):
+def _tiruppur_table(tmp_path, rows: str) -> FirmTable:
     case = CaseStudy.objects.get(slug="tiruppur")
     table = FirmTable.objects.create(
         case=case, title="Survey", citation="test", uploaded_by=make_user("admin", staff=True),
         file_name="f.csv",
     )  # fmt: skip
-    import_firm_table(table, write(tmp_path, "f.csv", "identifier\n" + "\n".join(
-        f"F{i}" for i in range(2500))))  # fmt: skip
-    counts = [c for c in derived.check_summary(table, derived.summarise(table)) if "firm" in c.what]
-    latest = (
-        case.figures.filter(metric="count", unit="firms", scope="cluster", actor_group=None,
-                            size_class=None, institution=None, market=None, firm=None)
-        .order_by("-headline", "-year").first()
+    assert import_firm_table(table, write(tmp_path, "f.csv", rows)).ok
+    return table
+
+
+def test_a_tiruppur_table_is_checked_against_the_latest_count_not_the_history(tmp_path):
+    table = _tiruppur_table(tmp_path, "identifier\n" + "\n".join(f"F{i}" for i in range(2500)))
+    counts = [
+        c
+        for c in derived.check_summary(table, derived.summarise(table))
+        if "unit" in c.what or "firm" in c.what
+    ]
+    # 1993's "about 2,500 knitwear and garment making units" (the paper counts firms as
+    # units), not 1953's "over 100 firms"; the table gives no groups, so all its firms count.
+    assert [(c.what, c.stated, c.derived, c.agrees) for c in counts] == [
+        ("Knitwear and garment making units (about 2,500 units, 1993)", 2500, 2500, True)
+    ]
+    assert "all counted" in counts[0].note
+
+
+def test_a_count_of_a_producer_group_is_checked_against_the_firms_of_that_group(tmp_path):
+    rows = [f"G{i},garment-producers" for i in range(2400)] + [
+        f"P{i},printing-units" for i in range(300)
+    ]
+    table = _tiruppur_table(tmp_path, "identifier,group\n" + "\n".join(rows + ["N1,"]))
+    (count,) = [
+        c for c in derived.check_summary(table, derived.summarise(table)) if "1993" in c.what
+    ]
+    assert (count.stated, count.derived, count.agrees) == (2500, 2400, True)
+    assert "firms of the group" in count.note and "1 firm(s) have no group" in count.note
+
+
+def test_an_assessments_producers_are_the_firms_in_its_producer_groups(tmp_path):
+    officer = make_user("officer", officer=True)
+    assessment = make_assessment(officer, producer_count=300)
+    assessment.groups.filter(name="Shoemakers").update(name="Shoe makers")
+    AssessmentGroup.objects.create(assessment=assessment, role="supplier", name="Suppliers")
+    table = FirmTable.objects.create(
+        assessment=assessment, title="Survey", citation="test", uploaded_by=officer,
+        file_name="f.csv",
     )  # fmt: skip
-    assert [c.stated for c in counts] == [float(latest.value)]
-    assert latest.display_value in counts[0].what  # "about 2,500", not "2500.000"
+    rows = [f"S{i},Shoe makers" for i in range(100)] + [f"U{i},Suppliers" for i in range(100)]
+    rows += [f"N{i}," for i in range(100)]
+    assert import_firm_table(
+        table, write(tmp_path, "f.csv", "identifier,group\n" + "\n".join(rows))
+    ).ok
+    (check,) = [
+        c for c in derived.check_summary(table, derived.summarise(table)) if c.what == "Producers"
+    ]
+    assert (check.stated, check.derived, check.agrees) == (300, 100, False)
+    assert "(Shoe makers)" in check.note and "100 firm(s) have no group" in check.note
+    assert "100 are in other groups" in check.note
+
+
+def test_a_table_that_gives_no_groups_counts_all_its_firms_as_producers_and_says_so(tmp_path):
+    officer = make_user("officer", officer=True)
+    assessment = make_assessment(officer, producer_count=3)
+    table = FirmTable.objects.create(
+        assessment=assessment, title="Survey", citation="test", uploaded_by=officer,
+        file_name="f.csv",
+    )  # fmt: skip
+    assert import_firm_table(table, write(tmp_path, "f.csv", "identifier\nA\nB\nC\n")).ok
+    (check,) = derived.check_summary(table, derived.summarise(table))
+    assert (check.derived, check.agrees) == (3, True) and "no firm a group" in check.note
 
 
 def test_counts_within_tolerance_agree():
@@ -472,6 +525,7 @@ def test_admin_uploads_a_case_table_and_reads_the_report(
         "row_count": 2,
         "finished": True,
         "error_count": 0,
+        "rows_refused": 0,
     }
     page = client.get(table.get_absolute_url()).content.decode()
     assert "2 firms imported" in page
@@ -518,9 +572,29 @@ def test_progress_is_stored_as_the_job_runs_and_read_through_the_status_page(
         )
     assert [s["status"] for s in seen] == ["running"] * 5
     assert [s["rows_read"] for s in seen] == [0, 1000, 2000, 3000, 4000]
-    progress = [s["progress"] for s in seen]
-    assert progress == sorted(progress) and 0 < progress[-1] < 100
+    # Rows read over the file's rows, 95 % for reading, checking and writing them (the
+    # readers read ahead: the file's read position said 95 % after the first chunk).
+    assert [s["progress"] for s in seen] == [0, 19, 38, 57, 76]
     assert FirmTable.objects.get().row_count == 5000
+
+
+def test_a_failed_import_says_how_many_rows_were_read_and_how_many_refused(
+    client, django_capture_on_commit_callbacks, monkeypatch
+):
+    client.force_login(make_user("admin", staff=True))
+    monkeypatch.setattr(importer, "CHUNK_ROWS", 100)
+    frame = generated_frame(400)
+    frame.loc[[10, 110, 210, 310], "export_share"] = 120.0  # one bad row in each chunk
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(
+            client, reverse("firms:upload-case", args=["sinos-valley"]), frame.to_csv(index=False)
+        )
+    table = FirmTable.objects.get()
+    status = client.get(reverse("firms:status", args=[table.pk])).json()
+    assert (status["status"], status["progress"]) == ("failed", 100)
+    assert (status["rows_read"], status["rows_refused"]) == (400, 4)
+    page = client.get(table.get_absolute_url()).content.decode()
+    assert "400</span> rows read, 4 refused" in page
 
 
 def test_a_queued_import_shows_a_progress_bar_that_polls(client, settings):
@@ -541,7 +615,7 @@ def test_officer_attaches_a_table_to_own_assessment_only(
     own = make_assessment(officer, producer_count=2)
     others = make_assessment(make_user("other", officer=True))
     client.force_login(officer)
-    content = "identifier,group\nA,Shoemakers\nB,\n"
+    content = "identifier,group\nA,Shoemakers\nB,Shoemakers\n"
     with django_capture_on_commit_callbacks(execute=True):
         response = upload(client, reverse("firms:upload-assessment", args=[own.pk]), content)
     table = FirmTable.objects.get(assessment=own)
