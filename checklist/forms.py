@@ -270,8 +270,8 @@ InstitutionFormSet = rows_formset(
         "generalist SME scheme does not count for 2a, and a general chamber or association "
         "serving every sector counts half for 5c. Choose “Don't know” if you are not sure.",
         "reach": "How many of the cluster's small firms use it. A body counts by its reach: "
-        "one that reaches few small firms earns less than one that reaches many (2a, 4a, "
-        "4d, 5a-5e).",
+        "one that reaches few small firms earns less than one that reaches many (1c, 2a, 4a, "
+        "4d, 5a-5e, 8c; producer groups and consortia count by being there).",
         "kind": "A self-help institution is a credit union or other mutual finance its "
         "members run; a producers' association is a trade or business association, not a "
         "self-help institution.",

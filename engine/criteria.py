@@ -26,7 +26,8 @@ from dataclasses import dataclass
 # 2.2.0: a trade or business association counts by its reach to small firms in 1c and 8c
 #        too, as it already did in 5c (an association reaching few small firms had made
 #        collective action "strong"); "closest on" puts first what sets the nearest case
-#        apart from the others.
+#        apart from the others; 4b counts firms said to sell to foreign buyers as one
+#        export-market group when no group lists them.
 ENGINE_VERSION = "2.2.0"
 
 
@@ -723,9 +724,10 @@ INDICATORS: tuple[Indicator, ...] = (
             "with producers (1314-1317); where a domestic buyer does pass on know-how, 4c "
             "counts it. Buyers named in Markets count only when the groups list none (one "
             "fact, one place), and as export-market buyers only when firms sell to foreign "
-            "buyers."
+            "buyers; firms said to sell to foreign buyers with no export-market group listed "
+            "count as one group (0.5)."
         ),
-        reads=("firms.groups", "markets.key_buyers"),
+        reads=("firms.groups", "markets.key_buyers", "markets.foreign_buyers"),
     ),
     Indicator(
         "4c",

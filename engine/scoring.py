@@ -688,6 +688,14 @@ def m_external_buyers(p: _Rows) -> Measurement:
     if groups is None:
         return UNKNOWN
     if not groups:
+        said = p.foreign_buyers
+        if said is not None and said.value:
+            # Firms sell to foreign buyers, so there is at least one at the interface, though
+            # no group lists them: one group's worth, not 0 beside 3c's full credit (Agra's
+            # walk: 3c 1.0 and 4b 0.0 from the same answer).
+            return Measurement(
+                0.5, lambda: (f"foreign buyers, though no group lists them: {said.source}",)
+            )
         # domestic wholesalers and traders do not count (criteria.EXPORT_MARKET_ROLES)
         return Measurement(0.0, ("no export agents or export-market buyers recorded",))
     return Measurement(min(1.0, len(groups) / 2), lambda: tuple(str(g.source) for g in groups))

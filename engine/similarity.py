@@ -103,10 +103,15 @@ class Resemblance:
     compared: int  # features known for both
     available: int  # features in the table
     # telling gaps (CLOSE_GAP, not both absent), those that set this case apart first: where
-    # the cluster is much closer to it than to the cases on average
+    # the cluster is closer to it than to any other case, by the widest margin
     closest: tuple[FeatureGap, ...]
     differs: tuple[FeatureGap, ...]  # largest weighted gaps first
     near_tie_with: tuple[str, ...] = field(default=())  # subjects within NEAR_TIE_GAP (the best)
+    near_tie_similarities: tuple[float, ...] = field(default=())  # theirs, in the same order
+
+    @property
+    def near_ties(self) -> tuple[tuple[str, float], ...]:
+        return tuple(zip(self.near_tie_with, self.near_tie_similarities, strict=True))
 
     @property
     def near_tie_gap(self) -> float:
@@ -438,17 +443,21 @@ def resemblances(mine: ScoredProfile, cases: Mapping[str, ScoredProfile]) -> lis
     """The cases ordered from most to least similar (ties broken by case key). The first names
     the cases within `NEAR_TIE_GAP` of it, if any: then the nearest case is a near-tie."""
     compared = {key: compare(mine, other) for key, other in cases.items()}
-    # What sets a case apart: a feature on which the cluster is as close to every case (a
-    # cluster, not a network; foreign buyers, as four of five) says little about why this
-    # one is nearest. Each feature's gap is set against its mean gap to all the cases.
-    spread: dict[str, list[float]] = {}
-    for _, gaps in compared.values():
+    # What sets a case apart: a feature on which the cluster is as close to another case (a
+    # cluster, as Sinos, Leon and Tiruppur all are) says nothing about why this one is
+    # nearest. Each feature's gap is set against the smallest gap of the other cases.
+    spread: dict[str, list[tuple[str, float]]] = {}
+    for key, (_, gaps) in compared.items():
         for g in gaps:
-            spread.setdefault(g.key, []).append(g.gap)
-    mean_gap = {key: sum(values) / len(values) for key, values in spread.items()}
+            spread.setdefault(g.key, []).append((key, g.gap))
 
-    def setting_apart(g: FeatureGap) -> tuple:
-        return (-round(g.weight * (mean_gap[g.key] - g.gap), 6), g.gap, -g.weight, g.key)
+    def setting_apart(case: str):
+        def order(g: FeatureGap) -> tuple:
+            others = [gap for other, gap in spread[g.key] if other != case]
+            margin = min(others) - g.gap if others else 0.0
+            return (-round(g.weight * margin, 6), g.gap, -g.weight, g.key)
+
+        return order
 
     found = []
     for key, other in cases.items():
@@ -456,7 +465,7 @@ def resemblances(mine: ScoredProfile, cases: Mapping[str, ScoredProfile]) -> lis
         if len(gaps) < MIN_COMPARED:
             continue
         telling = (g for g in gaps if g.gap <= CLOSE_GAP and not g.both_absent)
-        closest = sorted(telling, key=setting_apart)[:SHOWN]
+        closest = sorted(telling, key=setting_apart(key))[:SHOWN]
         differs = sorted((g for g in gaps if g.gap > 0), key=lambda g: (-g.contribution, g.key))[
             :SHOWN
         ]
@@ -474,9 +483,13 @@ def resemblances(mine: ScoredProfile, cases: Mapping[str, ScoredProfile]) -> lis
     found.sort(key=lambda r: (-r.similarity, r.key))
     if found:
         best = found[0]
-        tied = tuple(r.subject for r in found[1:] if best.similarity - r.similarity < NEAR_TIE_GAP)
+        tied = [r for r in found[1:] if best.similarity - r.similarity < NEAR_TIE_GAP]
         if tied:
-            found[0] = replace(best, near_tie_with=tied)
+            found[0] = replace(
+                best,
+                near_tie_with=tuple(r.subject for r in tied),
+                near_tie_similarities=tuple(r.similarity for r in tied),
+            )
     return found
 
 

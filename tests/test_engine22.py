@@ -58,3 +58,21 @@ def test_wider_reach_never_lowers_points_1_and_8():
 
 def test_the_version_says_so():
     assert criteria.ENGINE_VERSION == "2.2.0"
+
+
+def test_firms_selling_to_foreign_buyers_count_for_4b_when_no_group_lists_them():
+    from engine.profile import Fact, Group
+
+    sells_abroad = ClusterProfile(
+        "Test",
+        groups=(Group("producer", "shoe makers", SRC), Group("domestic_buyer", "traders", SRC)),
+        foreign_buyers=Fact(True, SRC),
+    )
+    found = measure("4b", sells_abroad)
+    assert found.value == 0.5 and "though no group lists them" in found.basis[0]
+    # Said no: none at the interface; a listed export group counts as before.
+    from dataclasses import replace
+
+    assert measure("4b", replace(sells_abroad, foreign_buyers=Fact(False, SRC))).value == 0.0
+    listed = replace(sells_abroad, groups=(*sells_abroad.groups, Group("buyer", "importers", SRC)))
+    assert measure("4b", listed).value == 0.5
