@@ -375,12 +375,7 @@ class _Rows:
         self.bodies_of: dict[frozenset[str], list[Body]] = {}
         self.groups_of: dict[frozenset[str], list[Group]] = {}
         if profile.groups is not None:
-            picked: list[list[Group]] = [[] for _ in GROUP_SELECTIONS]
-            route_of = GROUP_ROUTES.get
-            for g in profile.groups:
-                for i in route_of(g.role, ()):
-                    picked[i].append(g)
-            self.groups_of = dict(zip(GROUP_SELECTIONS, picked, strict=True))
+            self.groups_of = _sorted_into(profile.groups, "role", GROUP_SELECTIONS, GROUP_ROUTES)
         if profile.ties is not None:
             going = self.ties_going = {direction: [] for direction in TIE_DIRECTIONS}
             selected: list[list[Tie]] = [[] for _ in TIE_SELECTIONS]
@@ -396,12 +391,20 @@ class _Rows:
                     way.append(t)
             self.ties_of = dict(zip(TIE_SELECTIONS, selected, strict=True))
         if profile.institutions is not None:
-            chosen: list[list[Body]] = [[] for _ in BODY_SELECTIONS]
-            route_of = BODY_ROUTES.get
-            for b in profile.institutions:
-                for i in route_of(b.kind, ()):
-                    chosen[i].append(b)
-            self.bodies_of = dict(zip(BODY_SELECTIONS, chosen, strict=True))
+            self.bodies_of = _sorted_into(
+                profile.institutions, "kind", BODY_SELECTIONS, BODY_ROUTES
+            )
+
+
+def _sorted_into(rows, attribute: str, selections: tuple, routes: dict) -> dict:
+    """Rows (groups or bodies) into the selections their `attribute` routes them to, each in
+    the profile's order."""
+    picked: list[list] = [[] for _ in selections]
+    route_of = routes.get
+    for row in rows:
+        for i in route_of(getattr(row, attribute), ()):
+            picked[i].append(row)
+    return dict(zip(selections, picked, strict=True))
 
 
 def _bodies(p: _Rows, kinds: frozenset[str], *, active_only=True) -> list[Body] | None:

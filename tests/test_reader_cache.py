@@ -44,3 +44,22 @@ def test_a_source_without_text_still_says_so(client):
     record_library_change()
     html = client.get(reverse("cases:source", args=["field-notes"])).content.decode()
     assert "The text of this source is not stored here" in html
+
+
+def test_a_sources_text_reaches_the_cached_reader_only_as_text(client):
+    """The whole-text reader joins cached blocks into one SafeString: each block must have
+    been escaped by its template, so stored markup shows as text, lit or not."""
+    markup = "<script>alert(1)</script> & <b>bold</b>"
+    Source.objects.create(
+        slug="survey-notes",
+        title="Survey notes",
+        short_title="Survey",
+        kind=Source.Kind.FIELD_NOTES,
+        text=f"Opening line\n{markup}\n",
+    )
+    record_library_change("a source with markup in its text")
+    url = reverse("cases:source", args=["survey-notes"])
+    for html in (client.get(url).content.decode(), client.get(url).content.decode(),
+                 client.get(url, {"from": 2, "to": 2}).content.decode()):  # fmt: skip
+        assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in html
+        assert "<script>alert(1)" not in html and "<b>bold</b>" not in html
