@@ -115,3 +115,53 @@ def test_no_passage_of_the_example_is_in_quotation_marks_or_marked_a_paraphrase(
     passages = [r["passage"] for r in rows if "passage" in r]
     assert len(passages) == len(rows) - 1
     assert not [p for p in passages if "paraphrase" in p or p.startswith(('"', "“"))]
+
+
+README = EXAMPLE.parent / "README.md"
+# How docs/examples/README.md names a row of the bundle in its table of checks.
+ROW_KINDS = {
+    "cases.source": "source",
+    "cases.casestudy": "case",
+    "cases.cluster": "cluster",
+    "cases.actorgroup": "actor group",
+    "cases.institution": "institution",
+    "cases.market": "market",
+    "cases.linkage": "linkage",
+    "cases.historyevent": "history",
+    "cases.figure": "figure",
+    "cases.policysetting": "policy",
+}
+
+
+def test_every_row_of_the_example_has_its_check_in_the_readme_and_in_its_note():
+    """The README's table says, row by row, what public text of the article was found for the
+    bundle; a row added to the bundle without a check there (or a note saying it) fails."""
+    table = [line for line in README.read_text(encoding="utf-8").splitlines() if line[:2] == "| "]
+    for obj in json.loads(EXAMPLE.read_text(encoding="utf-8")):
+        fields = obj["fields"]
+        label = f"| {ROW_KINDS[obj['model']]} `{fields.get('key') or fields['slug']}` |"
+        assert any(line.startswith(label) for line in table), label
+        if obj["model"] != "cases.source":
+            assert "Checked on 2 December 2026" in fields["note"], label
+
+
+def test_the_corrections_from_the_check_reach_the_source_page_and_the_api(client):
+    admin = User.objects.create_user("admin", password="pw-admin", is_staff=True)
+    record = imports.preview_upload(user=admin, filename=EXAMPLE.name, content=EXAMPLE.read_bytes())
+    assert imports.confirm_import(record=record) is None
+    # The DOI is the article's own PII (printed on its first page), not the one first given.
+    source_page = client.get("/sources/nadvi-1999/").content.decode()
+    assert "DOI 10.1016/S0305-750X(99)00078-9" in source_page
+    assert "DOI 10.1016/S0305-750X(99)00074-8" not in source_page
+    detail = client.get("/api/cases/sialkot-example/").json()
+    # The abstract gives the main markets as the United States and Western Europe.
+    assert [m["destinations"] for m in detail["markets"]] == ["United States, Western Europe"]
+    # The 1994 import alert was not found; FDA-related pages date the alert to 1991.
+    (alert,) = detail["history"]
+    assert alert["year_from"] == 1994 and alert["provenance"]["confidence"] == "ambiguous"
+    assert "1991" in alert["provenance"]["note"]
+    # The count of about 300 manufacturers was seen in Section 1, and says so.
+    producers = next(f for f in detail["figures"] if f["key"] == "producers-count")
+    assert producers["display"] == "about 300 firms"
+    assert producers["provenance"]["locator"] == "Section 1 (introduction)"
+    assert "confirmed" in producers["provenance"]["note"]
