@@ -161,8 +161,12 @@ def _finish(table_id: int, report: dict) -> None:
     keeps a refused file's name and every error, by row and column, and who sent it."""
     read = {"rows_read": report["rows_read"]} if "rows_read" in report else {}
     with transaction.atomic():
+        # Locks the table's row only: PostgreSQL refuses FOR UPDATE on the nullable side of
+        # the outer join to the new file's uploader.
         table = (
-            FirmTable.objects.select_for_update().select_related("new_uploaded_by").get(pk=table_id)
+            FirmTable.objects.select_for_update(of=("self",))
+            .select_related("new_uploaded_by")
+            .get(pk=table_id)
         )
         fields = {}
         superseded = ""
