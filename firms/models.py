@@ -9,9 +9,12 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from cases.models import CaseStudy, Cluster
 from checklist.models import Assessment
+
+UPLOAD_TO = "firm_tables/%Y/%m/"
 
 
 class FirmTableQuerySet(models.QuerySet):
@@ -63,14 +66,28 @@ class FirmTable(models.Model):
     )
     provenance_note = models.TextField(blank=True, help_text="How the rows were collected.")
 
+    # The file of record: the one the stored rows came from (until a file has been imported,
+    # the last one sent), who sent it and when.
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="firm_tables"
     )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
-    file = models.FileField(upload_to="firm_tables/%Y/%m/", help_text="The file as uploaded.")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    file = models.FileField(upload_to=UPLOAD_TO, help_text="The file as uploaded.")
     file_name = models.CharField(
         max_length=255, help_text="The file's name on the uploader's disk."
     )
+    # A file sent to replace the rows, kept here while it is checked: the file of record stays
+    # until the new one's rows have replaced them (services.replace_firm_file).
+    new_file = models.FileField(upload_to=UPLOAD_TO, blank=True)
+    new_file_name = models.CharField(max_length=255, blank=True)
+    new_uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    new_uploaded_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent done, 0-100.")
     rows_read = models.PositiveIntegerField(default=0)

@@ -35,7 +35,12 @@ IN_PROGRESS = {FirmTable.Status.QUEUED, FirmTable.Status.RUNNING}
 
 def replace_firm_file(*, table: FirmTable, user, upload: UploadedFile) -> FirmTable:
     """A new file for an existing table: its rows are swapped only if the new file is clean.
-    Refused (ImportInProgress) while the last file is still waiting or importing."""
+    Refused (ImportInProgress) while the last file is still waiting or importing.
+
+    The new file is kept beside the file of record while it is checked: a refused file leaves
+    the old rows, and their file stays their record. The superseded file (the old one after a
+    clean import, the refused one otherwise) is deleted from storage once the outcome has been
+    committed (`_finish`)."""
     with transaction.atomic():
         status = FirmTable.objects.select_for_update().values_list("status", flat=True)
         if status.get(pk=table.pk) in IN_PROGRESS:
@@ -44,9 +49,10 @@ def replace_firm_file(*, table: FirmTable, user, upload: UploadedFile) -> FirmTa
 
 
 def _replace(*, table: FirmTable, user, upload: UploadedFile) -> FirmTable:
-    table.file.save(Path(upload.name).name, upload, save=False)
-    table.file_name = Path(upload.name).name
-    table.uploaded_by = user
+    table.new_file.save(Path(upload.name).name, upload, save=False)
+    table.new_file_name = Path(upload.name).name
+    table.new_uploaded_by = user
+    table.new_uploaded_at = timezone.now()
     table.status = FirmTable.Status.QUEUED
     table.progress = 0
     table.rows_read = 0
@@ -69,19 +75,23 @@ def run_import(table_id: int) -> dict:
     table = FirmTable.objects.select_related("case", "cluster", "assessment").get(pk=table_id)
     FirmTable.objects.filter(pk=table_id).update(status=FirmTable.Status.RUNNING, progress=0)
 
+    # The file sent last: a replacement being checked, or else the table's first file.
+    sent, file_name = (
+        (table.new_file, table.new_file_name) if table.new_file else (table.file, table.file_name)
+    )
     progress, done = _progress_writer(table_id)
     try:
         report = importer.import_firm_table(
             table,
-            Path(table.file.path),
-            file_name=table.file_name,
+            Path(sent.path),
+            file_name=file_name,
             chunk_rows=importer.CHUNK_ROWS,  # read at call time, so a test can make it small
             progress=progress,
         ).as_dict()
     except Exception:
         logger.exception("Firm table %s: the import stopped", table_id)
         report = _stopped(
-            table.file_name,
+            file_name,
             "The import stopped on an internal error; the table is unchanged. "
             "The server log has the details.",
         )
@@ -89,7 +99,7 @@ def run_import(table_id: int) -> dict:
         # The worker itself is stopping (shut down, interrupted): record it, or the page
         # would say "Importing" for ever. The rows were never touched (one transaction).
         done()
-        _finish(table_id, _stopped(table.file_name, INTERRUPTED))
+        _finish(table_id, _stopped(file_name, INTERRUPTED))
         raise
     done()
     _finish(table_id, report)
@@ -144,11 +154,50 @@ def _stopped(file_name: str, message: str) -> dict:
 
 
 def _finish(table_id: int, report: dict) -> None:
+    """Store the outcome and settle the files. A clean import makes the file sent the file of
+    record; a refused one leaves the old file as the record of the rows it kept, unless the
+    table kept no rows (then there is nothing to record, and the last file sent is shown with
+    its report). The file that lost is deleted from storage after the commit: the report
+    keeps a refused file's name and every error, by row and column, and who sent it."""
     read = {"rows_read": report["rows_read"]} if "rows_read" in report else {}
-    FirmTable.objects.filter(pk=table_id).update(
-        status=FirmTable.Status.FAILED if report["errors"] else FirmTable.Status.DONE,
-        progress=100,
-        **read,  # the check may stop early, after the last progress it stored
-        report=report,
-        finished_at=timezone.now(),
-    )
+    with transaction.atomic():
+        # Locks the table's row only: PostgreSQL refuses FOR UPDATE on the nullable side of
+        # the outer join to the new file's uploader.
+        table = (
+            FirmTable.objects.select_for_update(of=("self",))
+            .select_related("new_uploaded_by")
+            .get(pk=table_id)
+        )
+        fields = {}
+        superseded = ""
+        if table.new_file:
+            report = {**report, "sent_by": table.new_uploaded_by.get_username()}
+            if not report["errors"] or not table.row_count:
+                superseded = table.file.name
+                fields = {
+                    "file": table.new_file.name,
+                    "file_name": table.new_file_name,
+                    "uploaded_by": table.new_uploaded_by,
+                    "uploaded_at": table.new_uploaded_at,
+                }
+            else:
+                superseded = table.new_file.name
+            fields.update(new_file="", new_file_name="", new_uploaded_by=None, new_uploaded_at=None)
+        FirmTable.objects.filter(pk=table_id).update(
+            status=FirmTable.Status.FAILED if report["errors"] else FirmTable.Status.DONE,
+            progress=100,
+            **read,  # the check may stop early, after the last progress it stored
+            report=report,
+            finished_at=timezone.now(),
+            **fields,
+        )
+        if superseded:
+            storage = table.file.storage
+            transaction.on_commit(lambda: _delete_file(storage, superseded))
+
+
+def _delete_file(storage, name: str) -> None:
+    try:
+        storage.delete(name)
+    except OSError:  # the outcome is stored; a file left behind is only disk space
+        logger.exception("Firm tables: could not delete the superseded file %s", name)

@@ -46,7 +46,9 @@ def upload_for_assessment(request, pk):
 @login_required
 def detail(request, pk):
     table = get_object_or_404(
-        FirmTable.objects.for_user(request.user).select_related("case", "cluster", "assessment"),
+        FirmTable.objects.for_user(request.user).select_related(
+            "case", "cluster", "assessment", "uploaded_by", "new_uploaded_by"
+        ),
         pk=pk,
     )
     summary = derived.summarise(table) if table.row_count else None
@@ -64,8 +66,26 @@ def detail(request, pk):
             },
             "in_progress": table.status in {FirmTable.Status.QUEUED, FirmTable.Status.RUNNING},
             "replace_form": ReplaceFileForm() if editable else None,
+            "figures": report_figures(table.report) if table.report else None,
+            "nav_current": "cases" if table.case_id else "assess",
         },
     )
+
+
+def report_figures(report: dict) -> dict:
+    """The final report's counts and speed, as its page shows them (the status JSON keeps the
+    report's raw numbers). Rows per second are rows read (checked) per second of the whole
+    import: the refused rows are read and checked too. None when the import took no time
+    worth dividing by (a file refused at its header)."""
+    rows_read = report.get("rows_read", 0)
+    seconds = report.get("seconds", 0)
+    return {
+        "rows_read": rows_read,
+        "rows_written": report.get("rows", 0),
+        "rows_refused": report.get("rows_refused", 0),
+        "seconds": seconds,
+        "rows_per_second": round(rows_read / seconds) if seconds and rows_read else None,
+    }
 
 
 @login_required

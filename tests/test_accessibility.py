@@ -77,6 +77,7 @@ def test_a_wrong_password_is_announced_linked_and_marked_on_both_fields(client, 
         assert 'aria-invalid="true"' in tag and 'aria-describedby="error-summary"' in tag
 
 
+@pytest.mark.django_db  # the navigation's Compare link reads the library's cases
 def test_the_login_page_without_an_error_has_no_summary(client):
     assert 'id="error-summary"' not in client.get(reverse("login")).content.decode()
 

@@ -36,15 +36,16 @@ def test_case_list_headline_figures_link_to_their_lines(client):
 
 
 def test_case_list_queries_do_not_grow_with_cases(client, django_assert_num_queries):
-    # 1: the data version; 2: the cases; 3: their clusters; 4: headline figures with clusters.
-    with django_assert_num_queries(4):
+    # 1: the data version; 2: the cases; 3: their clusters; 4: headline figures with clusters;
+    # 5: the navigation's Compare link (every case's slug, clusterdx/navigation.py).
+    with django_assert_num_queries(5):
         client.get(reverse("cases:list"))
     for n in range(3):
         make_full_case(f"extra-{n}", rows=5)  # each moves the data version
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = client.get(reverse("cases:list"))
     assert response.content.decode().count("data-case=") == len(loaded_slugs())
-    with django_assert_num_queries(1):  # then cached for this data version
+    with django_assert_num_queries(2):  # then cached for this data version (+ the nav's)
         assert client.get(reverse("cases:list")).content == response.content
 
 
@@ -81,13 +82,13 @@ def test_case_page_queries_do_not_grow_with_the_data(client, django_assert_num_q
     large = make_full_case("large-case", rows=40)
     # 1: does the slug exist; 2: the data version; 3: the case; then one prefetch each for
     # clusters, size classes, actor groups, firms, policy, institutions, markets, linkages,
-    # history, figures and conclusions.
-    with django_assert_num_queries(14):
+    # history, figures and conclusions; then the navigation's case slugs.
+    with django_assert_num_queries(15):
         client.get(small.get_absolute_url())
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         response = client.get(large.get_absolute_url())
     assert response.content.decode().count('<tr id="figure-') == 40
-    with django_assert_num_queries(2):  # then cached: the slug and the version only
+    with django_assert_num_queries(3):  # then cached: the slug, the version, the nav's slugs
         assert client.get(large.get_absolute_url()).content == response.content
 
 

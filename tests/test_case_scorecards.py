@@ -133,8 +133,8 @@ def test_scorecard_page_shows_points_evidence_radar_and_recommendations(
     client, django_assert_num_queries
 ):
     # 1: does the slug exist; 2: the data version; 3: all five cases (the radar compares them);
-    # 11 prefetches for their rows.
-    with django_assert_num_queries(14):
+    # 11 prefetches for their rows; then the navigation's case slugs.
+    with django_assert_num_queries(15):
         response = client.get(reverse("checklist:case-scorecard", args=["leon-guadalajara"]))
     html = response.content.decode()
     assert response.status_code == 200

@@ -6,13 +6,17 @@
   var section = document.getElementById("import-status");
   if (!section || !section.dataset.statusUrl) return;
   var bar = section.querySelector("progress");
+  // Counts with thousands separators, as the page renders them ("1,000,000"); the status
+  // JSON sends plain numbers.
+  var numbers = new Intl.NumberFormat(document.documentElement.lang || undefined);
 
   function show(data) {
     bar.value = data.progress;
     bar.textContent = data.progress + "%";
     section.querySelectorAll("[data-field]").forEach(function (node) {
       var value = data[node.dataset.field];
-      if (value !== undefined) node.textContent = value;
+      if (value === undefined) return;
+      node.textContent = "number" in node.dataset && typeof value === "number" ? numbers.format(value) : value;
     });
   }
 
