@@ -237,3 +237,19 @@ def test_a_firm_table_page_is_under_its_owners_item(client, django_capture_on_co
     assessment = make_assessment(officer)
     url = reverse("firms:upload-assessment", args=[assessment.pk])
     assert current_items(client.get(url).content.decode()) == ["Assess"]
+
+
+def test_the_admin_cannot_swap_a_tables_file_or_uploader_behind_its_rows(
+    client, django_capture_on_commit_callbacks
+):
+    """The file and who sent it are the record of the stored rows: the admin's change form
+    shows them but offers no input for them (only an upload on the site imports a file)."""
+    table = uploaded_by_amara(client, django_capture_on_commit_callbacks)
+    admin = make_user("root-admin", staff=True)
+    admin.is_superuser = True
+    admin.save()
+    client.force_login(admin)
+    page = client.get(reverse("admin:firms_firmtable_change", args=[table.pk])).content.decode()
+    assert 'name="title"' in page  # the form is there and the title still editable
+    for field in ("file", "new_file", "uploaded_by", "new_uploaded_by", "uploaded_at"):
+        assert f'name="{field}"' not in page, field
