@@ -78,7 +78,7 @@ def test_a_bundle_with_an_error_lists_it_and_cannot_be_confirmed(admin_client):
     out = io.BytesIO()
     book.save(out)
     html = upload(admin_client, out.getvalue()).content.decode()
-    assert "Figures, column &#x27;colour&#x27;</strong>: unknown column" in html
+    assert "sinos.xlsx, Figures, column &#x27;colour&#x27;</strong>: unknown column" in html
     assert "Confirm and write" not in html
     record = CaseImport.objects.get()
     assert imports.confirm_import(record=record).startswith("This import is refused")
