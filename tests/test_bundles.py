@@ -88,8 +88,8 @@ def test_an_unknown_reference_is_named_by_sheet_row_and_column():
     change = set_cell("linkages", "to_group", "glassworks", where="to_group")
     errors = refused([("sinos.xlsx", edited(change))])
     assert errors == [
-        f"Linkages row {change.row}, column to_group: no actor group 'glassworks' in case "
-        "'sinos-valley' (in this upload, or stored)"
+        f"sinos.xlsx, Linkages row {change.row}, column to_group: no actor group 'glassworks' "
+        "in case 'sinos-valley' (in this upload, or stored)"
     ]
 
 
@@ -139,7 +139,8 @@ def test_a_share_over_100_is_refused():
     errors = refused([("sinos.xlsx", edited(change))])
     assert errors == [
         f"sinos.xlsx, Figures row {change.row}, column value: 140% is a share over 100 "
-        "(or below 0): a share is 0 to 100 per cent; a rate of growth may be more (give it the metric 'growth')."
+        "(or below 0): a share is 0 to 100 per cent; a rate of growth may be more (give it "
+        "the metric 'growth')."
     ]  # in words, not the database constraint's name
 
 
