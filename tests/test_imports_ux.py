@@ -152,3 +152,29 @@ def test_the_command_names_the_file_first_in_every_error(tmp_path, capsys):
     assert all(line.startswith("bad.xlsx, ") for line in lines), lines
     assert any(line.startswith("bad.xlsx, Figures row 2, column year: ") for line in lines)
     assert any(", column to_group: no actor group 'glassworks'" in line for line in lines)
+
+
+def test_an_actor_group_row_with_a_bad_choice_and_a_passage_not_in_its_source_reports_both(
+    admin_client,
+):
+    def change(book):
+        set_cell("actor groups", "role", "wizard")(book)
+        set_cell("actor groups", "passage", "Words the paper never printed.")(book)
+
+    html = upload(admin_client, edited(change)).content.decode()
+    where = "sinos.xlsx, Actor groups row 2, column"
+    assert f"{where} role</strong>: Value &#x27;wizard&#x27; is not a valid choice." in html
+    assert f"{where} passage</strong>: Not found verbatim in" in html
+
+
+def test_a_case_items_own_check_runs_after_its_citations_check_failed():
+    from django.core.exceptions import ValidationError
+
+    from cases.models import ActorGroup, Cluster
+
+    group = ActorGroup.objects.filter(case__slug="sinos-valley").first()
+    group.cluster = Cluster.objects.exclude(case__slug="sinos-valley").first()
+    group.passage = "Words the paper never printed."
+    with pytest.raises(ValidationError) as caught:
+        group.clean()
+    assert set(caught.value.message_dict) == {"cluster", "passage"}
