@@ -7,6 +7,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
 from . import bundles, imports
@@ -35,7 +36,7 @@ def admin_required(view):
 
 def _file(content: bytes, filename: str, fmt: str) -> HttpResponse:
     response = HttpResponse(content, content_type=bundles.FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
 
@@ -126,8 +127,9 @@ def import_undo(request, pk):
 @require_GET
 def import_file(request, pk):
     record = get_object_or_404(CaseImport, pk=pk)
+    # The name as uploaded may hold quotes or non-ASCII letters: quoted and encoded properly.
     response = HttpResponse(bytes(record.content), content_type="application/octet-stream")
-    response["Content-Disposition"] = f'attachment; filename="{record.filename}"'
+    response["Content-Disposition"] = content_disposition_header(True, record.filename)
     return response
 
 

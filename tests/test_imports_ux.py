@@ -178,3 +178,12 @@ def test_a_case_items_own_check_runs_after_its_citations_check_failed():
     with pytest.raises(ValidationError) as caught:
         group.clean()
     assert set(caught.value.message_dict) == {"cluster", "passage"}
+
+
+def test_the_file_as_uploaded_keeps_a_name_with_quotes_and_accents(admin_client):
+    upload(admin_client, sinos_with_location("Elsewhere"), name='Sinos "édité".xlsx')
+    record = CaseImport.objects.get()
+    response = admin_client.get(f"/library/imports/{record.pk}/file/")
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment; filename*=utf-8''")
+    assert "Sinos%20%22%C3%A9dit%C3%A9%22.xlsx" in disposition
