@@ -195,11 +195,10 @@ class ImportReport:
         )
 
     def summary(self) -> str:
-        verb = "would be" if self.dry_run else "were"
+        # Unchanged rows are not written: they are counted apart from what is.
         return (
             f"{self.count('created')} created, {self.count('updated')} updated, "
-            f"{self.count('unchanged')} unchanged, {self.count('deleted')} deleted rows {verb} "
-            "written"
+            f"{self.count('unchanged')} unchanged (not written), {self.count('deleted')} deleted"
         )
 
 
@@ -211,7 +210,11 @@ class _Unreadable(Exception):
 class _Located:
     """Where each object given to the loader came from, to name it in errors."""
 
-    places: dict = field(default_factory=dict)  # (file, index) -> (sheet, row number)
+    # (file, index) -> ("file, sheet", row number): every error starts with the file's name
+    places: dict = field(default_factory=dict)
+    # Where each cell that could not be read is ("file, Sheet row N, column c"): the rest of
+    # its row is still checked, and the loader's "is missing" for that cell is not repeated.
+    cells: set = field(default_factory=set)
 
 
 def _decode(raw: bytes, name: str) -> str:
@@ -364,7 +367,7 @@ def _objects_from_tables(
         if unknown:
             errors.append(
                 BundleError(
-                    f"{title}, column {unknown[0]!r}",
+                    f"{file}, {title}, column {unknown[0]!r}",
                     f"unknown column; the {sheet_name(model)} table has {', '.join(fields)}",
                 )
             )
@@ -382,11 +385,13 @@ def _objects_from_tables(
                 try:
                     value = _cell(fields[name], cell, case_slug)
                 except _CellProblem as problem:
-                    errors.append(BundleError(f"{title} row {number}, column {name}", str(problem)))
+                    where = f"{file}, {title} row {number}, column {name}"
+                    errors.append(BundleError(where, str(problem)))
+                    located.cells.add(where)
                     continue
                 if value is not _OMIT:
                     obj_fields[name] = value
-            located.places[(file, len(objects))] = (title, number)
+            located.places[(file, len(objects))] = (f"{file}, {title}", number)
             objects.append({"model": model._meta.label_lower, "fields": obj_fields})
     return objects
 
@@ -490,14 +495,20 @@ def import_bundle(
     report.cases = sorted(
         {e.fields.get("slug") for e in entries if e.model is CaseStudy} - {None}, key=str
     )
+    # A file, sheet or column that cannot be read stops the check (its rows are missing, so
+    # every reference to them would be a false error); a cell that cannot be read does not:
+    # the rest of its row, and every other row, is still checked, so all problems show at once.
+    unreadable = [e for e in report.errors if e.where not in located.cells]
     try:
         with transaction.atomic():
             LibraryVersion.objects.locked()  # one import at a time: each sees the last
-            if not report.errors and not load_report.errors:
+            if not unreadable and not load_report.errors:
                 loading.validate_entries(loader, entries, replaced_cases=report.cases)
+            fields = {f.name for m in loader.models for f in m._meta.concrete_fields}
             for error in load_report.errors:
-                fields = {f.name for m in loader.models for f in m._meta.concrete_fields}
-                report.errors.extend(_where(error, located, fields))
+                report.errors.extend(
+                    e for e in _where(error, located, fields) if e.where not in located.cells
+                )
             report.errors.extend(_still_named_by_firm_rows(loader.deleted))
             if report.errors:
                 raise loading.LoadAborted
@@ -521,8 +532,16 @@ def import_bundle(
             BundleError(", ".join(report.files), f"the database refused it: {exc}")
         )
         report.written = False
+    report.errors = [_named_by_file(e, report.files) for e in report.errors]
     report.version = LibraryVersion.objects.current().version
     return report
+
+
+def _named_by_file(error: BundleError, files: list[str]) -> BundleError:
+    """Every error starts with the file's name (the files', for one about all of them)."""
+    if any(error.where == name or error.where.startswith(f"{name}, ") for name in files):
+        return error
+    return BundleError(f"{', '.join(files)}, {error.where}", error.message)
 
 
 def _still_named_by_firm_rows(deleted) -> list[BundleError]:

@@ -1,9 +1,13 @@
 """The admin's pages for case bundles: download, upload, preview, confirm, history, undo."""
 
+from functools import wraps
+
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
 from . import bundles, imports
@@ -11,15 +15,32 @@ from .forms import BundleUploadForm, RowHistoryForm
 from .models import CaseImport, CaseStudy
 
 HISTORY_LIMIT = 200  # imports listed on one page
+NOT_AN_ADMIN = "Only admins can import case data or read its import history."
+
+
+def admin_required(view):
+    """Admins only. Not signed in: the site's login, back here after. Signed in but not an
+    admin: the site's 403 page saying why (not the Django admin's login, which would ask a
+    signed-in officer to sign in again)."""
+
+    @wraps(view)
+    def checked(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not (request.user.is_active and request.user.is_staff):
+            raise PermissionDenied(NOT_AN_ADMIN)
+        return view(request, *args, **kwargs)
+
+    return checked
 
 
 def _file(content: bytes, filename: str, fmt: str) -> HttpResponse:
     response = HttpResponse(content, content_type=bundles.FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
 
-@staff_member_required
+@admin_required
 @require_GET
 def bundle_download(request, slug, fmt):
     if fmt not in bundles.FORMATS:
@@ -28,7 +49,7 @@ def bundle_download(request, slug, fmt):
     return _file(bundles.export_bundle(bundles.case_objects(case), fmt), f"{slug}.{fmt}", fmt)
 
 
-@staff_member_required
+@admin_required
 @require_GET
 def bundle_template(request, fmt):
     if fmt not in bundles.FORMATS:
@@ -36,7 +57,7 @@ def bundle_template(request, fmt):
     return _file(bundles.blank_template(fmt), f"case-bundle-template.{fmt}", fmt)
 
 
-@staff_member_required
+@admin_required
 def import_list(request):
     form = BundleUploadForm(request.POST or None, request.FILES or None)
     if form.is_valid():
@@ -64,17 +85,21 @@ def import_list(request):
     )
 
 
-@staff_member_required
+@admin_required
 @require_GET
 def import_detail(request, pk):
     record = get_object_or_404(CaseImport.objects.defer("content"), pk=pk)
     blocking = imports.firm_tables_blocking_undo(record)
+    # A refused upload: the form is right under its errors, to upload the fixed file again.
+    upload_form = BundleUploadForm() if record.errors else None
     return render(
-        request, "cases/import_detail.html", {"record": record, "firm_tables_blocking": blocking}
+        request,
+        "cases/import_detail.html",
+        {"record": record, "firm_tables_blocking": blocking, "upload_form": upload_form},
     )
 
 
-@staff_member_required
+@admin_required
 @require_POST
 def import_confirm(request, pk):
     record = get_object_or_404(CaseImport, pk=pk)
@@ -86,7 +111,7 @@ def import_confirm(request, pk):
     return redirect(record)
 
 
-@staff_member_required
+@admin_required
 @require_POST
 def import_undo(request, pk):
     record = get_object_or_404(CaseImport, pk=pk)
@@ -98,16 +123,17 @@ def import_undo(request, pk):
     return redirect(result)
 
 
-@staff_member_required
+@admin_required
 @require_GET
 def import_file(request, pk):
     record = get_object_or_404(CaseImport, pk=pk)
+    # The name as uploaded may hold quotes or non-ASCII letters: quoted and encoded properly.
     response = HttpResponse(bytes(record.content), content_type="application/octet-stream")
-    response["Content-Disposition"] = f'attachment; filename="{record.filename}"'
+    response["Content-Disposition"] = content_disposition_header(True, record.filename)
     return response
 
 
-@staff_member_required
+@admin_required
 @require_GET
 def import_row(request):
     """One row's history: every written import that created, updated or deleted it, field by

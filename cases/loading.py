@@ -32,7 +32,7 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db import DatabaseError, connection, models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -349,7 +349,8 @@ def _condition_fields(node) -> list[str]:
     return names + ([right.name] if isinstance(right, F) else [])
 
 
-def _check_constraint_errors(obj) -> list[str]:
+def _check_constraint_errors(obj) -> list[tuple[list[str], str]]:
+    """(the fields a violated check constraint reads, its message) for each one."""
     messages = []
     for constraint in obj._meta.constraints:
         if not isinstance(constraint, models.CheckConstraint):
@@ -363,8 +364,10 @@ def _check_constraint_errors(obj) -> list[str]:
             except ValidationError:
                 holds = False
         if not holds:
-            fields = ", ".join(dict.fromkeys(_condition_fields(constraint.condition)))
-            messages.append(f"{fields}: {constraint.get_violation_error_message()}")
+            fields = list(dict.fromkeys(_condition_fields(constraint.condition)))
+            messages.append(
+                (fields, f"{', '.join(fields)}: {constraint.get_violation_error_message()}")
+            )
     return messages
 
 
@@ -378,8 +381,12 @@ def _unique_sets(model) -> list[tuple[str, ...]]:
 
 def _format_validation_error(error: ValidationError) -> str:
     if hasattr(error, "message_dict"):
+        # One "field: message" each, so that two problems of one field are two errors; a
+        # check constraint's message names its own fields.
         return "; ".join(
-            f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items()
+            message if name == NON_FIELD_ERRORS else f"{name}: {message}"
+            for name, messages in error.message_dict.items()
+            for message in messages
         )
     return " ".join(error.messages)
 
@@ -560,12 +567,31 @@ class Loader:
 
     def validate(self, obj, exclude: list[str]) -> None:
         """full_clean() without its queries: unique constraints are checked in `check_unique`
-        and check constraints here, in Python."""
-        obj.clean_fields(exclude=exclude)
-        obj.clean()
-        messages = _check_constraint_errors(obj)
+        and check constraints here, in Python. Every problem is reported, as full_clean()
+        does: clean() runs after a field's error, and a check constraint over a field that has
+        an error already is skipped (the error says it in words)."""
+        errors: dict = {}
+        try:
+            obj.clean_fields(exclude=exclude)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        try:
+            obj.clean()
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        except (ArithmeticError, TypeError, ValueError):
+            if not errors:
+                raise  # a value no rule foresaw; a field's error explains it otherwise
+        failed = set(errors)
+        messages = [
+            message
+            for fields, message in _check_constraint_errors(obj)
+            if not failed.intersection(fields)
+        ]
         if messages:
-            raise ValidationError("; ".join(messages))
+            errors.setdefault(NON_FIELD_ERRORS, []).extend(messages)
+        if errors:
+            raise ValidationError(errors)
 
     def check_unique(self, model, entries: list[_Entry]) -> None:
         """Unique constraints over the rows as they will be: the stored ones, replaced by the

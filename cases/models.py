@@ -144,15 +144,18 @@ class Source(models.Model):
         return self.passages == Passages.SUMMARY
 
     def clean(self):
-        super().clean()
+        errors = _parent_errors(super().clean)
         if self.summarised and self.has_text:
-            raise ValidationError(
+            _add_errors(
+                errors,
                 {
                     "passages": f"{self.in_words[:1].upper()}{self.in_words[1:]} has its text "
                     "stored, so its passages are quoted and checked against it; a summary "
                     "cannot be. Quote the text, or leave the text out."
-                }
+                },
             )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def document(self) -> Paper:
@@ -186,6 +189,22 @@ def line_span(rows) -> tuple[int, int] | None:
     if not numbered:
         return None
     return min(r.line_from for r in numbered), max(r.line_to for r in numbered)
+
+
+def _parent_errors(clean) -> dict[str, list]:
+    """The errors a parent's clean() raises, by field, so that a model's own checks still run
+    and every problem of a row is reported together (not the parent's alone)."""
+    try:
+        clean()
+    except ValidationError as exc:
+        return exc.update_error_dict({})
+    return {}
+
+
+def _add_errors(errors: dict[str, list], more: dict) -> None:
+    """Add messages by field; a field with two problems keeps both."""
+    for name, message in more.items():
+        errors.setdefault(name, []).extend(message if isinstance(message, list) else [message])
 
 
 class Cited(models.Model):
@@ -506,10 +525,12 @@ class CaseItem(Cited):
     natural_key.dependencies = ["cases.casestudy"]
 
     def clean(self):
-        super().clean()
+        errors = _parent_errors(super().clean)
         cluster = getattr(self, "cluster", None)
         if cluster is not None and self.case_id and cluster.case_id != self.case_id:
-            raise ValidationError({"cluster": "The cluster belongs to another case study."})
+            _add_errors(errors, {"cluster": "The cluster belongs to another case study."})
+        if errors:
+            raise ValidationError(errors)
 
 
 def _unique_key(model_name: str) -> models.UniqueConstraint:
@@ -872,16 +893,17 @@ class Linkage(CaseItem):
         return self.to_group or self.to_institution
 
     def clean(self):
-        super().clean()
-        errors = {}
+        errors = _parent_errors(super().clean)
+        own = {}
         if bool(self.from_group_id) == bool(self.from_institution_id):
-            errors["from_group"] = "Give exactly one origin: an actor group or an institution."
+            own["from_group"] = "Give exactly one origin: an actor group or an institution."
         if bool(self.to_group_id) == bool(self.to_institution_id):
-            errors["to_group"] = "Give exactly one destination: an actor group or an institution."
+            own["to_group"] = "Give exactly one destination: an actor group or an institution."
         for field in ("from_group", "from_institution", "to_group", "to_institution"):
             end = getattr(self, field)
             if end is not None and end.case_id != self.case_id:
-                errors[field] = "This end belongs to another case study."
+                own[field] = "This end belongs to another case study."
+        _add_errors(errors, own)
         if errors:
             raise ValidationError(errors)
 
@@ -922,17 +944,20 @@ class HistoryEvent(CaseItem):
         return f"{self.year_from}–{self.year_to}" if self.year_to else str(self.year_from)
 
     def clean(self):
-        super().clean()
+        errors = _parent_errors(super().clean)
         if self.passage:
-            errors = fidelity.event_year_errors(
-                year_from=self.year_from,
-                year_to=self.year_to,
-                passage=self.passage,
-                note=self.note,
-                certain=self.confidence == Confidence.CERTAIN,
+            _add_errors(
+                errors,
+                fidelity.event_year_errors(
+                    year_from=self.year_from,
+                    year_to=self.year_to,
+                    passage=self.passage,
+                    note=self.note,
+                    certain=self.confidence == Confidence.CERTAIN,
+                ),
             )
-            if errors:
-                raise ValidationError(errors)
+        if errors:
+            raise ValidationError(errors)
 
 
 class Figure(CaseItem):
@@ -1108,9 +1133,8 @@ class Figure(CaseItem):
         return str(self.year) if self.year else ""
 
     def clean(self):
-        super().clean()
+        errors = _parent_errors(super().clean)
         links = ("cluster", "actor_group", "size_class", "institution", "market", "firm")
-        errors = {}
         if (
             self.unit == "percent"
             and self.metric != "growth"
@@ -1118,7 +1142,7 @@ class Figure(CaseItem):
             and not 0 <= self.value <= 100
         ):
             # The database refuses it too (cases_figure_percent_in_range), in code words.
-            errors["value"] = (
+            errors.setdefault("value", []).append(
                 f"{self.value}% is a share over 100 (or below 0): a share is 0 to 100 per cent; "
                 "a rate of growth may be more (give it the metric 'growth')."
             )
@@ -1129,7 +1153,7 @@ class Figure(CaseItem):
                 set() if self.confidence == Confidence.CERTAIN else stated_numbers(self.note)
             )
             if self.value is not None and abs(Decimal(self.value)) not in stated:
-                errors["value"] = (
+                errors.setdefault("value", []).append(
                     f"{self.value} is not stated in the passage. Quote the words that give it, "
                     "or mark the figure likely and give the value and its derivation in the note."
                 )
@@ -1138,33 +1162,36 @@ class Figure(CaseItem):
                 # str() as well: a footnote mark glued to a year ("in 1993.10") reads as 1993.1.
                 in_text = str(year) in self.passage or str(year) in self.note
                 if year and Decimal(year) not in stated and not in_text:
-                    errors[field] = (
+                    errors.setdefault(field, []).append(
                         f"{year} is not in the passage. Widen the passage to the words that "
                         "date the figure, or mark it likely and explain in the note."
                     )
             certain = self.confidence == Confidence.CERTAIN
-            errors.update(
+            _add_errors(
+                errors,
                 fidelity.unit_errors(
                     unit=self.unit,
                     passage=self.passage,
                     value_text=self.value_text,
                     note=self.note,
                     certain=certain,
-                )
+                ),
             )
-            errors.update(
+            _add_errors(
+                errors,
                 fidelity.qualifier_errors(
                     value=self.value,
                     qualifier=self.qualifier,
                     passage=self.passage,
                     value_text=self.value_text,
-                )
+                ),
             )
             if certain:
-                errors.update(
+                _add_errors(
+                    errors,
                     fidelity.value_text_qualifier_errors(
                         qualifier=self.qualifier, value_text=self.value_text
-                    )
+                    ),
                 )
             if self.value_text:
                 # The paper's wording is shown in place of the digits, so it must be the
@@ -1172,13 +1199,14 @@ class Figure(CaseItem):
                 wording = normalise(self.value_text).lower()
                 sources = [self.passage] + ([] if certain else [self.note])
                 if not any(wording in normalise(text).lower() for text in sources):
-                    errors["value_text"] = f"'{self.value_text}' is not in the passage" + (
-                        "." if certain else " or the note."
+                    errors.setdefault("value_text", []).append(
+                        f"'{self.value_text}' is not in the passage"
+                        + ("." if certain else " or the note.")
                     )
         for field in links:
             linked = getattr(self, field)
             if linked is not None and linked.case_id != self.case_id:
-                errors[field] = "This belongs to another case study."
+                errors.setdefault(field, []).append("This belongs to another case study.")
         if errors:
             raise ValidationError(errors)
 
@@ -1221,10 +1249,12 @@ class PolicySetting(CaseItem):
         return f"{self.get_aspect_display()}: {self.value}"
 
     def clean(self):
-        super().clean()
+        errors = _parent_errors(super().clean)
         allowed = self.VALUES.get(self.aspect, ())
         if self.value not in allowed:
-            raise ValidationError({"value": f"Choose one of: {', '.join(allowed)}."})
+            _add_errors(errors, {"value": f"Choose one of: {', '.join(allowed)}."})
+        if errors:
+            raise ValidationError(errors)
 
 
 class Conclusion(CaseItem):

@@ -88,8 +88,8 @@ def test_an_unknown_reference_is_named_by_sheet_row_and_column():
     change = set_cell("linkages", "to_group", "glassworks", where="to_group")
     errors = refused([("sinos.xlsx", edited(change))])
     assert errors == [
-        f"Linkages row {change.row}, column to_group: no actor group 'glassworks' in case "
-        "'sinos-valley' (in this upload, or stored)"
+        f"sinos.xlsx, Linkages row {change.row}, column to_group: no actor group 'glassworks' "
+        "in case 'sinos-valley' (in this upload, or stored)"
     ]
 
 
@@ -119,7 +119,9 @@ def test_an_unknown_reference_is_named_by_sheet_row_and_column():
 )
 def test_a_bad_cell_is_named_by_sheet_row_and_column(sheet, name, value, message):
     errors = refused([("sinos.xlsx", edited(set_cell(sheet, name, value)))])
-    assert any(e.startswith(f"{sheet.capitalize()} row 2, column {name}: ") for e in errors)
+    assert any(
+        e.startswith(f"sinos.xlsx, {sheet.capitalize()} row 2, column {name}: ") for e in errors
+    )
     assert any(message in e for e in errors), errors
 
 
@@ -136,8 +138,9 @@ def test_a_share_over_100_is_refused():
 
     errors = refused([("sinos.xlsx", edited(change))])
     assert errors == [
-        f"Figures row {change.row}, column value: 140% is a share over 100 (or below 0): a "
-        "share is 0 to 100 per cent; a rate of growth may be more (give it the metric 'growth')."
+        f"sinos.xlsx, Figures row {change.row}, column value: 140% is a share over 100 "
+        "(or below 0): a share is 0 to 100 per cent; a rate of growth may be more (give it "
+        "the metric 'growth')."
     ]  # in words, not the database constraint's name
 
 
@@ -147,7 +150,9 @@ def test_an_unknown_column_is_named():
         sheet.cell(1, sheet.max_column + 1).value = "colour"
 
     errors = refused([("sinos.xlsx", edited(change))])
-    assert errors[0].startswith("Markets, column 'colour': unknown column; the markets table has")
+    assert errors[0].startswith(
+        "sinos.xlsx, Markets, column 'colour': unknown column; the markets table has"
+    )
 
 
 def test_a_duplicate_key_in_one_upload_is_an_error_not_an_overwrite():
@@ -156,7 +161,9 @@ def test_a_duplicate_key_in_one_upload_is_an_error_not_an_overwrite():
         sheet.append([c.value for c in sheet[2]])
 
     errors = refused([("sinos.xlsx", edited(change))])
-    assert errors and errors[0].startswith("Clusters row 3, column key: the natural key")
+    assert errors and errors[0].startswith(
+        "sinos.xlsx, Clusters row 3, column key: the natural key"
+    )
 
 
 @pytest.mark.parametrize(

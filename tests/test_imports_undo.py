@@ -124,6 +124,6 @@ def test_undo_records_every_row_it_deletes_so_the_row_history_shows_it(admin, cl
     page = client.get(url).content.decode()
     assert f"(undo of #{record.pk})</td><td>deleted" in page
     detail = client.get(f"/library/imports/{undo.pk}/").content.decode()
-    assert "Figures: 0 created, 0 updated, 0 unchanged, 3 deleted" in detail
-    assert "Sources: 0 created, 0 updated, 0 unchanged, 1 deleted" in detail
+    assert "Figures: 0 created, 0 updated, 0 unchanged (not written), 3 deleted" in detail
+    assert "Sources: 0 created, 0 updated, 0 unchanged (not written), 1 deleted" in detail
     assert f"undo of import #{record.pk}: 18 rows deleted" in detail

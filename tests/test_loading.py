@@ -388,7 +388,7 @@ def test_check_constraints_evaluated_in_python_agree_with_the_database():
                     constraint.validate(type(obj), obj)
                 except ValidationError as exc:
                     by_database.append(exc.messages[0])
-        in_python = [message.split(": ", 1)[1] for message in _check_constraint_errors(obj)]
+        in_python = [message.split(": ", 1)[1] for _, message in _check_constraint_errors(obj)]
         assert in_python == by_database, obj
 
 

@@ -27,12 +27,17 @@ class Command(BaseCommand):
         files = [(path.name, path.read_bytes()) for path in paths]
         report = import_bundle(files, dry_run=dry_run, by="manage.py import_data")
         if not report.ok:
-            for error in report.errors:
+            for error in report.errors:  # each starts with its file's name, then sheet, row
                 self.stderr.write(str(error))
             raise CommandError(f"{len(report.errors)} error(s) in the bundle; nothing was written.")
         if verbosity >= 2 or dry_run:
             for line in preview_lines(report):
                 self.stdout.write(line)
+        done = "Dry run, nothing written" if dry_run else "Written"
+        if not report.written and not dry_run:
+            done = "Nothing to write"
         self.stdout.write(
-            self.style.SUCCESS(f"{report.summary()} (library data version {report.version}).")
+            self.style.SUCCESS(
+                f"{done}: {report.summary()} (library data version {report.version})."
+            )
         )
