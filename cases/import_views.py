@@ -95,7 +95,12 @@ def import_detail(request, pk):
     return render(
         request,
         "cases/import_detail.html",
-        {"record": record, "firm_tables_blocking": blocking, "upload_form": upload_form},
+        {
+            "record": record,
+            "firm_tables_blocking": blocking,
+            "later_import_blocking": imports.later_import_blocking_undo(record),
+            "upload_form": upload_form,
+        },
     )
 
 

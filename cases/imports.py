@@ -94,16 +94,9 @@ def undo_import(*, record: CaseImport, user) -> CaseImport | str:
     Returns the undo's record, or why the import cannot be undone."""
     if record.status != CaseImport.Status.APPLIED or record.undo_of_id:
         return "Only a written import (not an undo) can be undone."
-    later = (
-        CaseImport.objects.filter(
-            status=CaseImport.Status.APPLIED, applied_at__gt=record.applied_at
-        )
-        .exclude(pk=record.pk)
-        .order_by("applied_at")
-    )
-    for other in later:
-        if set(other.cases) & set(record.cases):
-            return f"Import #{other.pk} changed the same case later; undo it first."
+    other = later_import_blocking_undo(record)
+    if other is not None:
+        return _later_import_refusal(other)
     before = record.before or {}
     restore = [obj for slug in record.cases for obj in before.get(slug, [])]
     content = json.dumps(restore, ensure_ascii=False).encode("utf-8")
@@ -141,7 +134,7 @@ def undo_import(*, record: CaseImport, user) -> CaseImport | str:
         undo.applied_at = timezone.now()
         undo.changes = changes
         counts = [
-            f"{sum(len(t.get(what, [])) for t in changes.values())} rows {what}"
+            _rows(sum(len(t.get(what, [])) for t in changes.values()), what)
             for what in ("created", "updated", "deleted")
             if any(t.get(what) for t in changes.values())
         ]
@@ -150,6 +143,45 @@ def undo_import(*, record: CaseImport, user) -> CaseImport | str:
         record.status = CaseImport.Status.UNDONE
         record.save(update_fields=["status"])
     return undo
+
+
+def _rows(count: int, what: str) -> str:
+    return f"{count:,} {'row' if count == 1 else 'rows'} {what}"
+
+
+def later_import_blocking_undo(record: CaseImport) -> CaseImport | None:
+    """The first import written after this one that changed one of its cases and still
+    stands: undoing this one would overwrite it. Undone imports do not count, nor do the undos
+    of imports written after this one: together they put the cases back as this import left
+    them. (The undo of an earlier import does count: this undo would bring back what it
+    took away.)"""
+    if record.status != CaseImport.Status.APPLIED or record.undo_of_id:
+        return None
+    later = (
+        CaseImport.objects.filter(
+            status=CaseImport.Status.APPLIED, applied_at__gt=record.applied_at
+        )
+        .exclude(pk=record.pk)
+        .exclude(undo_of__applied_at__gt=record.applied_at)
+        .order_by("applied_at")
+    )
+    for other in later:
+        if set(other.cases) & set(record.cases):
+            return other
+    return None
+
+
+def _later_import_refusal(other: CaseImport) -> str:
+    if other.undo_of_id:
+        return (
+            f"Import #{other.pk}, the undo of the earlier import #{other.undo_of_id}, changed "
+            f"the same case later: undoing this import now would bring back what that undo "
+            f"took away, and an undo cannot itself be undone. Nothing was changed."
+        )
+    return (
+        f"Import #{other.pk} changed the same case later; undo it first "
+        f"({other.get_absolute_url()}). Nothing was changed."
+    )
 
 
 def firm_tables_blocking_undo(record: CaseImport) -> list:

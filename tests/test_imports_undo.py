@@ -127,3 +127,41 @@ def test_undo_records_every_row_it_deletes_so_the_row_history_shows_it(admin, cl
     assert "Figures: 0 created, 0 updated, 0 unchanged (not written), 3 deleted" in detail
     assert "Sources: 0 created, 0 updated, 0 unchanged (not written), 1 deleted" in detail
     assert f"undo of import #{record.pk}: 18 rows deleted" in detail
+
+
+def _fixed(content: bytes) -> bytes:
+    """The example with one passage of its case edited: a second import of the same case."""
+    objects = json.loads(content)
+    case = next(obj for obj in objects if obj["model"] == "cases.casestudy")
+    case["fields"]["summary"] += " (edited)"
+    return json.dumps(objects).encode()
+
+
+def test_an_import_whose_later_fix_was_undone_can_be_undone(admin, client):
+    """The walk's dead end: import the case (#1), write a fix (#2), undo the fix (#3); the
+    undo of #1 was refused for #3, an undo, which cannot itself be undone."""
+    first = _import(admin, EXAMPLE.read_bytes())
+    fix = _import(admin, _fixed(EXAMPLE.read_bytes()), name="fix.json")
+    client.force_login(admin)
+    page = client.get(f"/library/imports/{first.pk}/").content.decode()
+    # While the fix stands, the page says so before the admin asks, with a link to it.
+    assert (
+        f'<a href="/library/imports/{fix.pk}/">import #{fix.pk}</a> changed the same case' in page
+    )
+    assert "Yes, undo import" not in page
+    refused = imports.undo_import(record=first, user=admin)
+    assert isinstance(refused, str) and f"Import #{fix.pk} changed the same case" in refused
+    assert not isinstance(imports.undo_import(record=fix, user=admin), str)
+
+    page = client.get(f"/library/imports/{first.pk}/").content.decode()
+    assert f"Yes, undo import #{first.pk}" in page
+    undo = imports.undo_import(record=first, user=admin)
+    assert not isinstance(undo, str), undo
+    assert not CaseStudy.objects.filter(slug="sialkot-example").exists()
+
+
+def test_an_undo_summary_counts_one_row_in_the_singular(admin):
+    _import(admin, EXAMPLE.read_bytes())
+    fix = _import(admin, _fixed(EXAMPLE.read_bytes()), name="fix.json")
+    undo = imports.undo_import(record=fix, user=admin)
+    assert undo.summary == f"undo of import #{fix.pk}: 1 row updated"
