@@ -134,6 +134,13 @@ def test_axe_finds_no_violation_on_any_page_or_state_at_either_width(officer, li
         expect(page.locator("#error-summary")).to_be_focused()
         check(f"{width} a list step with an error in a row")
         page.goto(f"{base}/assess/{later.pk}/firm-tables/new/")
+        # The browser checks the required fields itself (no novalidate): an error only the
+        # server finds, a file of the wrong kind, brings the error summary.
+        page.get_by_label("Title").fill("Survey")
+        page.get_by_label("Citation").fill("Field survey 1994")
+        page.locator("#id_file").set_input_files(
+            files=[{"name": "firms.txt", "mimeType": "text/plain", "buffer": b"identifier\n"}]
+        )
         page.get_by_role("button", name="Upload and import").click()
         expect(page.locator("#error-summary")).to_be_visible()
         check(f"{width} an upload with errors")
