@@ -6,6 +6,7 @@ and a file cannot be replaced while an import runs."""
 from html.parser import HTMLParser
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from firms.models import FirmTable
@@ -75,3 +76,57 @@ def test_an_upload_with_a_missing_title_still_lists_the_error_from_the_server(cl
     assert 'id="error-summary"' in response.content.decode()
     assert "Title: This field is required." in response.content.decode()
     assert not FirmTable.objects.exists()
+
+
+# 4. Replacing the file ----------------------------------------------------------------------
+
+
+def officers_table(client, capture, *, execute: bool) -> FirmTable:
+    officer = make_user("officer", officer=True)
+    client.force_login(officer)
+    with capture(execute=execute):  # not executed: queued, no worker has picked it up
+        upload(
+            client,
+            reverse("firms:upload-assessment", args=[make_assessment(officer).pk]),
+            "identifier,group\nA,Shoemakers\n",
+        )
+    return FirmTable.objects.get()
+
+
+def replace_action(table) -> str:
+    return reverse("firms:replace", args=[table.pk])
+
+
+@pytest.mark.parametrize("status", [FirmTable.Status.QUEUED, FirmTable.Status.RUNNING])
+def test_no_file_can_be_sent_to_replace_one_still_waiting_or_importing(
+    client, django_capture_on_commit_callbacks, status
+):
+    table = officers_table(client, django_capture_on_commit_callbacks, execute=False)
+    FirmTable.objects.filter(pk=table.pk).update(status=status)
+    html = page_of(client, table.get_absolute_url())
+    assert not Elements(html).named("form", action=replace_action(table))
+    assert "You can replace the file when this import has finished." in html
+    # A form kept open in another tab is refused, and the page says why.
+    response = client.post(
+        replace_action(table),
+        {"file": SimpleUploadedFile("f.csv", b"identifier\nB\n")},
+        follow=True,
+    )
+    assert "still being imported" in response.content.decode()
+    table.refresh_from_db()
+    assert (table.status, table.new_file_name) == (status, "")
+
+
+def test_a_finished_table_offers_a_styled_file_input_to_replace_its_rows(
+    client, django_capture_on_commit_callbacks
+):
+    table = officers_table(client, django_capture_on_commit_callbacks, execute=True)
+    assert table.status == FirmTable.Status.DONE
+    html = page_of(client, table.get_absolute_url())
+    page = Elements(html)
+    assert page.named("form", action=replace_action(table))
+    [file] = page.named("input", name="file")
+    assert "form-control" in file["class"].split()
+    assert file["accept"] == ".csv,.xlsx" and "required" in file
+    assert page.named("label", **{"for": file["id"]})
+    assert "when this import has finished" not in html
