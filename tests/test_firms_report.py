@@ -3,6 +3,7 @@ fields before it sends a large file, the page leads back to its owner, the repor
 read top-down with headers and the case's own size classes, its sentences count truthfully,
 and a file cannot be replaced while an import runs."""
 
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -130,3 +131,40 @@ def test_a_finished_table_offers_a_styled_file_input_to_replace_its_rows(
     assert file["accept"] == ".csv,.xlsx" and "required" in file
     assert page.named("label", **{"for": file["id"]})
     assert "when this import has finished" not in html
+
+
+# 2. The way back to the owner ---------------------------------------------------------------
+
+
+def owner_link(html: str) -> tuple[str, str]:
+    match = re.search(r'Firm table of <a href="([^"]+)" id="table-owner">([^<]+)</a>', html)
+    assert match, "the owner is not a link"
+    return match.group(1), match.group(2)
+
+
+def test_a_case_table_leads_back_to_its_case(client, django_capture_on_commit_callbacks):
+    client.force_login(make_user("admin", staff=True))
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, reverse("firms:upload-case", args=["sinos-valley"]))
+    html = page_of(client, FirmTable.objects.get().get_absolute_url())
+    href, text = owner_link(html)
+    assert (href, text) == (reverse("cases:detail", args=["sinos-valley"]), "Sinos Valley shoes")
+    assert client.get(href).status_code == 200
+
+
+def test_an_assessment_table_leads_back_to_its_assessment_for_whoever_sees_it(
+    client, django_capture_on_commit_callbacks
+):
+    table = officers_table(client, django_capture_on_commit_callbacks, execute=True)
+    href, text = owner_link(page_of(client, table.get_absolute_url()))
+    assert (href, text) == (
+        reverse("checklist:scorecard", args=[table.assessment_id]),
+        "Agra shoes",
+    )
+    assert client.get(href).status_code == 200
+    # Shared with a colleague: the table and its assessment are theirs to read.
+    colleague = make_user("colleague", officer=True)
+    table.assessment.shared_with.add(colleague)
+    client.force_login(colleague)
+    assert owner_link(page_of(client, table.get_absolute_url()))[0] == href
+    assert client.get(href).status_code == 200
