@@ -159,7 +159,7 @@ def test_an_assessment_table_leads_back_to_its_assessment_for_whoever_sees_it(
     href, text = owner_link(page_of(client, table.get_absolute_url()))
     assert (href, text) == (
         reverse("checklist:scorecard", args=[table.assessment_id]),
-        "Agra shoes",
+        "Agra shoes (1995)",
     )
     assert client.get(href).status_code == 200
     # Shared with a colleague: the table and its assessment are theirs to read.
