@@ -168,3 +168,95 @@ def test_an_assessment_table_leads_back_to_its_assessment_for_whoever_sees_it(
     client.force_login(colleague)
     assert owner_link(page_of(client, table.get_absolute_url()))[0] == href
     assert client.get(href).status_code == 200
+
+
+# 3. The report's tables and sentences -------------------------------------------------------
+
+
+def thousand_firms_and_one() -> str:
+    """1,001 firms: 1,000 with two ties to other firms each, the last with none at all; one
+    tie to an institution; half small, half large, the last with no size class; one head
+    count."""
+    rows = ["identifier,size_class,employees,firm_ties,institution_ties"]
+    for n in range(1000):
+        rows.append(
+            f"F{n},{'small' if n < 500 else 'large'},{5 if n == 0 else ''},"
+            f"F{(n + 1) % 1000};F{(n + 2) % 1000},{'SENAI' if n == 0 else ''}"
+        )
+    rows.append("F1000,,,,")
+    return "\n".join(rows) + "\n"
+
+
+@pytest.fixture
+def report(client, django_capture_on_commit_callbacks) -> str:
+    client.force_login(make_user("admin", staff=True))
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(
+            client, reverse("firms:upload-case", args=["sinos-valley"]), thousand_firms_and_one()
+        )
+    table = FirmTable.objects.get()
+    assert (table.status, table.row_count) == ("done", 1001)
+    return page_of(client, table.get_absolute_url())
+
+
+def table_of(html: str, table_id: str) -> str:
+    match = re.search(rf'<table [^>]*id="{table_id}"[^>]*>(.*?)</table>', html, re.S)
+    assert match, f"no table {table_id}"
+    return match.group(0)
+
+
+def rows_of(table: str) -> list[tuple[str, str]]:
+    return re.findall(r'<tr><th scope="row"[^>]*>([^<]*)</th><td[^>]*>([^<]*)</td></tr>', table)
+
+
+def test_the_report_tables_have_their_captions_on_top_and_column_headers(report):
+    for table_id, first_column in [("employee-bands", "Employees"), ("size-classes", "Size class")]:
+        table = table_of(report, table_id)
+        assert "caption-top" in re.search(r'class="([^"]*)"', table).group(1).split()
+        assert re.search(r">\s*<caption>", table)  # the caption is the table's first child
+        headers = re.findall(r'<th scope="col"[^>]*>([^<]*)</th>', table)
+        assert headers == [first_column, "Firms"]
+
+
+def test_size_classes_are_the_cases_own_in_its_order_with_the_blank_ones_last(report):
+    table = table_of(report, "size-classes")
+    assert rows_of(table) == [
+        ("Very small", "0"),
+        ("Small", "500"),
+        ("Medium", "0"),
+        ("Large", "500"),
+        ("not given", "1"),
+        ("All firms", "1,001"),
+    ]
+
+
+def test_employee_bands_are_named_by_head_count_not_by_the_cases_classes(report):
+    table = table_of(report, "employee-bands")
+    assert [label for label, _ in rows_of(table)] == [
+        "up to 9 employees",
+        "10-49 employees",
+        "50-249 employees",
+        "250 or more employees",
+    ]
+    assert "(micro)" not in report and "(small)" not in report
+    assert "the report's own bands" in table and "1 firm gives a head count" in table
+
+
+def test_the_ties_sentence_counts_ties_and_firms_with_plurals_and_separators(report):
+    ties = re.sub(r"\s+", " ", re.search(r'<p id="ties">(.*?)</p>', report, re.S).group(1))
+    assert ties == (
+        "2.00 ties per firm: 2,000 ties to other firms, from 1,000 firms; "
+        "1 tie to institutions, from 1 firm; 1 firm names none."
+    )
+    assert "What the table shows (1,001 firms)" in report
+    assert "0 firms give an export share" in report
+    assert "1,001 firms imported" in report
+
+
+def test_notes_of_the_checks_count_firms_in_the_singular_and_plural():
+    from firms.derived import counted
+
+    assert counted(1, "firm") == "1 firm"
+    assert counted(0, "firm") == "0 firms"
+    assert counted(1000000, "tie") == "1,000,000 ties"
+    assert counted(2, "class", "classes") == "2 classes"
