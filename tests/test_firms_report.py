@@ -260,3 +260,21 @@ def test_notes_of_the_checks_count_firms_in_the_singular_and_plural():
     assert counted(0, "firm") == "0 firms"
     assert counted(1000000, "tie") == "1,000,000 ties"
     assert counted(2, "class", "classes") == "2 classes"
+
+
+def test_an_assessments_size_classes_are_its_own_words_most_firms_first_blank_last(
+    client, django_capture_on_commit_callbacks
+):
+    officer = make_user("officer", officer=True)
+    client.force_login(officer)
+    url = reverse("firms:upload-assessment", args=[make_assessment(officer).pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, url, "identifier,size_class\nA,big\nB,tiny\nC,tiny\nD,\n")
+    html = page_of(client, FirmTable.objects.get().get_absolute_url())
+    assert rows_of(table_of(html, "size-classes")) == [
+        ("tiny", "2"),
+        ("big", "1"),
+        ("not given", "1"),
+        ("All firms", "4"),
+    ]
+    assert "as the case defines them" not in html
