@@ -13,13 +13,29 @@ from cases.models import ActorGroup, Figure
 
 from .models import FirmTable
 
-# Employee bands used where a table gives head counts (the usual micro/small/medium/large).
-EMPLOYEE_BANDS = (
-    ("1-9 (micro)", 0, 9),
-    ("10-49 (small)", 10, 49),
-    ("50-249 (medium)", 50, 249),
-    ("250 or more (large)", 250, None),
-)
+# The report's own employee bands (lowest, highest head count; None: no upper bound), for
+# tables that give head counts. They are labelled by head count only: a case's size classes
+# ("small", "medium") are its source's own definitions and are shown apart, in its words.
+EMPLOYEE_BANDS = ((0, 9), (10, 49), (50, 249), (250, None))
+
+
+def band_label(low: int, high: int | None) -> str:
+    """'up to 9 employees', '10-49 employees', '250 or more employees'."""
+    if high is None:
+        return f"{low:,} or more employees"
+    if not low:
+        return f"up to {high:,} employees"
+    return f"{low:,}-{high:,} employees"
+
+
+def counted(number: int, noun: str, plural: str = "") -> str:
+    """'1 firm', '1,000 firms': a count and its noun, singular or plural (the templates use
+    Django's pluralize)."""
+    return f"{number:,} {noun if number == 1 else plural or noun + 's'}"
+
+
+# Where a table gives no size class: the last row of the size-class table.
+SIZE_CLASS_NOT_GIVEN = "not given"
 LARGE_FIRM_EMPLOYEES = 250
 
 # Tolerances for "the summary and the table agree". A survey seldom covers every firm and a
@@ -54,14 +70,8 @@ def summarise(table: FirmTable) -> dict:
         large=Count("source_row", filter=Q(employees__gte=LARGE_FIRM_EMPLOYEES)),
         **{
             f"band_{n}": Count("source_row", filter=_band_filter(low, high))
-            for n, (_, low, high) in enumerate(EMPLOYEE_BANDS)
+            for n, (low, high) in enumerate(EMPLOYEE_BANDS)
         },
-    )
-    size_classes = list(
-        records.exclude(size_class="")
-        .values("size_class")
-        .annotate(firms=Count("source_row"))
-        .order_by("-firms", "size_class")
     )
     firms = totals["firms"] or 0
     weighted_share = totals["weighted_sum"] / totals["weight"] if totals["weight"] else None
@@ -70,10 +80,10 @@ def summarise(table: FirmTable) -> dict:
         "with_employees": totals["with_employees"],
         "employees": totals["employee_total"],
         "bands": [
-            {"band": label, "firms": totals[f"band_{n}"]}
-            for n, (label, _, _) in enumerate(EMPLOYEE_BANDS)
+            {"band": band_label(low, high), "firms": totals[f"band_{n}"]}
+            for n, (low, high) in enumerate(EMPLOYEE_BANDS)
         ],
-        "size_classes": size_classes,
+        "size_classes": _size_classes(table, records),
         "with_share": totals["with_share"],
         "mean_export_share": _float(totals["mean_share"]),
         "weighted_export_share": weighted_share,
@@ -89,6 +99,31 @@ def summarise(table: FirmTable) -> dict:
         "isolated": totals["isolated"],
         "large": totals["large"],
     }
+
+
+def _size_classes(table: FirmTable, records) -> list[dict]:
+    """Firms by size class: a case's classes in the case's own order, by their names (with
+    none for a class no firm is in, unless it is another cluster's); then keys the owner does
+    not define (an assessment's free text), most firms first; then the firms whose size class
+    is blank, as "not given", so the rows sum to the table's firms. Empty when no firm gives
+    a size class."""
+    counts = dict(records.values_list("size_class").annotate(firms=Count("source_row")).order_by())
+    not_given = counts.pop("", 0)
+    if not counts:
+        return []
+    rows = []
+    if table.case_id:
+        for size in table.case.size_classes.all():  # CaseItem's order: the source's
+            of_table = table.cluster_id is None or size.cluster_id in {None, table.cluster_id}
+            if of_table or size.key in counts:
+                rows.append({"key": size.key, "label": size.name, "firms": counts.pop(size.key, 0)})
+    rows += [
+        {"key": key, "label": key, "firms": firms}
+        for key, firms in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    ]
+    if not_given:
+        rows.append({"key": "", "label": SIZE_CLASS_NOT_GIVEN, "firms": not_given})
+    return rows
 
 
 def _float(value) -> float | None:
@@ -212,7 +247,7 @@ def _firms_of_group(table: FirmTable, group, firms: int) -> tuple[int, str]:
     if counts["no_group"] == firms:
         return firms, f"a count of {group.name}; the table gives no firm a group: all counted"
     return counts["of_group"], (
-        f"firms of the group {group.name}; {counts['no_group']:,} firm(s) have no group"
+        f"firms of the group {group.name}; {counted(counts['no_group'], 'firm')} with no group"
     )
 
 
@@ -235,8 +270,9 @@ def _producer_check(table: FirmTable, assessment) -> Check:
         derived = counts["producers"]
         note = (
             f"firms in producer groups ({', '.join(producer_groups) or 'none'}); "
-            f"{counts['no_group']:,} firm(s) have no group, "
-            f"{counts['firms'] - counts['producers'] - counts['no_group']:,} are in other groups"
+            f"{counted(counts['no_group'], 'firm')} with no group, "
+            f"{counted(counts['firms'] - counts['producers'] - counts['no_group'], 'firm')} "
+            "in other groups"
         )
     return Check(
         "Producers",

@@ -11,6 +11,14 @@ FORMAT_HELP = "Columns (header row): " + "; ".join(
 )
 
 
+def _file_field(help_text: str) -> forms.FileField:
+    """The file input, which also tells the browser's file picker the suffixes accepted."""
+    return forms.FileField(
+        help_text=help_text,
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(ACCEPTED_SUFFIXES)}),
+    )
+
+
 def _check_suffix(upload):
     if Path(upload.name).suffix.lower() not in ACCEPTED_SUFFIXES:
         raise forms.ValidationError("Upload a .csv or .xlsx file.")
@@ -31,7 +39,7 @@ class FirmTableForm(forms.Form):
         required=False,
         help_text="How the firms were sampled, what is missing.",
     )
-    file = forms.FileField(help_text=FORMAT_HELP)
+    file = _file_field(FORMAT_HELP)
 
     def __init__(self, *args, clusters=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -45,7 +53,7 @@ class FirmTableForm(forms.Form):
 
 
 class ReplaceFileForm(forms.Form):
-    file = forms.FileField(help_text="The rows are replaced only if the whole file is clean.")
+    file = _file_field("The rows are replaced only if the whole file is clean.")
 
     def clean_file(self):
         return _check_suffix(self.cleaned_data["file"])

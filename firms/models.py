@@ -120,8 +120,15 @@ class FirmTable(models.Model):
         return reverse("firms:detail", args=[self.pk])
 
     @property
+    def owner(self):
+        """The case or the assessment the table belongs to. Whoever may see the table may see
+        its owner's page (FirmTableQuerySet.for_user: a case's tables are shown to admins, an
+        assessment's to those who may see the assessment)."""
+        return self.case or self.assessment
+
+    @property
     def owner_label(self) -> str:
-        return str(self.case or self.assessment)
+        return str(self.owner)
 
 
 class BuyerType(models.TextChoices):

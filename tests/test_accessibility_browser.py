@@ -134,6 +134,13 @@ def test_axe_finds_no_violation_on_any_page_or_state_at_either_width(officer, li
         expect(page.locator("#error-summary")).to_be_focused()
         check(f"{width} a list step with an error in a row")
         page.goto(f"{base}/assess/{later.pk}/firm-tables/new/")
+        # The browser checks the required fields itself (no novalidate): an error only the
+        # server finds, a file of the wrong kind, brings the error summary.
+        page.get_by_label("Title").fill("Survey")
+        page.get_by_label("Citation").fill("Field survey 1994")
+        page.locator("#id_file").set_input_files(
+            files=[{"name": "firms.txt", "mimeType": "text/plain", "buffer": b"identifier\n"}]
+        )
         page.get_by_role("button", name="Upload and import").click()
         expect(page.locator("#error-summary")).to_be_visible()
         check(f"{width} an upload with errors")
@@ -422,3 +429,47 @@ def test_skip_links_at_the_top_of_the_results_pass_the_citations(officer, live_s
     expect(page.locator("#weights")).to_be_focused()
     tab_to(page, "#weight-1", limit=3)  # in one or two presses, not a hundred
     assert violations_on(page, Axe()) == []
+
+
+def test_axe_finds_no_violation_on_a_firm_tables_report_or_while_it_waits(
+    officer, live_server, page, settings, tmp_path
+):
+    """The firm table page with its report (captions, column headers, the replacement form)
+    and, while its import waits, with the progress bar and no form."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    from firms.models import FirmTable
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    assessment = assessed(officer, 1995)
+    client = Client()
+    client.force_login(officer)
+    content = "identifier,size_class,employees,firm_ties\nA,small,5,B\nB,,12,A;C\nC,large,300,\n"
+    client.post(
+        f"/assess/{assessment.pk}/firm-tables/new/",
+        {"title": "Survey", "citation": "Field survey 1995",
+         "file": SimpleUploadedFile("firms.csv", content.encode())},
+    )  # fmt: skip
+    table = FirmTable.objects.get()
+    assert table.status == FirmTable.Status.DONE
+    base = live_server.url
+    axe = Axe()
+    found: dict[str, list[str]] = {}
+    sign_in(page, base)
+    page.wait_for_url("**/")
+    for width, height in WIDTHS:
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(f"{base}{table.get_absolute_url()}")
+        expect(page.locator("#size-classes")).to_be_visible()
+        if problems := violations_on(page, axe):
+            found[f"{width} report"] = problems
+    FirmTable.objects.filter(pk=table.pk).update(status=FirmTable.Status.QUEUED, progress=0)
+    page.route("**/status/", lambda route: route.abort())  # stay on the waiting page
+    page.goto(f"{base}{table.get_absolute_url()}")
+    expect(
+        page.get_by_text("You can replace the file when this import has finished.")
+    ).to_be_visible()
+    if problems := violations_on(page, axe):
+        found["waiting"] = problems
+    assert found == {}, found
