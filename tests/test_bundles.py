@@ -252,3 +252,55 @@ def test_the_command_previews_with_dry_run_and_refuses_a_bad_bundle(tmp_path, ca
     assert "column to_group: no actor group 'glassworks'" in capsys.readouterr().err
     call_command("import_data", str(path))
     assert CaseStudy.objects.get(slug="sinos-valley").clusters.first().location == "Elsewhere"
+
+
+def sialkot_bundle() -> bytes:
+    """The example case (its source's passages are the editor's summaries) stored, and its
+    workbook as downloaded."""
+    from .test_example_bundle import EXAMPLE
+
+    report = import_bundle([(EXAMPLE.name, EXAMPLE.read_bytes())], dry_run=False)
+    assert report.written, report.errors[:3]
+    return bundle("sialkot-example")
+
+
+def figure_row_edited(raw: bytes, key: str, **cells) -> bytes:
+    book = load_workbook(io.BytesIO(raw))
+    sheet = book["figures"]
+    row = next(
+        r for r in range(2, sheet.max_row + 1) if sheet.cell(r, column(sheet, "key")).value == key
+    )
+    for name, value in cells.items():
+        sheet.cell(row, column(sheet, name)).value = value
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_a_likely_figure_under_a_summary_source_is_told_to_give_the_value_in_its_note():
+    raw = figure_row_edited(sialkot_bundle(), "producers-count", value=150)
+    (error,) = [e for e in refused([("sialkot.xlsx", raw)]) if "column value" in e]
+    assert error.endswith(
+        "150 is stated neither in the passage nor in the note. The figure is likely: give the "
+        "value (150) and how it was derived in the note, or write it in the summary (the "
+        "passage is the editor's summary of 'Nadvi 1999 (example)', not a quotation)."
+    ), error
+    assert "Quote the words" not in error and "mark the figure likely" not in error
+
+
+def test_a_likely_figure_whose_note_gives_the_value_and_derivation_is_accepted():
+    note = "Half of the about 300 manufacturers: 150, derived by the editor."
+    raw = figure_row_edited(sialkot_bundle(), "producers-count", value=150, note=note)
+    report = import_bundle([("sialkot.xlsx", raw)], dry_run=True)
+    assert report.ok, report.errors[:3]
+    assert report.count("updated") == 1
+
+
+def test_a_certain_figure_under_a_summary_source_is_not_told_to_quote():
+    raw = figure_row_edited(sialkot_bundle(), "producers-count", value=150, confidence="certain")
+    errors = [e for e in refused([("sialkot.xlsx", raw)]) if "column value" in e]
+    assert errors and errors[0].endswith(
+        "150 is not stated in the passage. Write it in the summary (the passage is the "
+        "editor's summary of 'Nadvi 1999 (example)', not a quotation), or mark the figure "
+        "likely and give the value and its derivation in the note."
+    ), errors
