@@ -2,6 +2,7 @@
 
 import io
 import zipfile
+from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -9,7 +10,7 @@ from openpyxl import load_workbook
 
 from cases.bundles import blank_template, case_objects, export_bundle, import_bundle, sheet_name
 from cases.loading import library_models
-from cases.models import CaseStudy, LibraryVersion, Linkage
+from cases.models import CaseStudy, Figure, LibraryVersion, Linkage
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +39,27 @@ def test_downloading_a_case_and_uploading_it_again_changes_nothing(slug, fmt):
     assert (report.count("created"), report.count("updated"), report.count("deleted")) == (0, 0, 0)
     assert not report.written and library_dump() == before
     assert LibraryVersion.objects.current().version == version
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_the_workbook_stores_figures_as_numbers_and_the_csv_as_text(slug):
+    sheet = load_workbook(io.BytesIO(bundle(slug)))["figures"]
+    cells = [sheet.cell(r, column(sheet, "value")).value for r in range(2, sheet.max_row + 1)]
+    assert cells and all(type(v) in (int, float) for v in cells), cells[:5]
+    stored = [f.value for f in Figure.objects.filter(case__slug=slug).order_by("id")]
+    assert [Decimal(repr(v)) for v in cells] == stored  # exactly the stored decimals
+    spans = [sheet.cell(r, column(sheet, "value_max")).value for r in range(2, sheet.max_row + 1)]
+    assert all(v is None or type(v) in (int, float) for v in spans)
+    with zipfile.ZipFile(io.BytesIO(bundle(slug, "zip"))) as archive:
+        text = archive.read("figures.csv").decode("utf-8-sig")
+    assert f",{stored[0]}," in text  # CSV stays text, with the stored decimals
+
+
+def test_a_number_typed_into_the_workbook_is_read_as_that_number():
+    report = import_bundle([("sinos.xlsx", edited(set_cell("figures", "value", 150.0)))])
+    assert not report.ok  # not in its passage; but read as 150, not "150.0"
+    errors = [str(e) for e in report.errors]
+    assert any("row 2, column value: 150 is " in e for e in errors), errors
 
 
 def test_the_workbook_has_a_sheet_per_table_and_the_blank_template_only_headings():
@@ -304,3 +326,14 @@ def test_a_certain_figure_under_a_summary_source_is_not_told_to_quote():
         "editor's summary of 'Nadvi 1999 (example)', not a quotation), or mark the figure "
         "likely and give the value and its derivation in the note."
     ), errors
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "zip", "json"])
+def test_the_example_case_downloaded_and_uploaded_again_changes_nothing(fmt):
+    sialkot_bundle()
+    before = library_dump()
+    raw = export_bundle(case_objects(CaseStudy.objects.get(slug="sialkot-example")), fmt)
+    report = import_bundle([(f"sialkot.{fmt}", raw)], dry_run=False)
+    assert report.ok, report.errors[:3]
+    assert (report.count("created"), report.count("updated"), report.count("deleted")) == (0, 0, 0)
+    assert not report.written and library_dump() == before
