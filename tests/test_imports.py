@@ -64,7 +64,11 @@ def test_upload_shows_a_preview_and_writes_only_when_confirmed(admin_client):
     record = CaseImport.objects.get()
     assert record.status == "previewed" and record.cases == ["sinos-valley"]
     page = admin_client.post(f"/library/imports/{record.pk}/confirm/", follow=True)
-    assert "Written: 0 created, 1 updated" in page.content.decode()
+    html = page.content.decode()
+    assert f"Import #{record.pk} written." in html
+    record.refresh_from_db()
+    assert "0 created, 1 updated" in record.summary
+    assert html.count(record.summary) == 1  # the page says it once, the message only "written"
     assert Cluster.objects.filter(case__slug="sinos-valley", location="Elsewhere").exists()
     record.refresh_from_db()
     assert record.status == "applied" and record.user.username == "admin"
