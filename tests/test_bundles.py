@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from cases.bundles import blank_template, case_objects, export_bundle, import_bundle, sheet_name
 from cases.loading import library_models
-from cases.models import CaseStudy, Figure, LibraryVersion, Linkage
+from cases.models import CaseStudy, Cluster, Figure, LibraryVersion, Linkage
 
 pytestmark = pytest.mark.django_db
 
@@ -337,3 +337,14 @@ def test_the_example_case_downloaded_and_uploaded_again_changes_nothing(fmt):
     assert report.ok, report.errors[:3]
     assert (report.count("created"), report.count("updated"), report.count("deleted")) == (0, 0, 0)
     assert not report.written and library_dump() == before
+
+
+def test_text_that_starts_like_a_formula_is_neutralised_in_the_workbook_and_comes_back():
+    cluster = Cluster.objects.filter(case__slug="sinos-valley").order_by("id").first()
+    Cluster.objects.filter(pk=cluster.pk).update(location="=HYPERLINK(1)")
+    sheet = load_workbook(io.BytesIO(bundle()))["clusters"]
+    assert sheet.cell(2, column(sheet, "location")).value == "'=HYPERLINK(1)"
+    figures = load_workbook(io.BytesIO(bundle()))["figures"]
+    assert type(figures.cell(2, column(figures, "value")).value) in (int, float)
+    report = import_bundle([("sinos.xlsx", bundle())], dry_run=True)
+    assert report.ok and report.count("updated") == 0, report.errors[:3]
