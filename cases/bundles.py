@@ -130,13 +130,43 @@ def _frame(model, rows: list[dict]) -> pd.DataFrame:
     return frame
 
 
+def workbook_number(text):
+    """A decimal field's value (as the fixture's text, "90.000") as an XLSX number cell, so
+    Excel does not flag it as a number stored as text: an int where it is whole, else a float
+    where the float is exactly the decimal (always, for the library's 14 digits), else the
+    text as it was."""
+    if text is None or text is pd.NA:
+        return None
+    number = Decimal(str(text))
+    if number == number.to_integral_value():
+        return int(number)
+    as_float = float(number)
+    return as_float if Decimal(repr(as_float)) == number else str(text)
+
+
+def _with_numbers(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The tables with every decimal column as numbers (whole-number columns already are)."""
+    numbered = {}
+    for model in _tables():
+        frame = tables[sheet_name(model)]
+        decimals = [
+            f.name for f in model._meta.concrete_fields if isinstance(f, models.DecimalField)
+        ]
+        if decimals:
+            frame = frame.assign(
+                **{name: frame[name].map(workbook_number).astype(object) for name in decimals}
+            )
+        numbered[sheet_name(model)] = frame
+    return numbered
+
+
 def export_bundle(objects: list[dict], fmt: str) -> bytes:
     """The objects as a bundle file in `fmt` (xlsx, zip or json)."""
     if fmt == "json":
         return json.dumps(objects, ensure_ascii=False, indent=1).encode("utf-8")
     tables = objects_as_tables(objects)
     if fmt == "xlsx":
-        return to_xlsx(tables)
+        return to_xlsx(_with_numbers(tables))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, frame in tables.items():

@@ -4,6 +4,7 @@ from django import forms
 
 from .bundles import FORMATS, sheet_name
 from .loading import MAX_FILE_BYTES
+from .models import CaseImport, CaseStudy
 
 
 class BundleUploadForm(forms.Form):
@@ -42,3 +43,17 @@ class RowHistoryForm(forms.Form):
     case = forms.SlugField(required=False, max_length=100)
     table = forms.ChoiceField(choices=_table_choices)
     key = forms.CharField(max_length=200, help_text="The row's key, as its bundle cell holds it.")
+
+    def clean_case(self) -> str:
+        """Blank is any case. Else a case of the library, or one an import gave (a case an
+        undo removed keeps its history)."""
+        slug = self.cleaned_data["case"]
+        if slug and not (
+            CaseStudy.objects.filter(slug=slug).exists()
+            or CaseImport.objects.touching(slug).exists()
+        ):
+            raise forms.ValidationError(
+                f"No case '{slug}' in the library or in any import; choose a case, or leave "
+                "it blank for any case."
+            )
+        return slug

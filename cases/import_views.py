@@ -112,7 +112,8 @@ def import_confirm(request, pk):
     if problem:
         messages.warning(request, problem)
     else:
-        messages.success(request, f"Written: {record.summary}.")
+        # Short: the page itself says what was written (the summary once, not twice).
+        messages.success(request, f"Import #{record.pk} written.")
     return redirect(record)
 
 

@@ -1132,6 +1132,30 @@ class Figure(CaseItem):
             return f"{self.year}–{self.year_to}"
         return str(self.year) if self.year else ""
 
+    def _value_not_stated(self) -> str:
+        """Why the value is refused, and the fix that fits the row: a summary source's passage
+        is the editor's own words (nothing to quote), and a figure already likely or
+        ambiguous needs only its note to give the value and its derivation (docs/fixtures.md:
+        a derived value is marked likely and its note gives the value and how it was derived)."""
+        value = self.value
+        summary = self.source_id is not None and self.source.summarised
+        in_passage = (
+            "write it in the summary (the passage is the editor's summary of "
+            f"{self.source.in_words}, not a quotation)"
+            if summary
+            else "quote the words that give it"
+        )
+        if self.confidence != Confidence.CERTAIN:
+            return (
+                f"{value} is stated neither in the passage nor in the note. The figure is "
+                f"{self.confidence}: give the value ({value}) and how it was derived in the "
+                f"note, or {in_passage}."
+            )
+        return (
+            f"{value} is not stated in the passage. {in_passage[:1].upper()}{in_passage[1:]}, "
+            "or mark the figure likely and give the value and its derivation in the note."
+        )
+
     def clean(self):
         errors = _parent_errors(super().clean)
         links = ("cluster", "actor_group", "size_class", "institution", "market", "firm")
@@ -1153,10 +1177,7 @@ class Figure(CaseItem):
                 set() if self.confidence == Confidence.CERTAIN else stated_numbers(self.note)
             )
             if self.value is not None and abs(Decimal(self.value)) not in stated:
-                errors.setdefault("value", []).append(
-                    f"{self.value} is not stated in the passage. Quote the words that give it, "
-                    "or mark the figure likely and give the value and its derivation in the note."
-                )
+                errors.setdefault("value", []).append(self._value_not_stated())
             for field in ("year", "year_to"):
                 year = getattr(self, field)
                 # str() as well: a footnote mark glued to a year ("in 1993.10") reads as 1993.1.

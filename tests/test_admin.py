@@ -81,7 +81,11 @@ def test_correction_whose_value_contradicts_the_passage_is_refused(admin_client)
     data = change_form_data(admin_client, url, figure)
     data["value"] = "84.2"
     response = admin_client.post(url, data)
-    assert "84.2 is not stated in the passage" in response.content.decode()
+    # The figure is already ambiguous: it is told to give the value in its note, not to be
+    # marked likely.
+    page = response.content.decode()
+    assert "84.2 is stated neither in the passage nor in the note" in page
+    assert "mark the figure likely" not in page
     figure.refresh_from_db()
     assert figure.value == Decimal("48.2")
 

@@ -2,6 +2,7 @@
 
 import io
 import zipfile
+from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -9,7 +10,7 @@ from openpyxl import load_workbook
 
 from cases.bundles import blank_template, case_objects, export_bundle, import_bundle, sheet_name
 from cases.loading import library_models
-from cases.models import CaseStudy, LibraryVersion, Linkage
+from cases.models import CaseStudy, Cluster, Figure, LibraryVersion, Linkage
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +39,27 @@ def test_downloading_a_case_and_uploading_it_again_changes_nothing(slug, fmt):
     assert (report.count("created"), report.count("updated"), report.count("deleted")) == (0, 0, 0)
     assert not report.written and library_dump() == before
     assert LibraryVersion.objects.current().version == version
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_the_workbook_stores_figures_as_numbers_and_the_csv_as_text(slug):
+    sheet = load_workbook(io.BytesIO(bundle(slug)))["figures"]
+    cells = [sheet.cell(r, column(sheet, "value")).value for r in range(2, sheet.max_row + 1)]
+    assert cells and all(type(v) in (int, float) for v in cells), cells[:5]
+    stored = [f.value for f in Figure.objects.filter(case__slug=slug).order_by("id")]
+    assert [Decimal(repr(v)) for v in cells] == stored  # exactly the stored decimals
+    spans = [sheet.cell(r, column(sheet, "value_max")).value for r in range(2, sheet.max_row + 1)]
+    assert all(v is None or type(v) in (int, float) for v in spans)
+    with zipfile.ZipFile(io.BytesIO(bundle(slug, "zip"))) as archive:
+        text = archive.read("figures.csv").decode("utf-8-sig")
+    assert f",{stored[0]}," in text  # CSV stays text, with the stored decimals
+
+
+def test_a_number_typed_into_the_workbook_is_read_as_that_number():
+    report = import_bundle([("sinos.xlsx", edited(set_cell("figures", "value", 150.0)))])
+    assert not report.ok  # not in its passage; but read as 150, not "150.0"
+    errors = [str(e) for e in report.errors]
+    assert any("row 2, column value: 150 is " in e for e in errors), errors
 
 
 def test_the_workbook_has_a_sheet_per_table_and_the_blank_template_only_headings():
@@ -252,3 +274,77 @@ def test_the_command_previews_with_dry_run_and_refuses_a_bad_bundle(tmp_path, ca
     assert "column to_group: no actor group 'glassworks'" in capsys.readouterr().err
     call_command("import_data", str(path))
     assert CaseStudy.objects.get(slug="sinos-valley").clusters.first().location == "Elsewhere"
+
+
+def sialkot_bundle() -> bytes:
+    """The example case (its source's passages are the editor's summaries) stored, and its
+    workbook as downloaded."""
+    from .test_example_bundle import EXAMPLE
+
+    report = import_bundle([(EXAMPLE.name, EXAMPLE.read_bytes())], dry_run=False)
+    assert report.written, report.errors[:3]
+    return bundle("sialkot-example")
+
+
+def figure_row_edited(raw: bytes, key: str, **cells) -> bytes:
+    book = load_workbook(io.BytesIO(raw))
+    sheet = book["figures"]
+    row = next(
+        r for r in range(2, sheet.max_row + 1) if sheet.cell(r, column(sheet, "key")).value == key
+    )
+    for name, value in cells.items():
+        sheet.cell(row, column(sheet, name)).value = value
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_a_likely_figure_under_a_summary_source_is_told_to_give_the_value_in_its_note():
+    raw = figure_row_edited(sialkot_bundle(), "producers-count", value=150)
+    (error,) = [e for e in refused([("sialkot.xlsx", raw)]) if "column value" in e]
+    assert error.endswith(
+        "150 is stated neither in the passage nor in the note. The figure is likely: give the "
+        "value (150) and how it was derived in the note, or write it in the summary (the "
+        "passage is the editor's summary of 'Nadvi 1999 (example)', not a quotation)."
+    ), error
+    assert "Quote the words" not in error and "mark the figure likely" not in error
+
+
+def test_a_likely_figure_whose_note_gives_the_value_and_derivation_is_accepted():
+    note = "Half of the about 300 manufacturers: 150, derived by the editor."
+    raw = figure_row_edited(sialkot_bundle(), "producers-count", value=150, note=note)
+    report = import_bundle([("sialkot.xlsx", raw)], dry_run=True)
+    assert report.ok, report.errors[:3]
+    assert report.count("updated") == 1
+
+
+def test_a_certain_figure_under_a_summary_source_is_not_told_to_quote():
+    raw = figure_row_edited(sialkot_bundle(), "producers-count", value=150, confidence="certain")
+    errors = [e for e in refused([("sialkot.xlsx", raw)]) if "column value" in e]
+    assert errors and errors[0].endswith(
+        "150 is not stated in the passage. Write it in the summary (the passage is the "
+        "editor's summary of 'Nadvi 1999 (example)', not a quotation), or mark the figure "
+        "likely and give the value and its derivation in the note."
+    ), errors
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "zip", "json"])
+def test_the_example_case_downloaded_and_uploaded_again_changes_nothing(fmt):
+    sialkot_bundle()
+    before = library_dump()
+    raw = export_bundle(case_objects(CaseStudy.objects.get(slug="sialkot-example")), fmt)
+    report = import_bundle([(f"sialkot.{fmt}", raw)], dry_run=False)
+    assert report.ok, report.errors[:3]
+    assert (report.count("created"), report.count("updated"), report.count("deleted")) == (0, 0, 0)
+    assert not report.written and library_dump() == before
+
+
+def test_text_that_starts_like_a_formula_is_neutralised_in_the_workbook_and_comes_back():
+    cluster = Cluster.objects.filter(case__slug="sinos-valley").order_by("id").first()
+    Cluster.objects.filter(pk=cluster.pk).update(location="=HYPERLINK(1)")
+    sheet = load_workbook(io.BytesIO(bundle()))["clusters"]
+    assert sheet.cell(2, column(sheet, "location")).value == "'=HYPERLINK(1)"
+    figures = load_workbook(io.BytesIO(bundle()))["figures"]
+    assert type(figures.cell(2, column(figures, "value")).value) in (int, float)
+    report = import_bundle([("sinos.xlsx", bundle())], dry_run=True)
+    assert report.ok and report.count("updated") == 0, report.errors[:3]

@@ -1,6 +1,7 @@
 """The admin's bundle pages: only admins import; preview, then confirm; history; undo."""
 
 import io
+import re
 
 import pytest
 from django.contrib.auth.models import User
@@ -64,7 +65,11 @@ def test_upload_shows_a_preview_and_writes_only_when_confirmed(admin_client):
     record = CaseImport.objects.get()
     assert record.status == "previewed" and record.cases == ["sinos-valley"]
     page = admin_client.post(f"/library/imports/{record.pk}/confirm/", follow=True)
-    assert "Written: 0 created, 1 updated" in page.content.decode()
+    html = page.content.decode()
+    assert f"Import #{record.pk} written." in html
+    record.refresh_from_db()
+    assert "0 created, 1 updated" in record.summary
+    assert html.count(record.summary) == 1  # the page says it once, the message only "written"
     assert Cluster.objects.filter(case__slug="sinos-valley", location="Elsewhere").exists()
     record.refresh_from_db()
     assert record.status == "applied" and record.user.username == "admin"
@@ -229,3 +234,36 @@ def test_a_source_text_is_kept_by_a_blank_cell_and_removed_by_the_clear_marker(
     admin_client.post(f"/library/imports/{record.pk}/undo/")
     assert Source.objects.get(slug="notes").text == text
     assert CaseStudy.objects.get(slug="sixth").line_from == 2
+
+
+def test_the_imports_page_asks_which_case_a_rows_history_is_of(admin_client):
+    html = admin_client.get("/library/imports/").content.decode()
+    form = html.split('aria-label="History of one row"')[1].split("</form>")[0]
+    assert '<label class="form-label small" for="history-case">Case</label>' in form
+    assert '<option value="">Any case</option>' in form
+    assert '<option value="sinos-valley">' in form and '<option value="tiruppur">' in form
+    # Within one case's history the case is given: no choice to make.
+    of_case = admin_client.get("/library/imports/?case=tiruppur").content.decode()
+    form = of_case.split('aria-label="History of one row"')[1].split("</form>")[0]
+    assert 'name="case" value="tiruppur"' in form and 'id="history-case"' not in form
+
+
+def test_a_rows_history_of_an_unknown_case_says_so_and_a_blank_case_means_any(admin_client):
+    html = admin_client.get("/library/imports/row/?case=atlantis&table=clusters&key=x")
+    html = html.content.decode()
+    assert "No case &#x27;atlantis&#x27; in the library or in any import" in html
+    assert 'id="row-history"' not in html
+    html = admin_client.get("/library/imports/row/?case=&table=clusters&key=x").content.decode()
+    assert 'id="row-history"' in html and "in any case" in html
+
+
+def test_the_upload_comes_before_the_download_links_and_headings_keep_their_order(admin_client):
+    html = admin_client.get("/library/imports/").content.decode()
+    main = html.split("<main", 1)[1]
+    # Tab from the top: the file input is reached before any download link (every case has four).
+    assert 'href="/library/bundles/' in main
+    assert main.index('type="file"') < main.index('href="/library/bundles/')
+    levels = re.findall(r"<h([1-6])", main)
+    assert levels[0] == "1" and all(
+        int(b) <= int(a) + 1 for a, b in zip(levels, levels[1:], strict=False)
+    )
