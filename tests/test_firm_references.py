@@ -55,7 +55,7 @@ def test_a_bundle_that_leaves_out_a_group_firm_rows_name_is_refused(sinos_before
     report = import_bundle([("sinos.json", sinos_before_tanners)], dry_run=False)
     assert [(e.where, e.message) for e in report.errors] == [
         (
-            "actor groups tanners",
+            "sinos.json, actor groups tanners",
             "2 firm row(s) of the firm table 'Test survey' (first on row 2) name the actor "
             "group 'tanners'; deleting it would leave them naming nothing. Replace that table's "
             "file with one that does not name it, or delete the firm table, first.",
