@@ -223,6 +223,8 @@ def test_a_refused_report_counts_its_refused_rows_with_separators(
     assert 'Rows refused</dt><dd class="col-sm-9">12,345</dd>' in page
     assert 'Rows written</dt><dd class="col-sm-9">0</dd>' in page
     assert "50.00 s, 50,000 rows read per second" in page
+    errors = re.search(r'<table [^>]*id="import-errors">\s*<caption>(.*?)</caption>', page)
+    assert errors and "by row of the file" in errors.group(1)  # a table says what it lists
     assert client.get(reverse("firms:status", args=[table.pk])).json()["rows_refused"] == 12_345
 
 

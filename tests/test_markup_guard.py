@@ -55,3 +55,16 @@ def test_the_guard_catches_each_bypass_and_accepts_a_reason():
         "{{ name }}",
     ]
     assert [o.split(": ", 1)[1] for o in offenders([("t", lines)])] == lines[:7]
+
+
+def test_no_template_comment_spans_lines():
+    """Django's {# #} comment ends at its line: one split over two lines reaches the reader
+    as text (the firm-table upload page showed its developer's note). Longer notes use
+    {% comment %}."""
+    split = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in sorted((ROOT / "templates").rglob("*.html"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"\{#(?!.*#\})", line)
+    ]
+    assert split == []
