@@ -28,7 +28,6 @@ from compare.forms import CompareForm, WeightsForm
 
 pytestmark = pytest.mark.django_db
 
-SLOWEST_ALLOWED = 5.0  # seconds per request; loose, so a busy machine does not fail the test
 FUZZ = settings(
     max_examples=100,  # with the sweep, about a minute in all on a busy 2-core machine
     deadline=None,  # time is bounded per request below, not per example
@@ -86,11 +85,12 @@ class Stats:
 
 
 def assert_answered(response) -> None:
-    """The contract every fuzzed request must keep: no server error, and no long hang (the
-    bound is loose, so that a busy machine does not fail the test; it catches the 30 s
-    formset hang of issue 8, not slowness)."""
+    """The contract every fuzzed request must keep: no server error. How long requests took is
+    reported (the slowest one by the module's report), not asserted: a shared machine makes
+    time flaky. Issue 8's formset hang is pinned by work, not time: the row ceiling's tests in
+    tests/test_step_conflicts.py (thousands of posted rows are refused, at most LIST_MAX_ROWS
+    drawn)."""
     assert response.status_code < 500, response.asked
-    assert response.took < SLOWEST_ALLOWED, f"{response.took:.1f} s for {response.asked}"
 
 
 # The URL patterns, walked from the resolver ------------------------------------------------------
